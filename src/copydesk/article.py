@@ -1,0 +1,67 @@
+"""The record copydesk returns for a page, and its output formats (plain text, Markdown, JSON-ready dict)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+NodeKind = Literal["heading", "paragraph", "list", "table", "code", "quote"]
+
+SCHEMA_VERSION = "0.1"
+
+
+@dataclass(slots=True)
+class BodyNode:
+    """One structural element of the body, in reading order.
+
+    `text` is the plain rendering (list items and table rows one per line); `markdown` is the same
+    element as Markdown, links kept. `level` is the heading level (1-6) and 0 otherwise; `ordered`
+    says whether a list is numbered.
+    """
+
+    kind: NodeKind
+    text: str
+    markdown: str
+    level: int = 0
+    ordered: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.kind == "heading":
+            data["level"] = self.level
+        if self.kind == "list":
+            data["ordered"] = self.ordered
+        return data
+
+
+@dataclass(slots=True)
+class Article:
+    """The clean record of one page.
+
+    `text` and `markdown` are derived from `body`, so the three always agree.
+    """
+
+    title: str | None = None
+    url: str | None = None
+    body: list[BodyNode] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The main content as plain text: one line per paragraph, heading or list item; blank line between blocks."""
+        return "\n\n".join(node.text for node in self.body)
+
+    @property
+    def markdown(self) -> str:
+        """The body as Markdown: headings, lists, tables, block quotes, code and links kept."""
+        return "\n\n".join(node.markdown for node in self.body)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the record."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "markdown": self.markdown,
+            "body": [node.to_dict() for node in self.body],
+        }

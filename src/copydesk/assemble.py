@@ -1,0 +1,114 @@
+"""Kept blocks to the body's structure: headings, paragraphs, lists, tables, quotes and code."""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from urllib.parse import urljoin
+
+from .article import BodyNode
+from .blocks import MARKDOWN_ONLY, Block, Element
+from .options import Options
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_UNLINKABLE = ("javascript:", "#", "mailto:", "data:")
+
+
+def inline_markdown(block: Block, base_url: str | None, options: Options) -> str:
+    """A block's text with its links as Markdown links (consecutive pieces of one link merged)."""
+    if block.kind == "code":
+        return block.text
+    parts: list[str] = []
+    for href, group in groupby(block.pieces, key=lambda piece: piece[1]):
+        text = "".join(piece[0] for piece in group)
+        if href is None or href == MARKDOWN_ONLY or not options.include_links:
+            parts.append(text)
+        elif not text.strip() or href.startswith(_UNLINKABLE) or not href:
+            parts.append(text)
+        else:
+            target = urljoin(base_url, href) if base_url else href
+            lead, core, trail = _split_spaces(text)
+            parts.append(f"{lead}[{core}]({target.replace(' ', '%20')}){trail}")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")).strip()
+
+
+def _split_spaces(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    start = text.find(core[0]) if core else 0
+    return text[:start], _SPACES.sub(" ", core), text[start + len(core):]
+
+
+def _group_key(block: Block, elements: list[Element]) -> tuple[str, int]:
+    """Blocks with the same key, next to each other, form one body node."""
+    if block.kind == "heading":
+        return ("heading", block.position)
+    if block.kind == "code":
+        return ("code", block.position)
+    if block.table >= 0 and not elements[block.table].layout and block.kind == "cell":
+        return ("table", block.table)
+    if block.quote >= 0:
+        return ("quote", block.quote)
+    if block.kind == "item" and block.list_element >= 0:
+        return ("list", 0)
+    return ("paragraph", block.position)
+
+
+def _table(blocks: list[Block], md: list[str]) -> BodyNode:
+    rows: list[list[int]] = []
+    last_row = None
+    for i, block in enumerate(blocks):
+        if block.row != last_row:
+            rows.append([])
+            last_row = block.row
+        rows[-1].append(i)
+    text = "\n".join(" | ".join(blocks[i].text for i in row) for row in rows)
+    width = max(len(row) for row in rows)
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [md[i].replace("|", "\\|").replace("\n", " ") for i in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+        if n == 0:
+            lines.append("|" + " --- |" * width)
+    return BodyNode("table", text, "\n".join(lines))
+
+
+def _list(blocks: list[Block], md: list[str]) -> BodyNode:
+    base = min(block.list_depth for block in blocks)
+    ordered = blocks[0].ordered
+    lines = []
+    for n, (block, text) in enumerate(zip(blocks, md, strict=True)):
+        indent = "  " * (block.list_depth - base)
+        marker = f"{n + 1}." if block.ordered else "-"
+        lines.append(f"{indent}{marker} {text}")
+    return BodyNode("list", "\n".join(b.text for b in blocks), "\n".join(lines), ordered=ordered)
+
+
+def _node(kind: str, blocks: list[Block], md: list[str]) -> BodyNode:
+    if kind == "heading":
+        level = blocks[0].level
+        return BodyNode("heading", blocks[0].text, "#" * level + " " + md[0], level=level)
+    if kind == "code":
+        return BodyNode("code", blocks[0].text, "```\n" + blocks[0].text + "\n```")
+    if kind == "table":
+        return _table(blocks, md)
+    if kind == "list":
+        return _list(blocks, md)
+    if kind == "quote":
+        text = "\n".join(b.text for b in blocks)
+        quoted = "\n>\n".join("\n".join("> " + line for line in m.split("\n")) for m in md)
+        return BodyNode("quote", text, quoted)
+    return BodyNode("paragraph", blocks[0].text, md[0])
+
+
+def assemble(blocks: list[Block], elements: list[Element], base_url: str | None, options: Options) -> list[BodyNode]:
+    """Group kept blocks (in reading order) into body nodes."""
+    nodes: list[BodyNode] = []
+    for (kind, _), group in groupby(blocks, key=lambda b: _group_key(b, elements)):
+        members = list(group)
+        if kind == "table" and not options.include_tables:
+            continue
+        if kind == "code" and not options.include_code:
+            continue
+        md = [inline_markdown(block, base_url, options) for block in members]
+        nodes.append(_node(kind, members, md))
+    return nodes

@@ -1,0 +1,286 @@
+"""DOM to content blocks: one pass over the tree, cutting the text into blocks at block-level tags.
+
+A block is a run of text inside one block-level element (a paragraph, a list item, a table cell, a
+heading, a div's own text). Each keeps what later stages need: its text and links, the element it sits
+in, and what kind of structure surrounds it (list, table, quote, code). Elements are kept in a flat
+table (`Element`) with parent indices, so scoring subtrees needs no further DOM access.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
+
+# A piece carrying this in place of an href is markup for the Markdown rendering only (inline code).
+MARKDOWN_ONLY = "\x00md"
+
+_SPACES = re.compile(r"\s+")
+# A block with at least this many characters outside links reads as prose (for the mark guard).
+_PROSE_MIN_CHARS = 60
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclass(slots=True)
+class Element:
+    """A block-level element of the page: its tag, its parent's index, and any boilerplate mark."""
+
+    tag: str
+    parent: int
+    mark: str | None
+    depth: int
+    chars: int = 0  # characters of text in its subtree, filled by the walk
+    prose: int = 0  # characters of prose-like text (long, few links) in its subtree
+    layout: bool = False  # for tables: a cell holds block-level content, so it is page layout
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text inside one block-level element, with the features classification needs."""
+
+    element: int  # index of the enclosing block-level Element
+    kind: str  # heading, paragraph, item, cell, code, caption
+    pieces: list[tuple[str, str | None]]  # (text, link href or None), in order
+    text: str = ""
+    link_chars: int = 0
+    level: int = 0  # heading level
+    list_element: int = -1  # nearest enclosing ul/ol/dl
+    ordered: bool = False
+    list_depth: int = 0
+    table: int = -1  # enclosing data table
+    row: int = -1
+    quote: int = -1  # enclosing blockquote
+    position: int = 0  # index among blocks
+    score: float = 0.0
+    label: str | None = None  # boilerplate category when classified out
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+
+@dataclass(slots=True)
+class _Frame:
+    """Walk state for an open block-level element."""
+
+    element: int
+    kind: str
+    level: int = 0
+    list_element: int = -1
+    ordered: bool = False
+    list_depth: int = 0
+    table: int = -1
+    row: int = -1
+    quote: int = -1
+    pre: bool = False
+
+
+@dataclass(slots=True)
+class PageBlocks:
+    """The result of the walk: the element table and the blocks in reading order."""
+
+    elements: list[Element]
+    blocks: list[Block]
+    total_chars: int
+    total_prose: int
+
+
+def _is_hidden(attrs: dict[str, str | None]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
+    class_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    role = attrs.get("role")
+    if role == "navigation":
+        return "navigation"
+    if role == "contentinfo":
+        return "footer"
+    return attribute_category(class_id) if class_id.strip() else TAG_CATEGORIES.get(tag)
+
+
+class _Walker:
+    """Cuts the DOM into blocks. Iterative, so 100,000-deep nesting cannot overflow the stack."""
+
+    def __init__(self, skipped: frozenset[str]) -> None:
+        self.skipped = skipped
+        self.elements: list[Element] = []
+        self.blocks: list[Block] = []
+        self.frames: list[_Frame] = []
+        self.pieces: list[tuple[str, str | None]] = []
+        self.href: str | None = None
+        self.link_depth = 0
+
+    def run(self, root: LexborNode) -> PageBlocks:
+        self._open(root, "body", {})
+        stack: list[tuple[LexborNode, int]] = [(child, 0) for child in _children_reversed(root)]
+        while stack:
+            node, state = stack.pop()
+            if state == 1:
+                self._close_block()
+                continue
+            if state == 2:
+                self._close_link()
+                continue
+            if state == 3:
+                self.pieces.append(("`", MARKDOWN_ONLY))
+                continue
+            tag = node.tag
+            if tag == "-text":
+                self._text(node.text_content or "")
+                continue
+            if tag is None or tag[0] in "-_#!" or tag in self.skipped:
+                continue
+            attrs = node.attributes
+            if _is_hidden(attrs):
+                continue
+            if tag == "br":
+                self.pieces.append(("\n", None))
+                continue
+            if tag in BLOCK_TAGS:
+                self._open(node, tag, attrs)
+                stack.append((node, 1))
+            elif tag == "a":
+                self._open_link(attrs.get("href"))
+                stack.append((node, 2))
+            elif tag == "code" and not self.frames[-1].pre:
+                self.pieces.append(("`", MARKDOWN_ONLY))
+                stack.append((node, 3))
+            stack.extend((child, 0) for child in _children_reversed(node))
+        self._close_block()
+        return self._finish()
+
+    # -- elements ---------------------------------------------------------------------------------
+
+    def _open(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> None:
+        self._flush()
+        parent = self.frames[-1] if self.frames else None
+        index = len(self.elements)
+        mark = _element_mark(tag, attrs) if tag not in ("body", "html") else None
+        self.elements.append(Element(tag, parent.element if parent else -1, mark,
+                                     (self.elements[parent.element].depth + 1) if parent else 0))
+        frame = _Frame(index, parent.kind if parent else "paragraph")
+        if parent is not None:
+            frame.level, frame.list_element, frame.ordered = parent.level, parent.list_element, parent.ordered
+            frame.list_depth, frame.table, frame.row = parent.list_depth, parent.table, parent.row
+            frame.quote, frame.pre = parent.quote, parent.pre
+            if parent.kind == "cell" and tag not in ("td", "th", "tr", "table"):
+                self.elements[parent.table].layout = True
+        self._frame_kind(frame, tag, index)
+        self.frames.append(frame)
+
+    def _frame_kind(self, frame: _Frame, tag: str, index: int) -> None:
+        if tag in HEADING_LEVELS:
+            frame.kind, frame.level = "heading", HEADING_LEVELS[tag]
+        elif tag in ("ul", "ol", "dl", "menu", "dir"):
+            frame.list_element, frame.ordered = index, tag == "ol"
+            frame.list_depth += 1
+        elif tag in ("li", "dt", "dd"):
+            frame.kind = "item"
+        elif tag == "table":
+            frame.table, frame.kind = index, "paragraph"
+        elif tag == "tr":
+            frame.row = index
+        elif tag in ("td", "th"):
+            frame.kind = "cell"
+        elif tag == "pre":
+            frame.kind, frame.pre = "code", True
+        elif tag == "blockquote":
+            frame.quote = index
+        elif tag == "figcaption":
+            frame.kind = "caption"
+        elif tag == "p" and frame.kind not in ("item", "cell", "caption"):
+            frame.kind = "paragraph"
+
+    def _close_block(self) -> None:
+        self._flush()
+        if len(self.frames) > 1:
+            self.frames.pop()
+
+    def _open_link(self, href: str | None) -> None:
+        self.link_depth += 1
+        if self.link_depth == 1:
+            self.href = href or ""
+
+    def _close_link(self) -> None:
+        self.link_depth -= 1
+        if self.link_depth == 0:
+            self.href = None
+
+    # -- text ---------------------------------------------------------------------------------------
+
+    def _text(self, text: str) -> None:
+        if not text:
+            return
+        if not self.frames[-1].pre:
+            text = _SPACES.sub(" ", text)
+            if text == " " and (not self.pieces or self.pieces[-1][0].endswith((" ", "\n"))):
+                return
+        self.pieces.append((text, self.href))
+
+    def _flush(self) -> None:
+        if not self.pieces:
+            return
+        pieces, self.pieces = self.pieces, []
+        frame = self.frames[-1]
+        if frame.pre:
+            text = "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY).strip("\n")
+            if not text.strip():
+                return
+        else:
+            text = _SPACES.sub(" ", "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY)).strip()
+            if not text:
+                return
+        link_chars = sum(len(p[0].strip()) for p in pieces if p[1] is not None and p[1] != MARKDOWN_ONLY)
+        self.blocks.append(Block(
+            element=frame.element, kind=frame.kind, pieces=pieces, text=text, link_chars=link_chars,
+            level=frame.level, list_element=frame.list_element, ordered=frame.ordered,
+            list_depth=frame.list_depth, table=frame.table, row=frame.row, quote=frame.quote,
+            position=len(self.blocks),
+        ))
+
+    def _finish(self) -> PageBlocks:
+        elements = self.elements
+        total = total_prose = 0
+        for block in self.blocks:
+            n = len(block.text)
+            prose = n - block.link_chars
+            prose = prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
+            total += n
+            total_prose += prose
+            index = block.element
+            while index >= 0:
+                element = elements[index]
+                element.chars += n
+                element.prose += prose
+                index = element.parent
+        return PageBlocks(elements, self.blocks, total, total_prose)
+
+
+def _children_reversed(node: LexborNode) -> list[LexborNode]:
+    children = list(node.iter(include_text=True))
+    children.reverse()
+    return children
+
+
+# Below this much prose the page may be a script-rendered app whose crawler view sits in <noscript>
+# (forum engines do this): walk again, reading <noscript> as content.
+_NOSCRIPT_RETRY_PROSE = 200
+_SKIPPED_WITH_NOSCRIPT = SKIPPED_TAGS - {"noscript"}
+
+
+def page_blocks(root: LexborNode) -> PageBlocks:
+    """Walk the tree under `root` (normally `<body>`) and return its blocks."""
+    page = _Walker(SKIPPED_TAGS).run(root)
+    if page.total_prose < _NOSCRIPT_RETRY_PROSE and root.css_first("noscript") is not None:
+        retry = _Walker(_SKIPPED_WITH_NOSCRIPT).run(root)
+        if retry.total_prose > page.total_prose:
+            return retry
+    return page

@@ -1,0 +1,82 @@
+"""The `copydesk` command line: `extract` pages, `bench` against the peers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+import click
+
+from . import __version__
+from .article import Article
+from .errors import ExtractionError
+from .parse import read_gzip_or_plain
+from .pipeline import extract
+
+
+def _render(article: Article, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(article.to_dict(), ensure_ascii=False)
+    if fmt == "markdown":
+        heading = f"# {article.title}\n\n" if article.title else ""
+        return heading + article.markdown
+    return article.text
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    return read_gzip_or_plain(path)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="copydesk")
+def main() -> None:
+    """copydesk: web pages in, clean structured article records out."""
+
+
+@main.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--url", default=None, help="The page's URL (resolves relative links).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "text", "markdown"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write here (default stdout).")
+def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO) -> None:
+    """Extract the main content of PATH... (.html, .html.gz, or - for stdin).
+
+    With several pages and --format json, one JSON record per line (JSONL).
+    """
+    failed = 0
+    for path in paths:
+        try:
+            article = extract(_read(path), url=url)
+        except (OSError, ExtractionError) as exc:
+            click.echo(f"copydesk: error: {path}: {_one_line(exc)}", err=True)
+            failed += 1
+            continue
+        output.write(_render(article, fmt).rstrip("\n") + "\n")
+        if len(paths) > 1 and fmt != "json":
+            output.write("\n")
+    if failed:
+        sys.exit(1)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _register_bench() -> None:
+    # The bench lives in its own subpackage; its peers are an optional extra.
+    from .bench.command import bench
+
+    main.add_command(bench)
+
+
+_register_bench()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""The pipeline: parse -> blocks -> classify -> assemble, with metadata beside."""
+
+from __future__ import annotations
+
+from .article import Article
+from .assemble import assemble
+from .blocks import page_blocks
+from .classify import select
+from .metadata import find_title
+from .options import DEFAULT_OPTIONS, Options
+from .parse import parse, to_text
+
+
+def extract(html: str | bytes, url: str | None = None, options: Options = DEFAULT_OPTIONS) -> Article:
+    """Turn one page's HTML (str, or bytes in any encoding, gzip accepted) into an `Article`.
+
+    Raises `ExtractionError` (or a subclass) when the input cannot be read as a page at all.
+    """
+    tree = parse(to_text(html, options))
+    root = tree.body or tree.root
+    page = page_blocks(root) if root is not None else None
+    body = []
+    if page is not None and page.blocks:
+        selection = select(page, options)
+        body = assemble(selection.kept, page.elements, url, options)
+    return Article(title=find_title(tree), url=url, body=body)

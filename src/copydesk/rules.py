@@ -1,0 +1,155 @@
+"""Every boilerplate rule in one place, each named for what it matches and carrying its category.
+
+Rules look at tags, class/id tokens and a block's own wording. They never name a site, a domain or a
+URL. A class/id token rule marks a subtree; whether the mark is believed is decided in `classify`
+(a wrapper called "page-with-sidebar" around the whole page must not take the article down with it).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Subtrees never rendered as text: scripts, styles, embedded media, form controls, the document head.
+SKIPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object", "embed",
+        "video", "audio", "map", "head", "title", "meta", "link", "base", "button", "select", "option",
+        "optgroup", "input", "textarea", "datalist", "dialog", "img", "picture", "source", "track",
+        "area", "frame", "frameset", "param", "wbr",
+    }
+)
+
+# Elements that start a new block of text (everything else is inline and joins its block).
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dir", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+        "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "legend",
+        "html", "option", "output", "search",
+    }
+)
+
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+
+# Structural tags that are boilerplate by their HTML meaning.
+TAG_CATEGORIES = {
+    "nav": "navigation",
+    "footer": "footer",
+    "aside": "other",
+    "figcaption": "caption",
+    "form": "comment-form",
+}
+
+# Class/id tokens (split on anything not a letter or digit) and the category they mark.
+# Why each exists: the kind of page block it was written for.
+TOKEN_CATEGORIES = {
+    # menus, breadcrumbs, pagers, tables of contents in doc sidebars
+    "nav": "navigation", "navbar": "navigation", "navigation": "navigation", "menu": "navigation",
+    "menubar": "navigation", "breadcrumb": "breadcrumb", "breadcrumbs": "breadcrumb",
+    "pagination": "navigation", "pager": "navigation", "sidebar": "other", "toc": "navigation",
+    "skip": "navigation", "skiplink": "navigation", "topbar": "navigation", "masthead": "navigation",
+    # page footers and copyright lines
+    "footer": "footer", "copyright": "footer", "colophon": "footer",
+    # share bars and social widgets
+    "share": "share", "sharing": "share", "social": "share", "sharedaddy": "share", "addthis": "share",
+    "sharethis": "share", "socials": "share",
+    # ad slots
+    "ad": "advertisement", "ads": "advertisement", "advert": "advertisement",
+    "advertisement": "advertisement", "adsense": "advertisement", "adslot": "advertisement",
+    "sponsor": "advertisement", "sponsored": "advertisement", "dfp": "advertisement",
+    "promo": "advertisement", "outbrain": "related", "taboola": "related",
+    # related-story lists and recirculation modules
+    "related": "related", "recommended": "related", "trending": "related", "popular": "related",
+    "recirculation": "related", "morestories": "related", "readmore": "related",
+    # comment sections and their forms
+    "comment": "comment", "comments": "comment", "disqus": "comment", "respond": "comment-form",
+    "commentform": "comment-form",
+    # consent and newsletter interruptions
+    "cookie": "cookie-banner", "cookies": "cookie-banner", "consent": "cookie-banner",
+    "gdpr": "cookie-banner", "newsletter": "newsletter", "subscribe": "newsletter",
+    "subscription": "newsletter", "signup": "newsletter", "optin": "newsletter",
+    "paywall": "paywall",
+    # captions and credits
+    "caption": "caption", "figcaption": "caption", "credit": "caption", "credits": "caption",
+    # bylines, dates, tag lists: metadata, recovered elsewhere, not body text
+    "byline": "metadata", "dateline": "metadata", "timestamp": "metadata", "tags": "metadata",
+    "tagcloud": "metadata", "postmeta": "metadata", "entrymeta": "metadata", "meta": "metadata",
+    # invisible helpers and overlays
+    "modal": "other", "popup": "other", "overlay": "other", "sronly": "other",
+    "visuallyhidden": "other", "screenreader": "other",
+}
+
+# Categories whose blocks are lists of links; a mark of these on a prose-rich element is not believed.
+LINK_LIST_CATEGORIES = frozenset({"navigation", "breadcrumb"})
+
+# Tokens that say "this is the content". They protect an element only from the weak categories
+# (a "post-meta" line is still metadata, but an "article-widget" wrapper is not thrown away).
+CONTENT_TOKENS = frozenset({"article", "content", "entry", "main", "post", "story", "body", "prose", "markdown"})
+WEAK_CATEGORIES = frozenset({"other"})
+
+# Compound class names written without separators ("sharedaddy", "commentlist") are caught by
+# prefix: a token starting with one of these counts as the prefix itself.
+TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def _token_category(token: str) -> str | None:
+    category = TOKEN_CATEGORIES.get(token)
+    if category is None and token.startswith(TOKEN_PREFIXES):
+        prefix = next(p for p in TOKEN_PREFIXES if token.startswith(p))
+        category = TOKEN_CATEGORIES[prefix]
+    return category
+
+
+def attribute_category(class_id: str) -> str | None:
+    """The boilerplate category named by an element's class and id, or None."""
+    tokens = [t for t in _TOKEN_SPLIT.split(class_id.lower()) if t]
+    weak = None
+    for token in tokens:
+        category = _token_category(token)
+        if category is None:
+            continue
+        if category not in WEAK_CATEGORIES:
+            return category
+        weak = weak or category
+    if weak and not any(t in CONTENT_TOKENS for t in tokens):
+        return weak
+    return None
+
+
+# A block's own wording that marks it as boilerplate wherever it stands. Anchored so a sentence of the
+# article that merely mentions "advertisement" is kept.
+TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[-–—\s]*(advertisement|advertising|sponsored( content)?|anzeige|publicité|publicidad)[-–—\s]*$", re.I),
+     "advertisement"),
+    (re.compile(r"^(read more|see also|related|more from|also read|recommended|watch|listen)\s*:", re.I), "related"),
+    (re.compile(r"^please enter your (comment|name|email)", re.I), "comment-form"),
+    (re.compile(r"^(leave a (reply|comment)|post a comment|add a comment|\d+ comments?|comments? \(\d+\))", re.I),
+     "comment-form"),
+    (re.compile(r"uses akismet to reduce spam|learn how your comment data is processed", re.I), "spam-notice"),
+    (re.compile(r"^(share( this( article| story| post)?)?|share on \w+|tweet|email|print)( this)?\s*:?$", re.I),
+     "share"),
+    (re.compile(r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie policy)\b", re.I),
+     "cookie-banner"),
+    (re.compile(r"^(sign up|subscribe)\b.{0,80}\b(newsletter|inbox|updates)\b", re.I), "newsletter"),
+    (re.compile(r"^(all rights reserved|copyright|©)", re.I), "footer"),
+    (re.compile(r"\((image|photo|picture|credit|pic)s?\s*:\s*[^)]{1,60}\)\s*$", re.I), "caption"),
+    (re.compile(r"^(skip to (main )?content|jump to navigation|toggle navigation|back to top)$", re.I), "navigation"),
+    (re.compile(r"\[[A-Z][A-Z ]{2,20}\]\s*$"), "related"),
+)
+
+
+def text_category(text: str) -> str | None:
+    """The boilerplate category a block's wording alone reveals, or None."""
+    if len(text) > 300:
+        return None
+    for pattern, category in TEXT_PATTERNS:
+        if pattern.search(text):
+            return category
+    return None
+
+
+# Sentence-ending punctuation across scripts: prose has it, menus and labels do not.
+SENTENCE_END = frozenset(".!?。！？…\"'”’»:;)")
