@@ -46,6 +46,7 @@ class Block:
     pieces: list[tuple[str, str | None]]  # (text, link href or None), in order
     text: str = ""
     link_chars: int = 0
+    links: int = 0  # number of links
     level: int = 0  # heading level
     list_element: int = -1  # nearest enclosing ul/ol/dl
     ordered: bool = False
@@ -97,6 +98,9 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
 
 
 def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
+    # Hidden subtrees are marked, not skipped: a stray unclosed display:none div can swallow a page.
+    if _is_hidden(attrs):
+        return "other"
     class_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     role = attrs.get("role")
     if role == "navigation":
@@ -138,17 +142,14 @@ class _Walker:
                 continue
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
                 continue
-            attrs = node.attributes
-            if _is_hidden(attrs):
-                continue
             if tag == "br":
                 self.pieces.append(("\n", None))
                 continue
             if tag in BLOCK_TAGS:
-                self._open(node, tag, attrs)
+                self._open(node, tag, node.attributes)
                 stack.append((node, 1))
             elif tag == "a":
-                self._open_link(attrs.get("href"))
+                self._open_link(node.attributes.get("href"))
                 stack.append((node, 2))
             elif tag == "code" and not self.frames[-1].pre:
                 self.pieces.append(("`", MARKDOWN_ONLY))
@@ -163,7 +164,7 @@ class _Walker:
         self._flush()
         parent = self.frames[-1] if self.frames else None
         index = len(self.elements)
-        mark = _element_mark(tag, attrs) if tag not in ("body", "html") else None
+        mark = _element_mark(tag, attrs) if attrs and tag not in ("body", "html") else TAG_CATEGORIES.get(tag)
         self.elements.append(Element(tag, parent.element if parent else -1, mark,
                                      (self.elements[parent.element].depth + 1) if parent else 0))
         frame = _Frame(index, parent.kind if parent else "paragraph")
@@ -219,10 +220,11 @@ class _Walker:
     def _text(self, text: str) -> None:
         if not text:
             return
-        if not self.frames[-1].pre:
-            text = _SPACES.sub(" ", text)
-            if text == " " and (not self.pieces or self.pieces[-1][0].endswith((" ", "\n"))):
+        if text.isspace() and not self.frames[-1].pre:
+            # Whitespace between tags: one space at most, none at a block's start.
+            if not self.pieces or self.pieces[-1][0].endswith((" ", "\n")):
                 return
+            text = " "
         self.pieces.append((text, self.href))
 
     def _flush(self) -> None:
@@ -238,9 +240,15 @@ class _Walker:
             text = _SPACES.sub(" ", "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY)).strip()
             if not text:
                 return
-        link_chars = sum(len(p[0].strip()) for p in pieces if p[1] is not None and p[1] != MARKDOWN_ONLY)
+        link_chars = links = 0
+        previous = None
+        for piece_text, href in pieces:
+            if href is not None and href != MARKDOWN_ONLY:
+                link_chars += len(piece_text.strip())
+                links += href != previous
+            previous = href
         self.blocks.append(Block(
-            element=frame.element, kind=frame.kind, pieces=pieces, text=text, link_chars=link_chars,
+            element=frame.element, kind=frame.kind, pieces=pieces, text=text, link_chars=link_chars, links=links,
             level=frame.level, list_element=frame.list_element, ordered=frame.ordered,
             list_depth=frame.list_depth, table=frame.table, row=frame.row, quote=frame.quote,
             position=len(self.blocks),

@@ -8,6 +8,7 @@ URL. A class/id token rule marks a subtree; whether the mark is believed is deci
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Subtrees never rendered as text: scripts, styles, embedded media, form controls, the document head.
 SKIPPED_TAGS = frozenset(
@@ -38,7 +39,6 @@ TAG_CATEGORIES = {
     "footer": "footer",
     "aside": "other",
     "figcaption": "caption",
-    "form": "comment-form",
 }
 
 # Class/id tokens (split on anything not a letter or digit) and the category they mark.
@@ -103,8 +103,12 @@ def _token_category(token: str) -> str | None:
     return category
 
 
+@lru_cache(maxsize=16384)
 def attribute_category(class_id: str) -> str | None:
-    """The boilerplate category named by an element's class and id, or None."""
+    """The boilerplate category named by an element's class and id, or None.
+
+    Cached: pages repeat the same class strings hundreds of times (menu items, cards).
+    """
     tokens = [t for t in _TOKEN_SPLIT.split(class_id.lower()) if t]
     weak = None
     for token in tokens:
