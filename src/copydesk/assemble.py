@@ -7,10 +7,10 @@ from itertools import groupby
 from urllib.parse import urljoin
 
 from .article import BodyNode
-from .blocks import MARKDOWN_ONLY, Block, Element
+from .blocks import HEADING_MARKERS, MARKDOWN_ONLY, Block, Element, fold_breaks
 from .options import Options
 
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+_SPACES = re.compile(r"\s+")
 _UNLINKABLE = ("javascript:", "#", "mailto:", "data:")
 
 
@@ -29,7 +29,8 @@ def inline_markdown(block: Block, base_url: str | None, options: Options) -> str
             target = urljoin(base_url, href) if base_url else href
             lead, core, trail = _split_spaces(text)
             parts.append(f"{lead}[{core}]({target.replace(' ', '%20')}){trail}")
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")).strip()
+    markdown = fold_breaks(_SPACES.sub(" ", "".join(parts)))
+    return markdown.strip(HEADING_MARKERS) if block.kind == "heading" else markdown
 
 
 def _split_spaces(text: str) -> tuple[str, str, str]:

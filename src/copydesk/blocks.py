@@ -9,11 +9,17 @@ table (`Element`) with parent indices, so scoring subtrees needs no further DOM 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
 from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
+
+# A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
+LINE_BREAK = "\ue000"
+_BREAKS = re.compile(" ?(?:\ue000 ?)+")
+# Permalink markers that documentation generators append to headings.
+HEADING_MARKERS = " ¶#§🔗"
 
 # A piece carrying this in place of an href is markup for the Markdown rendering only (inline code).
 MARKDOWN_ONLY = "\x00md"
@@ -22,6 +28,13 @@ _SPACES = re.compile(r"\s+")
 # A block with at least this many characters outside links reads as prose (for the mark guard).
 _PROSE_MIN_CHARS = 60
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+# Structural ancestors a block may sit in, one bit each (inherited down the tree): features for the model.
+ANCESTOR_FLAGS = {
+    "nav": 1, "header": 2, "footer": 4, "aside": 8, "article": 16, "main": 32, "form": 64,
+    "li": 128, "table": 256, "blockquote": 512, "figure": 1024, "section": 2048,
+}
 
 
 @dataclass(slots=True)
@@ -35,6 +48,7 @@ class Element:
     chars: int = 0  # characters of text in its subtree, filled by the walk
     prose: int = 0  # characters of prose-like text (long, few links) in its subtree
     layout: bool = False  # for tables: a cell holds block-level content, so it is page layout
+    flags: int = 0  # ANCESTOR_FLAGS bits of this element and everything above it
 
 
 @dataclass(slots=True)
@@ -56,8 +70,8 @@ class Block:
     quote: int = -1  # enclosing blockquote
     position: int = 0  # index among blocks
     score: float = 0.0
+    rule: str | None = None  # category a wording rule gives it ("- Advertisement -"), whatever its place
     label: str | None = None  # boilerplate category when classified out
-    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def chars(self) -> int:
@@ -110,6 +124,13 @@ def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
     return attribute_category(class_id) if class_id.strip() else TAG_CATEGORIES.get(tag)
 
 
+def fold_breaks(text: str) -> str:
+    """Turn <br> marks into newlines: one break a line end, several a paragraph break."""
+    if LINE_BREAK in text:
+        text = _BREAKS.sub(lambda m: "\n\n" if m.group().count(LINE_BREAK) > 1 else "\n", text)
+    return text.strip()
+
+
 class _Walker:
     """Cuts the DOM into blocks. Iterative, so 100,000-deep nesting cannot overflow the stack."""
 
@@ -143,7 +164,7 @@ class _Walker:
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
                 continue
             if tag == "br":
-                self.pieces.append(("\n", None))
+                self.pieces.append(("\n" if self.frames[-1].pre else LINE_BREAK, None))
                 continue
             if tag in BLOCK_TAGS:
                 self._open(node, tag, node.attributes)
@@ -165,8 +186,10 @@ class _Walker:
         parent = self.frames[-1] if self.frames else None
         index = len(self.elements)
         mark = _element_mark(tag, attrs) if attrs and tag not in ("body", "html") else TAG_CATEGORIES.get(tag)
+        above = self.elements[parent.element] if parent else None
+        flags = (above.flags if above else 0) | ANCESTOR_FLAGS.get(tag, 0)
         self.elements.append(Element(tag, parent.element if parent else -1, mark,
-                                     (self.elements[parent.element].depth + 1) if parent else 0))
+                                     (above.depth + 1) if above else 0, flags=flags))
         frame = _Frame(index, parent.kind if parent else "paragraph")
         if parent is not None:
             frame.level, frame.list_element, frame.ordered = parent.level, parent.list_element, parent.ordered
@@ -237,7 +260,9 @@ class _Walker:
             if not text.strip():
                 return
         else:
-            text = _SPACES.sub(" ", "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY)).strip()
+            text = fold_breaks(_SPACES.sub(" ", "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY)))
+            if frame.kind == "heading":
+                text = text.strip(HEADING_MARKERS)
             if not text:
                 return
         link_chars = links = 0

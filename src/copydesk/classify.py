@@ -16,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .blocks import Block, Element, PageBlocks
+from .features import HeuristicView, block_features
+from .model import BlockModel
 from .options import Options
-from .rules import LINK_LIST_CATEGORIES, SENTENCE_END, text_category
+from .rules import LINK_LIST_CATEGORIES, RELATED_HEADING, SENTENCE_END, text_category
 
 # A mark on an element holding more than this share of the text it competes in is not believed:
 # whole-page wrappers get class names like "has-sidebar" or "comments-open".
@@ -42,11 +44,11 @@ _BOILERPLATE_WEIGHT = 1.0
 
 @dataclass(slots=True)
 class Selection:
-    """The content root and the blocks kept, plus the removed ones with their categories."""
+    """The blocks kept and the removed ones with their categories, and what the heuristics saw."""
 
-    root: int
     kept: list[Block]
     removed: list[Block]
+    view: HeuristicView
 
 
 def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]:
@@ -96,7 +98,7 @@ def _believed(element: Element, prose_limit: float) -> bool:
 
 def _block_weight(block: Block, mark: str | None, options: Options) -> float:
     chars = block.chars
-    if mark is not None or block.label is not None:
+    if mark is not None or block.rule is not None:
         return -_BOILERPLATE_WEIGHT * chars
     link_density = block.link_chars / chars
     if link_density > options.max_link_density:
@@ -127,20 +129,65 @@ def is_headline_link(block: Block) -> bool:
     return block.links > 0 and block.link_chars / block.links >= _HEADLINE_MIN_CHARS and block.kind != "heading"
 
 
-def choose_root(page: PageBlocks, options: Options) -> int:
-    """The element whose subtree holds the most content-like text net of boilerplate."""
+def mark_related_sections(page: PageBlocks) -> None:
+    """Mark what a "Related stories" / "Customers also bought" heading opens as related.
+
+    That is the heading's own container, and the siblings after it up to the next one that starts
+    with a heading: pages wrap such modules as <section><h2/><ul/></section> as often as they
+    write <div><h2/></div><ul/>.
+    """
     elements = page.elements
+    first_block_of: dict[int, Block] = {}
+    for block in page.blocks:
+        index = block.element
+        while index >= 0 and index not in first_block_of:
+            first_block_of[index] = block
+            index = elements[index].parent
+    for block in page.blocks:
+        if block.kind == "heading" and block.chars <= 60 and RELATED_HEADING.search(block.text):
+            _mark_section(page, first_block_of, block)
+
+
+def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: Block) -> None:
+    elements = page.elements
+    top = heading.element
+    while elements[top].parent > 0 and first_block_of.get(elements[top].parent) is heading:
+        top = elements[top].parent
+    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
+        return
+    parent = elements[top].parent
+    elements[top].mark = elements[top].mark or "related"
+    for index in range(top + 1, len(elements)):
+        element = elements[index]
+        if element.depth <= elements[parent].depth:
+            break
+        if element.parent != parent:
+            continue
+        first = first_block_of.get(index)
+        if first is not None and first.kind == "heading":
+            break
+        element.mark = element.mark or "related"
+
+
+def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | None]]:
+    """The element whose subtree holds the most content-like text net of boilerplate.
+
+    Returns it with the page-wide believed marks (the model reads them too).
+    """
+    elements = page.elements
+    mark_related_sections(page)
     marks = _inherited_marks(page, 0, len(elements))
     scores = [0.0] * len(elements)
     for block in page.blocks:
-        block.label = text_category(block.text)
+        block.rule = text_category(block.text)
         weight = _block_weight(block, marks[block.element], options)
         block.score = weight
         index = block.element
         while index >= 0:
             scores[index] += weight
             index = elements[index].parent
-    return max(range(len(elements)), key=scores.__getitem__) if elements else 0
+    root = max(range(len(elements)), key=scores.__getitem__) if elements else 0
+    return root, marks
 
 
 def _is_listing(blocks: list[Block], root: int, end: int, options: Options) -> bool:
@@ -157,8 +204,8 @@ def _is_listing(blocks: list[Block], root: int, end: int, options: Options) -> b
 
 def _keep(block: Block, mark: str | None, options: Options, listing: bool) -> str | None:
     """None to keep the block, else the category it is removed under."""
-    if block.label is not None:
-        return block.label
+    if block.rule is not None:
+        return block.rule
     if mark is not None:
         return mark
     if block.kind == "caption":
@@ -173,8 +220,8 @@ def _keep(block: Block, mark: str | None, options: Options, listing: bool) -> st
 def select(page: PageBlocks, options: Options) -> Selection:
     """Choose the root, then keep the blocks under it that are not boilerplate."""
     if not page.blocks:
-        return Selection(0, [], [])
-    root = choose_root(page, options)
+        return Selection([], [], HeuristicView([], 0, 0, False, set()))
+    root, page_marks = choose_root(page, options)
     end = _subtree_end(page, root)
     marks = _inherited_marks(page, root, end)
     kept: list[Block] = []
@@ -182,7 +229,7 @@ def select(page: PageBlocks, options: Options) -> Selection:
     listing = _is_listing(page.blocks, root, end, options)
     for block in page.blocks:
         if not root <= block.element < end:
-            block.label = block.label or "other"
+            block.label = block.rule or page_marks[block.element] or "other"
             removed.append(block)
             continue
         category = _keep(block, marks[block.element - root], options, listing)
@@ -193,12 +240,17 @@ def select(page: PageBlocks, options: Options) -> Selection:
             removed.append(block)
     kept, trimmed = _trim_edges(kept)
     removed.extend(trimmed)
-    return Selection(root, kept, removed)
+    view = HeuristicView(page_marks, root, end, listing, {block.position for block in kept})
+    return Selection(kept, removed, view)
 
 
 def _is_anchor(block: Block) -> bool:
-    """A block that reads as content by itself (not a label, date or name, nor a headline link)."""
-    return block.score > 0 and block.score >= 0.7 * (block.chars - block.link_chars)
+    """A block that reads as content by itself: a sentence, not a label, a date or a name."""
+    if block.score <= 0:
+        return False
+    return block.score >= 0.7 * (block.chars - block.link_chars) or (
+        block.chars >= 25 and block.text[-1] in SENTENCE_END and block.link_chars < 0.5 * block.chars
+    )
 
 
 def _trim_edges(kept: list[Block]) -> tuple[list[Block], list[Block]]:
@@ -221,3 +273,37 @@ def _trim_edges(kept: list[Block]) -> tuple[list[Block], list[Block]]:
     for block in trimmed:
         block.label = "metadata" if block.chars < 80 else "other"
     return kept[keep_from:keep_to], trimmed
+
+
+def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, options: Options) -> Selection:
+    """The model's final call on every block, with the heuristics' verdicts among its features.
+
+    Wording rules veto (an "- Advertisement -" label or a "(Image: GETTY)" caption is never content)
+    unless `options.use_heuristics` is off, in which case the model alone decides.
+    """
+    probabilities = model.probabilities(block_features(page, selection.view))
+    threshold = options.model_threshold if options.model_threshold is not None else model.threshold
+    kept: list[Block] = []
+    removed: list[Block] = []
+    marks = selection.view.page_marks
+    for block, probability in zip(page.blocks, probabilities, strict=True):
+        vetoed = options.use_heuristics and (block.rule is not None or block.kind == "caption")
+        if probability >= threshold and not vetoed:
+            block.label = None
+            kept.append(block)
+        else:
+            block.label = block.label or block.rule or marks[block.element] or "other"
+            removed.append(block)
+    if not kept:
+        # Nothing reached the threshold (tiny or odd pages the model has seen little like): an
+        # empty record is the worst answer, so the heuristics' choice stands.
+        return _heuristic_verdicts(page, selection)
+    return Selection(kept, removed, selection.view)
+
+
+def _heuristic_verdicts(page: PageBlocks, selection: Selection) -> Selection:
+    kept_positions = selection.view.kept
+    for block in page.blocks:
+        if block.position in kept_positions:
+            block.label = None
+    return selection

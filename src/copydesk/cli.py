@@ -63,6 +63,29 @@ def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: T
         sys.exit(1)
 
 
+@main.command("train")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="WCXB folder (default ../shared/benchmarks/wcxb).")
+@click.option("--out", type=click.Path(dir_okay=False), default="src/copydesk/models/blocks.lgb", show_default=True)
+@click.option("--folds", type=int, default=5, show_default=True, help="Domain-grouped folds for the CV report.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--no-cv", is_flag=True, help="Skip the cross-validation report (fit on all pages only).")
+def train_command(data_dir: str | None, out: str, folds: int, seed: int, no_cv: bool) -> None:
+    """Train the block model on WCXB dev and save it (LightGBM text + JSON sidecar)."""
+    from pathlib import Path
+
+    from .bench.datasets import default_data_dir
+    from .train import train
+
+    folder = Path(data_dir) if data_dir else default_data_dir("wcxb")
+    if folder is None:
+        raise click.UsageError("no WCXB data: pass --data DIR")
+    summary = train(folder, Path(out), folds=folds, seed=seed, cv=not no_cv)
+    for kind, value in summary.items():
+        click.echo(f"cv F1 {kind:<14} {value:.3f}")
+    click.echo(f"model written to {out}")
+
+
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror

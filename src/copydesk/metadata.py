@@ -1,4 +1,9 @@
-"""Page metadata beside the body. For now the title: OpenGraph, then the first `<h1>`, then `<title>`."""
+"""Page metadata beside the body. For now the title.
+
+Order of trust: a heading that the `<title>` confirms (the `<title>` usually carries the headline plus
+the site's name, and the page's own heading has the headline without truncation); then OpenGraph /
+Twitter titles; then `<title>` without the site's name; then the first `<h1>`.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,62 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 _SPACES = re.compile(r"\s+")
-# "Headline | Site Name" and "Headline - Site Name": the site's name after the last separator.
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,40}$")
+# "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
+_SEPARATORS = re.compile(r"\s+[|–—:·»-]{1,2}\s+")
+_HEADING_MARKERS = " ¶#§🔗"
 
 
 def _clean(text: str | None) -> str | None:
-    text = _SPACES.sub(" ", text or "").strip()
+    text = _SPACES.sub(" ", text or "").strip().strip(_HEADING_MARKERS)
     return text or None
 
 
+def _headline_part(title: str) -> str:
+    """The longest separator-delimited part of a `<title>`: the headline, not the site's name."""
+    parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+    return max(parts, key=len) if parts else title
+
+
+def _confirms(heading: str, title: str) -> bool:
+    heading, title = heading.lower(), title.lower()
+    return heading == title or (len(heading) >= 0.6 * len(title) and (heading in title or title in heading))
+
+
+def _title_candidates(reference: str) -> list[str]:
+    """The title, each separator-delimited part, and the title less its first or last part (the
+    headline may itself contain a dash, so the site's name is cut off whole, not split on)."""
+    separators = list(_SEPARATORS.finditer(reference))
+    candidates = [reference, *(p.strip() for p in _SEPARATORS.split(reference))]
+    if separators:
+        candidates.append(reference[: separators[-1].start()])
+        candidates.append(reference[separators[0].end():])
+    return [c for c in candidates if c]
+
+
+def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
+    """The heading confirmed by the longest candidate (a site-name h1 only matches a short part)."""
+    best, best_length = None, 0
+    for heading in headings:
+        for candidate in candidates:
+            if len(candidate) > best_length and _confirms(heading, candidate):
+                best, best_length = heading, len(candidate)
+    return best
+
+
 def find_title(tree: LexborHTMLParser) -> str | None:
-    """The page's headline: the og:title or first h1 when present, else `<title>` without the site name."""
-    meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
-    og = _clean(meta.attributes.get("content")) if meta is not None else None
-    h1 = tree.css_first("h1")
-    heading = _clean(h1.text()) if h1 is not None else None
+    """The page's headline."""
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else None
-    if heading and (not title or heading.lower() in title.lower() or (og and heading.lower() in og.lower())):
-        return heading
-    if og:
-        return og
+    meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
+    social = _clean(meta.attributes.get("content")) if meta is not None else None
+    headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(node.text()))]
+    for reference in (title, social):
+        if reference:
+            confirmed = _best_confirmed(headings, _title_candidates(reference))
+            if confirmed:
+                return confirmed
+    if social:
+        return _headline_part(social) if title else social
     if title:
-        return _TITLE_SUFFIX.sub("", title) or title
-    return heading
+        return _headline_part(title)
+    return headings[0] if headings else None

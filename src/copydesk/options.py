@@ -16,6 +16,12 @@ class Options:
         min_block_chars: blocks shorter than this never count as content evidence on their own.
         max_link_density: a block whose share of characters inside links exceeds this is navigation.
         max_input_bytes: larger inputs are cut to this many bytes before parsing (bounded memory).
+        use_model: let the trained block model make the final call (heuristics' verdicts are among
+            its features). Off: the heuristics alone decide.
+        use_heuristics: let wording rules veto blocks (ad labels, captions) over the model. Off with
+            the model on: the model alone decides.
+        model_path: a model file from `copydesk train`; None for the one shipped in the package.
+        model_threshold: keep blocks whose probability reaches this; None for the model's own.
     """
 
     include_tables: bool = True
@@ -24,6 +30,10 @@ class Options:
     min_block_chars: int = 25
     max_link_density: float = 0.5
     max_input_bytes: int = 64 * 1024 * 1024
+    use_model: bool = True
+    use_heuristics: bool = True
+    model_path: str | None = None
+    model_threshold: float | None = None
 
 
 DEFAULT_OPTIONS = Options()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .article import Article
 from .assemble import assemble
 from .blocks import page_blocks
-from .classify import select
+from .classify import apply_model, select
+from .model import load_model
 from .metadata import find_title
 from .options import DEFAULT_OPTIONS, Options
 from .parse import parse, to_text
@@ -22,5 +23,7 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
     body = []
     if page is not None and page.blocks:
         selection = select(page, options)
+        if options.use_model:
+            selection = apply_model(page, selection, load_model(options.model_path), options)
         body = assemble(selection.kept, page.elements, url, options)
     return Article(title=find_title(tree), url=url, body=body)

@@ -75,6 +75,8 @@ TOKEN_CATEGORIES = {
     # bylines, dates, tag lists: metadata, recovered elsewhere, not body text
     "byline": "metadata", "dateline": "metadata", "timestamp": "metadata", "tags": "metadata",
     "tagcloud": "metadata", "postmeta": "metadata", "entrymeta": "metadata", "meta": "metadata",
+    # forum posts' author panels and signatures
+    "signature": "metadata", "postprofile": "metadata", "userinfo": "metadata", "usercard": "metadata",
     # invisible helpers and overlays
     "modal": "other", "popup": "other", "overlay": "other", "sronly": "other",
     "visuallyhidden": "other", "screenreader": "other",
@@ -157,3 +159,12 @@ def text_category(text: str) -> str | None:
 
 # Sentence-ending punctuation across scripts: prose has it, menus and labels do not.
 SENTENCE_END = frozenset(".!?。！？…\"'”’»:;)")
+
+
+# Headings that announce a recirculation module: the section they open is "related", not content.
+RELATED_HEADING = re.compile(
+    r"^(related|recommended|more (from|in|on|like this|stories|articles|news)|you (may|might) also|"
+    r"customers (also|who)|recently viewed|popular|trending|also (read|see|on)|read (next|more)|"
+    r"similar (topics|threads|posts|products|items)|other (stories|articles|products))\b",
+    re.I,
+)

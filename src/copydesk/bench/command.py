@@ -1,0 +1,174 @@
+"""`copydesk bench`: measure copydesk against the peers on the labelled benchmarks."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import datasets, floors, report, runner
+from .datasets import DATASETS, DatasetError, Page
+from .peers import PEERS, PeerMissing, System, copydesk_system, load_peers
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One dataset as it will be run: its name, its floor/report key and the chosen pages."""
+
+    name: str
+    key: str
+    pages: list[Page]
+
+
+@click.command()
+@click.option("--dataset", "dataset_arg", required=True, metavar="aeb|wcxb|aeb,wcxb|all",
+              help="Benchmark(s) to run; several separated by commas, or all.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The dataset's folder (default ../shared/benchmarks/<name>). With several datasets: "
+                   "the folder holding one sub-folder per dataset.")
+@click.option("--peers", "peers_arg", default="", metavar="NAMES|all",
+              help=f"Peers to compare, comma separated, or all: {', '.join(PEERS)}. Default: none.")
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="N",
+              help="A fixed sample of N pages per dataset (WCXB: stratified by page type).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Only the first N pages (quick runs).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Per-page results file (default bench-results/<key>.json).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw a chart of F1 vs speed and F1 per page type to this PNG.")
+@click.option("--memory", is_flag=True,
+              help="Add a tracemalloc pass for each system's peak allocation (kept apart from timing).")
+@click.option("--check-floors", "floors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Exit 1 if copydesk's F1 falls below a floor in this JSON file.")
+@click.option("--quiet", is_flag=True, help="No progress bar or status lines on stderr.")
+def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
+          json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
+          quiet: bool) -> None:
+    """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
+
+    Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
+    """
+    started = time.perf_counter()
+    names = _split(dataset_arg, DATASETS, "--dataset")
+    systems = _systems(_split(peers_arg, PEERS, "--peers") if peers_arg else [])
+    selections = [_select(name, _data_dir(name, data_dir, len(names) > 1), sample, limit) for name in names]
+    floors_data = _read_floors(floors_path)
+    _status(quiet, f"systems: {', '.join(s.name for s in systems)}")
+
+    runner.warm_up(selections[0].pages, systems)
+    runs = [runner.run_dataset(sel.name, sel.key, sel.pages, systems, progress=not quiet)
+            for sel in selections]
+    memory_stats = None
+    if memory:
+        all_pages = [page for sel in selections for page in sel.pages]
+        memory_stats = runner.measure_memory(all_pages, systems, progress=not quiet)
+    peak_rss = runner.peak_rss_bytes()
+
+    click.echo(report.markdown(runs, memory_stats, peak_rss), nl=False)
+    elapsed = time.perf_counter() - started
+    # The parsed options, not sys.argv: the command may run inside another program (tests, notebooks).
+    options = {key: str(value) if isinstance(value, Path) else value
+               for key, value in click.get_current_context().params.items()}
+    meta = {"options": options, "duration_s": round(elapsed, 1), "systems": [s.name for s in systems]}
+    _write_outputs(runs, memory_stats, peak_rss, meta, json_path, plot_path, quiet)
+    _warn_copydesk_failures(runs)
+    _status(quiet, f"took {elapsed:.0f} s")
+    if floors_data is not None and not _floors_pass(runs, floors_data):
+        sys.exit(1)
+
+
+def _split(argument: str, known: tuple[str, ...], option: str) -> list[str]:
+    """`a,b` -> [a, b]; `all` -> every known name; unknown names are a usage error."""
+    if argument.strip() == "all":
+        return list(known)
+    names = [name.strip() for name in argument.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise click.BadParameter(f"unknown {', '.join(unknown) or repr(argument)}; "
+                                 f"choose from {', '.join(known)} or all", param_hint=option)
+    return list(dict.fromkeys(names))  # keep order, drop repeats
+
+
+def _systems(peer_names: list[str]) -> list[System]:
+    try:
+        return [copydesk_system(), *load_peers(peer_names)]
+    except PeerMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _data_dir(name: str, given: Path | None, several: bool) -> Path:
+    """Where dataset `name` lives: --data itself, --data/<name> with several datasets, or the default."""
+    if given is not None:
+        return given / name if several else given
+    found = datasets.default_data_dir(name)
+    if found is None:
+        raise click.UsageError(f"no ../shared/benchmarks/{name} here; pass --data DIR")
+    return found
+
+
+def _select(name: str, data_dir: Path, sample: int | None, limit: int | None) -> Selection:
+    try:
+        pages = datasets.load(name, data_dir)
+    except (DatasetError, OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot load {name}: {exc}") from exc
+    if sample:
+        pages = datasets.sample(pages, sample)
+    if limit:
+        pages = pages[:limit]
+    if not pages:
+        raise click.ClickException(f"{name}: no pages in {data_dir}")
+    return Selection(name, floors.dataset_key(name, sample, limit), pages)
+
+
+def _read_floors(path: Path | None) -> dict[str, dict[str, float]] | None:
+    # Read before the run: a broken floors file should fail in a second, not after twenty minutes.
+    if path is None:
+        return None
+    try:
+        return floors.load_floors(path)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read floors: {exc}") from exc
+
+
+def _write_outputs(runs: list[runner.DatasetRun], memory_stats: dict[str, runner.Memory] | None,
+                   peak_rss: int | None, meta: dict[str, object], json_path: Path | None,
+                   plot_path: Path | None, quiet: bool) -> None:
+    json_path = json_path or Path("bench-results") / ("+".join(run.key for run in runs) + ".json")
+    report.write_json(json_path, report.to_json(runs, memory_stats, peak_rss, meta))
+    _status(quiet, f"per-page results: {json_path}")
+    if plot_path is not None:
+        try:
+            report.plot(runs, plot_path)
+        except ImportError as exc:
+            hint = f"--plot needs matplotlib ({exc}): pip install copydesk[bench]"
+            raise click.ClickException(hint) from exc
+        _status(quiet, f"chart: {plot_path}")
+
+
+def _warn_copydesk_failures(runs: list[runner.DatasetRun], shown: int = 10) -> None:
+    # The issue requires copydesk never to raise nor to take over 1 s on a page: name the culprits
+    # (the first few; the JSON file has them all).
+    problems = [f"{run.key} page {page.id}: {m.error or f'took {m.ms:.0f} ms'}"
+                for run in runs for page, m in zip(run.pages, run.results["copydesk"], strict=True)
+                if m.error or m.ms > runner.SLOW_MS]
+    for problem in problems[:shown]:
+        click.echo(f"copydesk bench: warning: {problem}", err=True)
+    if len(problems) > shown:
+        click.echo(f"copydesk bench: warning: ... and {len(problems) - shown} more pages", err=True)
+
+
+def _floors_pass(runs: list[runner.DatasetRun], floors_data: dict[str, dict[str, float]]) -> bool:
+    results = [floors.check(run.key, run.summary("copydesk").f1, floors_data,
+                            errors=runner.speed(run.results["copydesk"]).errors) for run in runs]
+    for result in results:
+        verdict = "ok" if result.passed else "FAILED"
+        click.echo(f"copydesk bench: floor {verdict}: {result.message}", err=True)
+    return all(result.passed for result in results)
+
+
+def _status(quiet: bool, message: str) -> None:
+    if not quiet:
+        click.echo(f"copydesk bench: {message}", err=True)

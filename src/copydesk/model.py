@@ -1,0 +1,51 @@
+"""The trained block model: loads the shipped LightGBM trees and scores a page's blocks.
+
+The model file is LightGBM's text format, with a JSON sidecar (`<name>.json`) holding the feature
+names it was trained on, the decision threshold, and how it was trained. Loading checks the feature
+names against `features.FEATURE_NAMES`, so a stale model fails loudly instead of scoring garbage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .features import FEATURE_NAMES
+
+BUNDLED_MODEL = "blocks.lgb"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockModel:
+    """A loaded model: `probabilities(X)` gives each block's chance of being main content."""
+
+    booster: object
+    threshold: float
+    meta: dict
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+
+
+def bundled_model_path() -> Path:
+    return Path(str(resources.files("copydesk") / "models" / BUNDLED_MODEL))
+
+
+@lru_cache(maxsize=8)
+def load_model(path: str | None = None) -> BlockModel:
+    """Load (once per process) the model at `path`, or the one shipped in the package."""
+    import lightgbm  # imported here: only extraction with the model needs it
+
+    model_path = Path(path) if path else bundled_model_path()
+    meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
+    if tuple(meta["features"]) != FEATURE_NAMES:
+        raise RuntimeError(f"{model_path}: trained on other features; retrain with `copydesk train`")
+    booster = lightgbm.Booster(model_file=str(model_path))
+    return BlockModel(booster, float(meta["threshold"]), meta)
