@@ -102,6 +102,8 @@ def fit(examples: list[PageExamples], seed: int = 0) -> object:
     import lightgbm
 
     rows = [e for e in examples if len(e.labels)]
+    if not rows:
+        raise ValueError("no training pages (too few domains for the number of folds?)")
     data = lightgbm.Dataset(
         np.vstack([e.features for e in rows]), np.concatenate([e.labels for e in rows]),
         weight=np.concatenate([e.weights for e in rows]), feature_name=list(FEATURE_NAMES),
@@ -153,6 +155,18 @@ def load_examples(data_dir: Path, progress: bool = True) -> list[PageExamples]:
 
         iterator = tqdm(pages, desc="features", unit="page")
     return [page_examples(p.read_html(), p.url, p.truth, p.id, p.page_type) for p in iterator]
+
+
+def train_fold_models(data_dir: Path, out_dir: Path, folds: int = 5, seed: int = 0,
+                      progress: bool = True) -> dict[int, Path]:
+    """One model per fold, each fit on the other folds' pages; returns fold -> model path."""
+    examples = load_examples(data_dir, progress)
+    paths = {}
+    for fold in range(folds):
+        booster = fit([e for e in examples if fold_of(e.domain, folds) != fold], seed)
+        paths[fold] = out_dir / f"fold{fold}.lgb"
+        save(booster, paths[fold], {"fold": fold, "folds": folds, "seed": seed})
+    return paths
 
 
 def train(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = True) -> dict[str, float]:

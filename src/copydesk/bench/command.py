@@ -11,7 +11,7 @@ import click
 
 from . import datasets, floors, report, runner
 from .datasets import DATASETS, DatasetError, Page
-from .peers import PEERS, PeerMissing, System, copydesk_system, load_peers
+from .peers import PEERS, PeerMissing, System, copydesk_cv_system, copydesk_system, load_peers
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ class Selection:
               help="Add a tracemalloc pass for each system's peak allocation (kept apart from timing).")
 @click.option("--check-floors", "floors_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               default=None, help="Exit 1 if copydesk's F1 falls below a floor in this JSON file.")
+@click.option("--cv", "cv_folds", type=click.IntRange(min=0), default=5, show_default=True, metavar="K",
+              help="On WCXB, score each page with a model trained without its domain's fold "
+                   "(K domain-grouped folds, trained first); 0 uses the shipped model (in-sample on WCXB dev).")
 @click.option("--quiet", is_flag=True, help="No progress bar or status lines on stderr.")
 def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
           json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
-          quiet: bool) -> None:
+          cv_folds: int, quiet: bool) -> None:
     """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
 
     Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
@@ -58,9 +61,15 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     floors_data = _read_floors(floors_path)
     _status(quiet, f"systems: {', '.join(s.name for s in systems)}")
 
-    runner.warm_up(selections[0].pages, systems)
-    runs = [runner.run_dataset(sel.name, sel.key, sel.pages, systems, progress=not quiet)
-            for sel in selections]
+    runs = []
+    for sel in selections:
+        dataset_systems = systems
+        if sel.name == "wcxb" and cv_folds:
+            _status(quiet, f"training {cv_folds} fold models for cross-validated WCXB scores")
+            cv_system = copydesk_cv_system(_data_dir("wcxb", data_dir, len(names) > 1), cv_folds, quiet)
+            dataset_systems = [cv_system, *systems[1:]]
+        runner.warm_up(sel.pages, dataset_systems)
+        runs.append(runner.run_dataset(sel.name, sel.key, sel.pages, dataset_systems, progress=not quiet))
     memory_stats = None
     if memory:
         all_pages = [page for sel in selections for page in sel.pages]

@@ -8,6 +8,8 @@ their input; that decoding happens before the clock starts, which if anything fa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import importlib
 import logging
 import warnings
@@ -45,6 +47,24 @@ def copydesk_system() -> System:
 
     def run(html: bytes, url: str | None) -> str:
         return copydesk.extract(html, url=url).text
+
+    return System("copydesk", run, wants_bytes=True)
+
+
+def copydesk_cv_system(data_dir: Path, folds: int, quiet: bool = True) -> System:
+    """copydesk with cross-validated models: each page is extracted by the model of the folds that
+    did not hold its domain (the split `copydesk train` uses), so WCXB scores are out of sample."""
+    import tempfile
+
+    import copydesk
+    from copydesk.train import domain_of, fold_of, train_fold_models
+
+    model_dir = Path(tempfile.mkdtemp(prefix="copydesk-cv-"))
+    paths = train_fold_models(data_dir, model_dir, folds, progress=not quiet)
+    options = {fold: copydesk.Options(model_path=str(path)) for fold, path in paths.items()}
+
+    def run(html: bytes, url: str | None) -> str:
+        return copydesk.extract(html, url=url, options=options[fold_of(domain_of(url), folds)]).text
 
     return System("copydesk", run, wants_bytes=True)
 
