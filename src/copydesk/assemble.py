@@ -21,9 +21,7 @@ def inline_markdown(block: Block, base_url: str | None, options: Options) -> str
     parts: list[str] = []
     for href, group in groupby(block.pieces, key=lambda piece: piece[1]):
         text = "".join(piece[0] for piece in group)
-        if href is None or href == MARKDOWN_ONLY or not options.include_links:
-            parts.append(text)
-        elif not text.strip() or href.startswith(_UNLINKABLE) or not href:
+        if not _linkable(href, text, options):
             parts.append(text)
         else:
             target = urljoin(base_url, href) if base_url else href
@@ -31,6 +29,13 @@ def inline_markdown(block: Block, base_url: str | None, options: Options) -> str
             parts.append(f"{lead}[{core}]({target.replace(' ', '%20')}){trail}")
     markdown = fold_breaks(_SPACES.sub(" ", "".join(parts)))
     return markdown.strip(HEADING_MARKERS) if block.kind == "heading" else markdown
+
+
+def _linkable(href: str | None, text: str, options: Options) -> bool:
+    """Whether a run of text renders as a Markdown link (not in-page anchors or script links)."""
+    if not href or href == MARKDOWN_ONLY or not options.include_links or not text.strip():
+        return False
+    return not href.startswith(_UNLINKABLE)
 
 
 def _split_spaces(text: str) -> tuple[str, str, str]:

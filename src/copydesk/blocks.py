@@ -131,6 +131,15 @@ def fold_breaks(text: str) -> str:
     return text.strip()
 
 
+_CLOSE_BLOCK, _CLOSE_LINK, _CLOSE_CODE = 1, 2, 3
+_TABLE_TAGS = frozenset({"td", "th", "tr", "table"})
+# Tags that change a block's structural context; any other block tag inherits its parent's.
+_CONTEXT_TAGS = frozenset(
+    {*HEADING_LEVELS, "ul", "ol", "dl", "menu", "dir", "li", "dt", "dd", "table", "tr", "td", "th", "pre",
+     "blockquote", "figcaption", "p"}
+)
+
+
 class _Walker:
     """Cuts the DOM into blocks. Iterative, so 100,000-deep nesting cannot overflow the stack."""
 
@@ -144,18 +153,19 @@ class _Walker:
         self.link_depth = 0
 
     def run(self, root: LexborNode) -> PageBlocks:
+        # The stack holds nodes to visit and, below each opened element, an int saying what closes.
         self._open(root, "body", {})
-        stack: list[tuple[LexborNode, int]] = [(child, 0) for child in _children_reversed(root)]
+        stack: list[LexborNode | int] = _children_reversed(root)
+        frames = self.frames
         while stack:
-            node, state = stack.pop()
-            if state == 1:
-                self._close_block()
-                continue
-            if state == 2:
-                self._close_link()
-                continue
-            if state == 3:
-                self.pieces.append(("`", MARKDOWN_ONLY))
+            node = stack.pop()
+            if node.__class__ is int:
+                if node == _CLOSE_BLOCK:
+                    self._close_block()
+                elif node == _CLOSE_LINK:
+                    self._close_link()
+                else:
+                    self.pieces.append(("`", MARKDOWN_ONLY))
                 continue
             tag = node.tag
             if tag == "-text":
@@ -164,18 +174,18 @@ class _Walker:
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
                 continue
             if tag == "br":
-                self.pieces.append(("\n" if self.frames[-1].pre else LINE_BREAK, None))
+                self.pieces.append(("\n" if frames[-1].pre else LINE_BREAK, None))
                 continue
             if tag in BLOCK_TAGS:
                 self._open(node, tag, node.attributes)
-                stack.append((node, 1))
+                stack.append(_CLOSE_BLOCK)
             elif tag == "a":
                 self._open_link(node.attributes.get("href"))
-                stack.append((node, 2))
-            elif tag == "code" and not self.frames[-1].pre:
+                stack.append(_CLOSE_LINK)
+            elif tag == "code" and not frames[-1].pre:
                 self.pieces.append(("`", MARKDOWN_ONLY))
-                stack.append((node, 3))
-            stack.extend((child, 0) for child in _children_reversed(node))
+                stack.append(_CLOSE_CODE)
+            stack.extend(_children_reversed(node))
         self._close_block()
         return self._finish()
 
@@ -183,21 +193,22 @@ class _Walker:
 
     def _open(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> None:
         self._flush()
-        parent = self.frames[-1] if self.frames else None
         index = len(self.elements)
         mark = _element_mark(tag, attrs) if attrs and tag not in ("body", "html") else TAG_CATEGORIES.get(tag)
-        above = self.elements[parent.element] if parent else None
-        flags = (above.flags if above else 0) | ANCESTOR_FLAGS.get(tag, 0)
-        self.elements.append(Element(tag, parent.element if parent else -1, mark,
-                                     (above.depth + 1) if above else 0, flags=flags))
-        frame = _Frame(index, parent.kind if parent else "paragraph")
-        if parent is not None:
-            frame.level, frame.list_element, frame.ordered = parent.level, parent.list_element, parent.ordered
-            frame.list_depth, frame.table, frame.row = parent.list_depth, parent.table, parent.row
-            frame.quote, frame.pre = parent.quote, parent.pre
-            if parent.kind == "cell" and tag not in ("td", "th", "tr", "table"):
-                self.elements[parent.table].layout = True
-        self._frame_kind(frame, tag, index)
+        if not self.frames:
+            self.elements.append(Element(tag, -1, mark, 0, flags=ANCESTOR_FLAGS.get(tag, 0)))
+            self.frames.append(_Frame(index, "paragraph"))
+            return
+        parent = self.frames[-1]
+        above = self.elements[parent.element]
+        self.elements.append(Element(tag, parent.element, mark, above.depth + 1,
+                                     flags=above.flags | ANCESTOR_FLAGS.get(tag, 0)))
+        frame = _Frame(index, parent.kind, parent.level, parent.list_element, parent.ordered, parent.list_depth,
+                       parent.table, parent.row, parent.quote, parent.pre)
+        if parent.kind == "cell" and tag not in _TABLE_TAGS:
+            self.elements[parent.table].layout = True
+        if tag in _CONTEXT_TAGS:
+            self._frame_kind(frame, tag, index)
         self.frames.append(frame)
 
     def _frame_kind(self, frame: _Frame, tag: str, index: int) -> None:
@@ -297,8 +308,8 @@ class _Walker:
         return PageBlocks(elements, self.blocks, total, total_prose)
 
 
-def _children_reversed(node: LexborNode) -> list[LexborNode]:
-    children = list(node.iter(include_text=True))
+def _children_reversed(node: LexborNode) -> list[LexborNode | int]:
+    children: list[LexborNode | int] = list(node.iter(include_text=True))
     children.reverse()
     return children
 

@@ -42,7 +42,8 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "text", "markdown"]), default="text", show_default=True
 )
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write here (default stdout).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write here (default stdout).")
 def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO) -> None:
     """Extract the main content of PATH... (.html, .html.gz, or - for stdin).
 

@@ -6,8 +6,8 @@ from .article import Article
 from .assemble import assemble
 from .blocks import page_blocks
 from .classify import apply_model, select
-from .model import load_model
 from .metadata import find_title
+from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .parse import parse, to_text
 

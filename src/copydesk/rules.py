@@ -128,7 +128,8 @@ def attribute_category(class_id: str) -> str | None:
 # A block's own wording that marks it as boilerplate wherever it stands. Anchored so a sentence of the
 # article that merely mentions "advertisement" is kept.
 TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^[-–—\s]*(advertisement|advertising|sponsored( content)?|anzeige|publicité|publicidad)[-–—\s]*$", re.I),
+    (re.compile(r"^[-–—\s]*(advertisement|advertising|sponsored( content)?|anzeige|publicité|publicidad)[-–—\s]*$",
+                re.I),
      "advertisement"),
     (re.compile(r"^(read more|see also|related|more from|also read|recommended|watch|listen)\s*:", re.I), "related"),
     (re.compile(r"^please enter your (comment|name|email)", re.I), "comment-form"),

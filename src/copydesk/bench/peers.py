@@ -8,13 +8,12 @@ their input; that decoding happens before the clock starts, which if anything fa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import importlib
 import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # (html, url) -> main text; html is bytes for copydesk and str for the peers (see `System.wants_bytes`).
