@@ -80,9 +80,8 @@ class Block:
 
 @dataclass(slots=True)
 class _Frame:
-    """Walk state for an open block-level element."""
+    """The structural context text is in: what kind of block, inside which list, table or quote."""
 
-    element: int
     kind: str
     level: int = 0
     list_element: int = -1
@@ -111,17 +110,21 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+_ROLE_CATEGORIES = {"navigation": "navigation", "contentinfo": "footer", "banner": "navigation"}
+
+
 def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
+    """The boilerplate category an element's attributes or tag give it, or None."""
     # Hidden subtrees are marked, not skipped: a stray unclosed display:none div can swallow a page.
-    if _is_hidden(attrs):
+    if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _is_hidden(attrs):
         return "other"
-    class_id = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     role = attrs.get("role")
-    if role == "navigation":
-        return "navigation"
-    if role == "contentinfo":
-        return "footer"
-    return attribute_category(class_id) if class_id.strip() else TAG_CATEGORIES.get(tag)
+    if role in _ROLE_CATEGORIES:
+        return _ROLE_CATEGORIES[role]
+    names = attrs.get("class") or ""
+    if "id" in attrs:
+        names = f"{names} {attrs['id'] or ''}"
+    return (attribute_category(names) if names else None) or TAG_CATEGORIES.get(tag)
 
 
 def fold_breaks(text: str) -> str:
@@ -147,7 +150,9 @@ class _Walker:
         self.skipped = skipped
         self.elements: list[Element] = []
         self.blocks: list[Block] = []
+        # The structural context of each open element; a plain <div> shares its parent's (no copy).
         self.frames: list[_Frame] = []
+        self.open_elements: list[int] = []
         self.pieces: list[tuple[str, str | None]] = []
         self.href: str | None = None
         self.link_depth = 0
@@ -169,7 +174,16 @@ class _Walker:
                 continue
             tag = node.tag
             if tag == "-text":
-                self._text(node.text_content or "")
+                text = node.text_content
+                if not text:
+                    continue
+                if text.isspace() and not frames[-1].pre:
+                    # Whitespace between tags: one space at most, none at a block's start.
+                    pieces = self.pieces
+                    if pieces and not pieces[-1][0].endswith((" ", "\n", LINE_BREAK)):
+                        pieces.append((" ", self.href))
+                    continue
+                self.pieces.append((text, self.href))
                 continue
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
                 continue
@@ -195,21 +209,25 @@ class _Walker:
         self._flush()
         index = len(self.elements)
         mark = _element_mark(tag, attrs) if attrs and tag not in ("body", "html") else TAG_CATEGORIES.get(tag)
+        self.open_elements.append(index)
         if not self.frames:
             self.elements.append(Element(tag, -1, mark, 0, flags=ANCESTOR_FLAGS.get(tag, 0)))
-            self.frames.append(_Frame(index, "paragraph"))
+            self.frames.append(_Frame("paragraph"))
             return
         parent = self.frames[-1]
-        above = self.elements[parent.element]
-        self.elements.append(Element(tag, parent.element, mark, above.depth + 1,
+        parent_index = self.open_elements[-2]
+        above = self.elements[parent_index]
+        self.elements.append(Element(tag, parent_index, mark, above.depth + 1,
                                      flags=above.flags | ANCESTOR_FLAGS.get(tag, 0)))
-        frame = _Frame(index, parent.kind, parent.level, parent.list_element, parent.ordered, parent.list_depth,
-                       parent.table, parent.row, parent.quote, parent.pre)
         if parent.kind == "cell" and tag not in _TABLE_TAGS:
             self.elements[parent.table].layout = True
         if tag in _CONTEXT_TAGS:
+            frame = _Frame(parent.kind, parent.level, parent.list_element, parent.ordered,
+                           parent.list_depth, parent.table, parent.row, parent.quote, parent.pre)
             self._frame_kind(frame, tag, index)
-        self.frames.append(frame)
+            self.frames.append(frame)
+        else:
+            self.frames.append(parent)
 
     def _frame_kind(self, frame: _Frame, tag: str, index: int) -> None:
         if tag in HEADING_LEVELS:
@@ -238,6 +256,7 @@ class _Walker:
         self._flush()
         if len(self.frames) > 1:
             self.frames.pop()
+            self.open_elements.pop()
 
     def _open_link(self, href: str | None) -> None:
         self.link_depth += 1
@@ -250,16 +269,6 @@ class _Walker:
             self.href = None
 
     # -- text ---------------------------------------------------------------------------------------
-
-    def _text(self, text: str) -> None:
-        if not text:
-            return
-        if text.isspace() and not self.frames[-1].pre:
-            # Whitespace between tags: one space at most, none at a block's start.
-            if not self.pieces or self.pieces[-1][0].endswith((" ", "\n")):
-                return
-            text = " "
-        self.pieces.append((text, self.href))
 
     def _flush(self) -> None:
         if not self.pieces:
@@ -284,7 +293,8 @@ class _Walker:
                 links += href != previous
             previous = href
         self.blocks.append(Block(
-            element=frame.element, kind=frame.kind, pieces=pieces, text=text, link_chars=link_chars, links=links,
+            element=self.open_elements[-1], kind=frame.kind, pieces=pieces, text=text,
+            link_chars=link_chars, links=links,
             level=frame.level, list_element=frame.list_element, ordered=frame.ordered,
             list_depth=frame.list_depth, table=frame.table, row=frame.row, quote=frame.quote,
             position=len(self.blocks),
@@ -292,20 +302,19 @@ class _Walker:
 
     def _finish(self) -> PageBlocks:
         elements = self.elements
-        total = total_prose = 0
         for block in self.blocks:
             n = len(block.text)
             prose = n - block.link_chars
-            prose = prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
-            total += n
-            total_prose += prose
-            index = block.element
-            while index >= 0:
-                element = elements[index]
-                element.chars += n
-                element.prose += prose
-                index = element.parent
-        return PageBlocks(elements, self.blocks, total, total_prose)
+            element = elements[block.element]
+            element.chars += n
+            element.prose += prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
+        # Children follow their parents in the table: one backward pass sums every subtree.
+        for element in reversed(elements[1:]):
+            parent = elements[element.parent]
+            parent.chars += element.chars
+            parent.prose += element.prose
+        root = elements[0] if elements else Element("body", -1, None, 0)
+        return PageBlocks(elements, self.blocks, root.chars, root.prose)
 
 
 def _children_reversed(node: LexborNode) -> list[LexborNode | int]:

@@ -180,12 +180,11 @@ def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | Non
     scores = [0.0] * len(elements)
     for block in page.blocks:
         block.rule = text_category(block.text)
-        weight = _block_weight(block, marks[block.element], options)
-        block.score = weight
-        index = block.element
-        while index >= 0:
-            scores[index] += weight
-            index = elements[index].parent
+        block.score = _block_weight(block, marks[block.element], options)
+        scores[block.element] += block.score
+    # Children come after their parents in the table, so one backward pass sums every subtree.
+    for index in range(len(elements) - 1, 0, -1):
+        scores[elements[index].parent] += scores[index]
     root = max(range(len(elements)), key=scores.__getitem__) if elements else 0
     return root, marks
 

