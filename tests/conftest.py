@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,14 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+# The news page is the bundled example (src/copydesk/examples/news-page.html): one copy, used by
+# the README's first command and by the tests.
+NEWS_PAGE = Path(str(resources.files("copydesk") / "examples" / "news-page.html"))
+
+
 @pytest.fixture(scope="session")
 def news_article() -> copydesk.Article:
-    return _extract_fixture("news-page.html")
+    return copydesk.extract(NEWS_PAGE.read_bytes())
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import copydesk
+from conftest import NEWS_PAGE
 from copydesk import Article, BodyNode, DecodeError, EmptyInputError, ExtractionError, NotHTMLError
 
 # A small page with one of each structure, inside the usual chrome.
@@ -170,7 +171,7 @@ def test_str_and_bytes_give_the_same_text(small):
 
 
 def test_str_and_bytes_give_the_same_record_for_the_news_fixture(fixtures_dir):
-    raw = (fixtures_dir / "news-page.html").read_bytes()
+    raw = NEWS_PAGE.read_bytes()
     assert copydesk.extract(raw.decode("utf-8")).to_dict() == copydesk.extract(raw).to_dict()
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from conftest import NEWS_PAGE
 from copydesk.cli import main
 
 NEWS_HEADLINE = "SAS bid to assassinate Iran’s Qasem Soleimani ‘blocked’ by David Miliband in 2007"
@@ -35,7 +36,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture(scope="module")
 def news_path(fixtures_dir) -> str:
-    return str(fixtures_dir / "news-page.html")
+    return str(NEWS_PAGE)
 
 
 def run(runner: CliRunner, *args: str, input: bytes | None = None):

@@ -12,6 +12,7 @@ import gzip
 import pytest
 
 import copydesk
+from conftest import NEWS_PAGE
 
 
 def page(title: str, paragraphs: list[str], head: str = "", lang: str = "en") -> str:
@@ -186,7 +187,7 @@ def test_gzip_compressed_windows_1252_page():
 
 
 def test_gzip_and_plain_bytes_give_the_same_record(fixtures_dir):
-    raw = (fixtures_dir / "news-page.html").read_bytes()
+    raw = NEWS_PAGE.read_bytes()
     assert copydesk.extract(gzip.compress(raw)).to_dict() == copydesk.extract(raw).to_dict()
 
 

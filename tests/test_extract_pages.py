@@ -8,7 +8,6 @@ exactly which sentence was lost or which piece of boilerplate leaked.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import pytest
 
@@ -167,11 +166,6 @@ def test_news_markdown_keeps_inline_links(news_article):
 def test_news_body_nodes_are_paragraphs_and_the_quote(news_article):
     kinds = {node.kind for node in news_article.body if node.text != NEWS_HEADLINE}
     assert kinds == {"paragraph", "quote"}
-
-
-def test_bundled_example_is_the_news_fixture(fixtures_dir):
-    bundled = resources.files("copydesk").joinpath("examples", "news-page.html").read_bytes()
-    assert bundled == (fixtures_dir / "news-page.html").read_bytes()
 
 
 # --------------------------------------------------------------------------------------------------

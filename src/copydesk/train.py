@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .bench.scoring import wcxb_page
 from .blocks import Block, page_blocks
 from .classify import select
 from .features import FEATURE_NAMES, block_features
@@ -119,20 +120,6 @@ def save(booster: object, out: Path, meta: dict) -> None:
     out.with_suffix(".json").write_text(json.dumps(full, indent=1), encoding="utf-8")
 
 
-def word_f1(prediction: str, truth: str) -> float:
-    """WCXB's per-page word F1 (bag of lower-cased words; both empty is 1)."""
-    from collections import Counter
-
-    p, t = Counter(_WORDS.findall(prediction.lower())), Counter(_WORDS.findall(truth.lower()))
-    if not p and not t:
-        return 1.0
-    overlap = sum((p & t).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshold: float) -> dict[str, list[float]]:
     """Per page type, the F1 of each page kept by the model that did not see its fold."""
     scores: dict[str, list[float]] = defaultdict(list)
@@ -141,7 +128,7 @@ def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshol
         for e in (e for e in examples if fold_of(e.domain, folds) == fold):
             kept = booster.predict(e.features, num_threads=1) >= threshold if len(e.texts) else []  # type: ignore[attr-defined]
             text = "\n".join(t for t, keep in zip(e.texts, kept, strict=True) if keep)
-            scores[e.page_type].append(word_f1(text, e.truth))
+            scores[e.page_type].append(wcxb_page(text, e.truth).f1)
     return scores
 
 
