@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,15 +16,23 @@ class BodyNode:
     """One structural element of the body, in reading order.
 
     `text` is the plain rendering (list items and table rows one per line); `markdown` is the same
-    element as Markdown, links kept. `level` is the heading level (1-6) and 0 otherwise; `ordered`
-    says whether a list is numbered.
+    element as Markdown, links kept, rendered when first asked for (corpus runs that want only the
+    text do not pay for it). `level` is the heading level (1-6) and 0 otherwise; `ordered` says
+    whether a list is numbered.
     """
 
     kind: NodeKind
     text: str
-    markdown: str
     level: int = 0
     ordered: bool = False
+    render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    _markdown: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def markdown(self) -> str:
+        if self._markdown is None:
+            self._markdown = self.render() if self.render is not None else self.text
+        return self._markdown
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "text": self.text}

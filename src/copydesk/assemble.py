@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import groupby
 from urllib.parse import urljoin
 
@@ -59,7 +60,7 @@ def _group_key(block: Block, elements: list[Element]) -> tuple[str, int]:
     return ("paragraph", block.position)
 
 
-def _table(blocks: list[Block], md: list[str]) -> BodyNode:
+def _rows(blocks: list[Block]) -> list[list[int]]:
     rows: list[list[int]] = []
     last_row = None
     for i, block in enumerate(blocks):
@@ -67,7 +68,11 @@ def _table(blocks: list[Block], md: list[str]) -> BodyNode:
             rows.append([])
             last_row = block.row
         rows[-1].append(i)
-    text = "\n".join(" | ".join(blocks[i].text for i in row) for row in rows)
+    return rows
+
+
+def _table_markdown(blocks: list[Block], md: list[str]) -> str:
+    rows = _rows(blocks)
     width = max(len(row) for row in rows)
     lines = []
     for n, row in enumerate(rows):
@@ -75,46 +80,55 @@ def _table(blocks: list[Block], md: list[str]) -> BodyNode:
         lines.append("| " + " | ".join(cells) + " |")
         if n == 0:
             lines.append("|" + " --- |" * width)
-    return BodyNode("table", text, "\n".join(lines))
+    return "\n".join(lines)
 
 
-def _list(blocks: list[Block], md: list[str]) -> BodyNode:
+def _list_markdown(blocks: list[Block], md: list[str]) -> str:
     base = min(block.list_depth for block in blocks)
-    ordered = blocks[0].ordered
     lines = []
     for n, (block, text) in enumerate(zip(blocks, md, strict=True)):
-        indent = "  " * (block.list_depth - base)
         marker = f"{n + 1}." if block.ordered else "-"
-        lines.append(f"{indent}{marker} {text}")
-    return BodyNode("list", "\n".join(b.text for b in blocks), "\n".join(lines), ordered=ordered)
+        lines.append(f"{'  ' * (block.list_depth - base)}{marker} {text}")
+    return "\n".join(lines)
 
 
-def _node(kind: str, blocks: list[Block], md: list[str]) -> BodyNode:
+def _markdown(kind: str, blocks: list[Block], md: list[str]) -> str:
     if kind == "heading":
-        level = blocks[0].level
-        return BodyNode("heading", blocks[0].text, "#" * level + " " + md[0], level=level)
+        return "#" * blocks[0].level + " " + md[0]
     if kind == "code":
-        return BodyNode("code", blocks[0].text, "```\n" + blocks[0].text + "\n```")
+        return "```\n" + blocks[0].text + "\n```"
     if kind == "table":
-        return _table(blocks, md)
+        return _table_markdown(blocks, md)
     if kind == "list":
-        return _list(blocks, md)
+        return _list_markdown(blocks, md)
     if kind == "quote":
-        text = "\n".join(b.text for b in blocks)
-        quoted = "\n>\n".join("\n".join("> " + line for line in m.split("\n")) for m in md)
-        return BodyNode("quote", text, quoted)
-    return BodyNode("paragraph", blocks[0].text, md[0])
+        return "\n>\n".join("\n".join("> " + line for line in m.split("\n")) for m in md)
+    return md[0]
+
+
+def _text(kind: str, blocks: list[Block]) -> str:
+    if kind == "table":
+        return "\n".join(" | ".join(blocks[i].text for i in row) for row in _rows(blocks))
+    if kind in ("list", "quote"):
+        return "\n".join(block.text for block in blocks)
+    return blocks[0].text
+
+
+def _renderer(kind: str, blocks: list[Block], base_url: str | None, options: Options) -> Callable[[], str]:
+    def render() -> str:
+        return _markdown(kind, blocks, [inline_markdown(block, base_url, options) for block in blocks])
+
+    return render
 
 
 def assemble(blocks: list[Block], elements: list[Element], base_url: str | None, options: Options) -> list[BodyNode]:
-    """Group kept blocks (in reading order) into body nodes."""
+    """Group kept blocks (in reading order) into body nodes; their Markdown is rendered on demand."""
     nodes: list[BodyNode] = []
     for (kind, _), group in groupby(blocks, key=lambda b: _group_key(b, elements)):
         members = list(group)
-        if kind == "table" and not options.include_tables:
+        if (kind == "table" and not options.include_tables) or (kind == "code" and not options.include_code):
             continue
-        if kind == "code" and not options.include_code:
-            continue
-        md = [inline_markdown(block, base_url, options) for block in members]
-        nodes.append(_node(kind, members, md))
+        nodes.append(BodyNode(kind, _text(kind, members), level=members[0].level if kind == "heading" else 0,
+                              ordered=kind == "list" and members[0].ordered,
+                              render=_renderer(kind, members, base_url, options)))
     return nodes

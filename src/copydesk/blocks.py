@@ -206,7 +206,8 @@ class _Walker:
     # -- elements ---------------------------------------------------------------------------------
 
     def _open(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> None:
-        self._flush()
+        if self.pieces:
+            self._flush()
         index = len(self.elements)
         mark = _element_mark(tag, attrs) if attrs and tag not in ("body", "html") else TAG_CATEGORIES.get(tag)
         self.open_elements.append(index)
@@ -253,7 +254,8 @@ class _Walker:
             frame.kind = "paragraph"
 
     def _close_block(self) -> None:
-        self._flush()
+        if self.pieces:
+            self._flush()
         if len(self.frames) > 1:
             self.frames.pop()
             self.open_elements.pop()
