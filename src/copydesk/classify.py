@@ -1,6 +1,6 @@
 """Decide which blocks are the page's main content.
 
-Two steps, both on the block table the walk produced:
+Three steps, all on the block table the walk produced:
 
 1. Find the content root: every block votes for the elements above it, content-like blocks with
    their length, boilerplate-like blocks (link lists, marked widgets, boilerplate wording) against.
@@ -9,6 +9,8 @@ Two steps, both on the block table the walk produced:
    specification table, since it only asks where text that reads like content sits.
 2. Inside the root, drop the blocks that are still boilerplate (share bars, ad labels, captions,
    link-dense navigation), each labelled with why.
+3. `apply_model`: the trained model makes the final call on every block, reading the verdicts of
+   steps 1-2 among its features; wording rules veto (see `Options.use_heuristics`).
 """
 
 from __future__ import annotations
@@ -54,9 +56,9 @@ class Selection:
 def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]:
     """For elements start..end-1 (a preorder subtree), the nearest believed mark at or above each.
 
-    A mark is believed when neither its element nor all elements of its category together hold
-    more than half the subtree's prose: when "comment" boxes hold most of a page's prose, the page
-    is a forum thread and they are its content.
+    A mark is believed when its element holds at most half the subtree's prose and all elements of
+    its category together hold at most three quarters of it: when "comment" boxes hold nearly all of
+    a page's prose, the page is a forum thread and they are its content.
     """
     elements = page.elements
     limit = _MARK_MAX_SHARE * elements[start].prose

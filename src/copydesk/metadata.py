@@ -11,14 +11,16 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .blocks import HEADING_MARKERS
+
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
 _SEPARATORS = re.compile(r"\s+[|–—:·»-]{1,2}\s+")
-_HEADING_MARKERS = " ¶#§🔗"
+
 
 
 def _clean(text: str | None) -> str | None:
-    text = _SPACES.sub(" ", text or "").strip().strip(_HEADING_MARKERS)
+    text = _SPACES.sub(" ", text or "").strip().strip(HEADING_MARKERS)
     return text or None
 
 
