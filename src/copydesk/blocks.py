@@ -156,6 +156,7 @@ class _Walker:
         self.pieces: list[tuple[str, str | None]] = []
         self.href: str | None = None
         self.link_depth = 0
+        self.had_link = False  # whether the pending pieces may hold link text
 
     def run(self, root: LexborNode) -> PageBlocks:
         # The stack holds nodes to visit and, below each opened element, an int saying what closes.
@@ -261,6 +262,7 @@ class _Walker:
             self.open_elements.pop()
 
     def _open_link(self, href: str | None) -> None:
+        self.had_link = True
         self.link_depth += 1
         if self.link_depth == 1:
             self.href = href or ""
@@ -282,18 +284,24 @@ class _Walker:
             if not text.strip():
                 return
         else:
-            text = fold_breaks(_SPACES.sub(" ", "".join(p[0] for p in pieces if p[1] != MARKDOWN_ONLY)))
+            if len(pieces) == 1 and pieces[0][1] != MARKDOWN_ONLY:
+                joined = pieces[0][0]
+            else:
+                joined = "".join([p[0] for p in pieces if p[1] != MARKDOWN_ONLY])
+            text = fold_breaks(_SPACES.sub(" ", joined))
             if frame.kind == "heading":
                 text = text.strip(HEADING_MARKERS)
             if not text:
                 return
         link_chars = links = 0
-        previous = None
-        for piece_text, href in pieces:
-            if href is not None and href != MARKDOWN_ONLY:
-                link_chars += len(piece_text.strip())
-                links += href != previous
-            previous = href
+        if self.had_link:
+            previous = None
+            for piece_text, href in pieces:
+                if href is not None and href != MARKDOWN_ONLY:
+                    link_chars += len(piece_text.strip())
+                    links += href != previous
+                previous = href
+            self.had_link = self.href is not None
         self.blocks.append(Block(
             element=self.open_elements[-1], kind=frame.kind, pieces=pieces, text=text,
             link_chars=link_chars, links=links,

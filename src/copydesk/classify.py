@@ -138,6 +138,9 @@ def mark_related_sections(page: PageBlocks) -> None:
     with a heading: pages wrap such modules as <section><h2/><ul/></section> as often as they
     write <div><h2/></div><ul/>.
     """
+    headings = [b for b in page.blocks if b.kind == "heading" and b.chars <= 60 and RELATED_HEADING.search(b.text)]
+    if not headings:
+        return
     elements = page.elements
     first_block_of: dict[int, Block] = {}
     for block in page.blocks:
@@ -145,9 +148,8 @@ def mark_related_sections(page: PageBlocks) -> None:
         while index >= 0 and index not in first_block_of:
             first_block_of[index] = block
             index = elements[index].parent
-    for block in page.blocks:
-        if block.kind == "heading" and block.chars <= 60 and RELATED_HEADING.search(block.text):
-            _mark_section(page, first_block_of, block)
+    for heading in headings:
+        _mark_section(page, first_block_of, heading)
 
 
 def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: Block) -> None:
