@@ -24,7 +24,6 @@ HEADING_MARKERS = " ¶#§🔗"
 # A piece carrying this in place of an href is markup for the Markdown rendering only (inline code).
 MARKDOWN_ONLY = "\x00md"
 
-_SPACES = re.compile(r"\s+")
 # A block with at least this many characters outside links reads as prose (for the mark guard).
 _PROSE_MIN_CHARS = 60
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -288,7 +287,7 @@ class _Walker:
                 joined = pieces[0][0]
             else:
                 joined = "".join([p[0] for p in pieces if p[1] != MARKDOWN_ONLY])
-            text = fold_breaks(_SPACES.sub(" ", joined))
+            text = fold_breaks(" ".join(joined.split()))
             if frame.kind == "heading":
                 text = text.strip(HEADING_MARKERS)
             if not text:

@@ -135,7 +135,7 @@ TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^please enter your (comment|name|email)", re.I), "comment-form"),
     (re.compile(r"^(leave a (reply|comment)|post a comment|add a comment|\d+ comments?|comments? \(\d+\))", re.I),
      "comment-form"),
-    (re.compile(r"uses akismet to reduce spam|learn how your comment data is processed", re.I), "spam-notice"),
+    (re.compile(r"akismet to reduce spam|how your comment data is processed", re.I), "spam-notice"),
     (re.compile(r"^(share( this( article| story| post)?)?|share on \w+|tweet|email|print)( this)?\s*:?$", re.I),
      "share"),
     (re.compile(r"\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie policy)\b", re.I),
@@ -148,11 +148,22 @@ TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Rules that may match anywhere in a block are tried only when a word they need is present:
+# scanning every block for them costs more than all the anchored rules together.
+_NEEDLES = {"spam-notice": ("akismet", "comment data"), "cookie-banner": ("cookie",)}
+
+
 def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
     if len(text) > 300:
         return None
+    lowered = None
     for pattern, category in TEXT_PATTERNS:
+        needles = _NEEDLES.get(category)
+        if needles is not None:
+            lowered = lowered or text.lower()
+            if not any(needle in lowered for needle in needles):
+                continue
         if pattern.search(text):
             return category
     return None
