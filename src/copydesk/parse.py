@@ -197,15 +197,18 @@ def _detect(data: bytes, first_bad: int) -> str:
 
 
 def _decode_8bit(data: bytes) -> str:
-    declared = _declared_encoding(data)
-    if declared and data.isascii():
-        return data.decode(declared, "replace")  # 7-bit encodings (ISO-2022-JP) look like ASCII
+    if data.isascii():
+        declared = _declared_encoding(data)
+        return data.decode(declared or "ascii", "replace")  # 7-bit encodings (ISO-2022-JP) look like ASCII
     try:
+        # Valid UTF-8 first, whatever the page declares: other 8-bit text is almost never valid
+        # UTF-8, and this is the common case (one decode, no declaration search).
         # final=False: a sequence cut off at the end (a byte cap, a truncated upload) is not an error.
         text, used = codecs.utf_8_decode(data, "strict", False)
         return text if used == len(data) else text + "\ufffd"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
+    declared = _declared_encoding(data)
     text = _nearly_utf8(data)
     if text is not None:
         return text
@@ -251,7 +254,7 @@ def to_text(html: str | bytes, options: Options) -> str:
 
 def parse(markup: str) -> LexborHTMLParser:
     """Parse markup into a lexbor tree (never raises on malformed HTML)."""
-    return LexborHTMLParser(markup.replace("\x00", ""))
+    return LexborHTMLParser(markup.replace("\x00", "") if "\x00" in markup else markup)
 
 
 def read_gzip_or_plain(path: str) -> bytes:

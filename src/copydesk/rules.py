@@ -148,22 +148,41 @@ TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-# Rules that may match anywhere in a block are tried only when a word they need is present:
-# scanning every block for them costs more than all the anchored rules together.
+def _start_rules(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[re.Pattern[str], list[str]]:
+    """The rules anchored at a block's start, as one regex tried once at position 0."""
+    parts, categories = [], []
+    for pattern, category in patterns:
+        if pattern.pattern.startswith("^"):
+            flags = "i" if pattern.flags & re.I else ""
+            body = f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+            parts.append(f"(?P<rule{len(categories)}>{body})")
+            categories.append(category)
+    return re.compile("|".join(parts)), categories
+
+
+_START_RULE, _START_CATEGORIES = _start_rules(TEXT_PATTERNS)
+_ANYWHERE_RULES = tuple((p, c) for p, c in TEXT_PATTERNS if not p.pattern.startswith("^"))
+# Rules that may match anywhere are tried only when what they need is there (a word, a closing
+# bracket): scanning every block for them would cost more than all the anchored rules together.
 _NEEDLES = {"spam-notice": ("akismet", "comment data"), "cookie-banner": ("cookie",)}
+_CLOSERS = {"caption": ")", "related": "]"}
 
 
 def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
     if len(text) > 300:
         return None
-    lowered = None
-    for pattern, category in TEXT_PATTERNS:
+    match = _START_RULE.match(text)
+    if match and match.lastgroup:
+        return _START_CATEGORIES[int(match.lastgroup[4:])]
+    lowered = text.lower()
+    for pattern, category in _ANYWHERE_RULES:
+        closer = _CLOSERS.get(category)
+        if closer is not None and not text.rstrip().endswith(closer):
+            continue
         needles = _NEEDLES.get(category)
-        if needles is not None:
-            lowered = lowered or text.lower()
-            if not any(needle in lowered for needle in needles):
-                continue
+        if needles is not None and not any(needle in lowered for needle in needles):
+            continue
         if pattern.search(text):
             return category
     return None
