@@ -22,11 +22,10 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .bench.scoring import wcxb_page
-from .blocks import Block, page_blocks
-from .classify import select
+from .blocks import Block
 from .features import FEATURE_NAMES, block_features
 from .options import Options
-from .parse import parse, to_text
+from .pipeline import heuristic_pass
 
 _WORDS = re.compile(r"\w+")
 HEURISTIC_OPTIONS = Options(use_model=False)
@@ -84,10 +83,7 @@ def fold_of(domain: str, folds: int) -> int:
 
 def page_examples(html: bytes, url: str | None, truth: str, page_id: str, page_type: str) -> PageExamples:
     """Walk a page as extraction does and turn its blocks into labelled rows."""
-    tree = parse(to_text(html, HEURISTIC_OPTIONS))
-    root = tree.body or tree.root
-    page = page_blocks(root)
-    selection = select(page, HEURISTIC_OPTIONS)
+    _, page, selection = heuristic_pass(html, HEURISTIC_OPTIONS)
     chars = np.sqrt(np.array([block.chars for block in page.blocks], dtype=np.float64))
     # Each page weighs the same in total; within a page, longer blocks weigh more (the metric
     # counts words).
