@@ -32,8 +32,14 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Structural ancestors a block may sit in, one bit each (inherited down the tree): features for the model.
 ANCESTOR_FLAGS = {
     "nav": 1, "header": 2, "footer": 4, "aside": 8, "article": 16, "main": 32, "form": 64,
-    "li": 128, "table": 256, "blockquote": 512, "figure": 1024, "section": 2048,
+    "li": 128, "table": 256, "blockquote": 512, "figure": 1024, "section": 2048, "hidden": 4096,
+    "comment": 8192,
 }
+HIDDEN = ANCESTOR_FLAGS["hidden"]
+# Set under any element whose class or id says "comment", believed or not: the model weighs it against
+# the page (a blog's comment thread is not its content; a forum's posts are).
+COMMENTS = ANCESTOR_FLAGS["comment"]
+_MARK_FLAGS = {"hidden": HIDDEN, "comment": COMMENTS}
 
 
 @dataclass(slots=True)
@@ -48,6 +54,7 @@ class Element:
     prose: int = 0  # characters of prose-like text (long, few links) in its subtree
     layout: bool = False  # for tables: a cell holds block-level content, so it is page layout
     flags: int = 0  # ANCESTOR_FLAGS bits of this element and everything above it
+    signature: int = 0  # hash of tag and class: equal for the repeated cards of a teaser list or a thread
 
 
 @dataclass(slots=True)
@@ -116,7 +123,7 @@ def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
     """The boilerplate category an element's attributes or tag give it, or None."""
     # Hidden subtrees are marked, not skipped: a stray unclosed display:none div can swallow a page.
     if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _is_hidden(attrs):
-        return "other"
+        return "hidden"
     role = attrs.get("role")
     if role in _ROLE_CATEGORIES:
         return _ROLE_CATEGORIES[role]
@@ -219,7 +226,8 @@ class _Walker:
         parent_index = self.open_elements[-2]
         above = self.elements[parent_index]
         self.elements.append(Element(tag, parent_index, mark, above.depth + 1,
-                                     flags=above.flags | ANCESTOR_FLAGS.get(tag, 0)))
+                                     flags=above.flags | ANCESTOR_FLAGS.get(tag, 0) | _MARK_FLAGS.get(mark, 0),
+                                     signature=hash((tag, attrs.get("class"))) if attrs else hash(tag)))
         if parent.kind == "cell" and tag not in _TABLE_TAGS:
             self.elements[parent.table].layout = True
         if tag in _CONTEXT_TAGS:

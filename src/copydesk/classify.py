@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .blocks import Block, Element, PageBlocks
+from .blocks import COMMENTS, HIDDEN, Block, Element, PageBlocks
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -40,6 +40,8 @@ _HEADLINE_WEIGHT = 0.1
 # Weight of a block that is neither clearly content nor clearly boilerplate (headings, labels,
 # short cells): a little positive, so a root grows to take in a product's specs or a title.
 _NEUTRAL_WEIGHT = 0.3
+# An <article> with this much prose outside the comment areas is a post, and its comments are not content.
+_POST_MIN_PROSE = 200
 # Weight of boilerplate text against content text when choosing the root.
 _BOILERPLATE_WEIGHT = 1.0
 
@@ -65,6 +67,9 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     category_prose = _category_prose(page, start, end)
     category_limit = _CATEGORY_MAX_SHARE * elements[start].prose
     disbelieved = {category for category, prose in category_prose.items() if prose > category_limit}
+    if "comment" in disbelieved and _has_post(elements, start, end):
+        # A blog post with a long comment thread below it: the post is the content, however short.
+        disbelieved.discard("comment")
     marks: list[str | None] = [None] * (end - start)
     for i in range(start + 1, end):
         element = elements[i]
@@ -88,6 +93,14 @@ def _category_prose(page: PageBlocks, start: int, end: int) -> dict[str, int]:
             totals[mark] = totals.get(mark, 0) + element.prose
         nearest[i - start] = mark or above
     return totals
+
+
+def _has_post(elements: list[Element], start: int, end: int) -> bool:
+    """Whether an <article> outside the comment areas holds prose of its own."""
+    return any(
+        elements[i].tag == "article" and not elements[i].flags & COMMENTS and elements[i].prose >= _POST_MIN_PROSE
+        for i in range(start, end)
+    )
 
 
 def _believed(element: Element, prose_limit: float) -> bool:
@@ -168,9 +181,15 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
         if element.parent != parent:
             continue
         first = first_block_of.get(index)
-        if first is not None and first.kind == "heading":
+        if first is not None and (first.kind == "heading" or _opens_prose(first)):
             break
         element.mark = element.mark or "related"
+
+
+def _opens_prose(block: Block) -> bool:
+    """A sibling starting with a paragraph of prose: the article resumes after an inline "Trending" box.
+    Related items open with their linked headline instead."""
+    return block.chars >= 80 and block.link_chars < 0.3 * block.chars
 
 
 def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | None]]:
@@ -289,8 +308,14 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     kept: list[Block] = []
     removed: list[Block] = []
     marks = selection.view.page_marks
+    elements = page.elements
     for block, probability in zip(page.blocks, probabilities, strict=True):
-        vetoed = options.use_heuristics and (block.rule is not None or block.kind == "caption")
+        vetoed = options.use_heuristics and (
+            block.rule is not None or block.kind == "caption"
+            # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
+            # the content itself there (a page that reveals its body by script).
+            or (elements[block.element].flags & HIDDEN and block.position not in selection.view.kept)
+        )
         if probability >= threshold and not vetoed:
             block.label = None
             kept.append(block)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import ANCESTOR_FLAGS, PageBlocks
+from .blocks import ANCESTOR_FLAGS, COMMENTS, PageBlocks
 from .rules import SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
 MARKS = (
     "navigation", "breadcrumb", "footer", "share", "advertisement", "related", "comment", "comment-form",
-    "cookie-banner", "newsletter", "paywall", "caption", "metadata", "other",
+    "cookie-banner", "newsletter", "paywall", "caption", "metadata", "hidden", "other",
 )
 
 
@@ -41,7 +41,8 @@ def _names() -> list[str]:
         "ld_prev", "ld_next", "weight_ratio", "weight_prev", "weight_next", "position", "char_position",
         "depth", "depth_below_root", "in_root", "heuristic_keep", "listing", "root_share", "element_share",
         "parent_prose_share", "repeats", "log_page_chars", "log_page_prose", "log_blocks", "raw_mark",
-        "in_list", "in_table", "in_quote", "local_keep",
+        "in_list", "in_table", "in_quote", "local_keep", "log_peers", "log_parent_peers", "parent_peers_share",
+        "comment_prose_share", "log_prose_outside_comments",
     ]
     names += [f"kind_{k}" for k in KINDS]
     names += [f"mark_{m}" for m in MARKS]
@@ -145,6 +146,8 @@ def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
         "in_table": [block.table >= 0 for block in blocks],
         "in_quote": [block.quote >= 0 for block in blocks],
         "local_keep": _window_mean(keep, 2),
+        **_peer_columns(element_ids, elements, page.total_chars),
+        **_comment_columns(elements, page.total_prose),
     }
     for name, values in columns.items():
         rows[:, _INDEX[name]] = values
@@ -152,6 +155,39 @@ def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
     rows[:, _INDEX["ends_sentence"]: _INDEX["comma_rate"] + 1] = shapes
     _one_hot(rows, blocks, elements, view)
     return rows
+
+
+def _peer_columns(element_ids: list[int], elements: list, total_chars: int) -> dict[str, np.ndarray]:
+    """How often a block's element, and its parent, repeat with the same tag, class and parent shape.
+
+    Article paragraphs share one parent; the cards of a teaser list, a thread's posts or a listing's
+    items are many parents of one shape. How much of the page such a group holds tells them apart.
+    """
+    keys = [(e.signature, elements[e.parent].signature if e.parent >= 0 else 0) for e in elements]
+    counts = Counter(keys)
+    group_chars: Counter = Counter()
+    for key, element in zip(keys, elements, strict=True):
+        group_chars[key] += element.chars
+    parents = [max(elements[i].parent, 0) for i in element_ids]
+    parent_keys = [keys[p] for p in parents]
+    return {
+        "log_peers": np.log1p([counts[keys[i]] for i in element_ids]),
+        "log_parent_peers": np.log1p([counts[k] for k in parent_keys]),
+        "parent_peers_share": np.array([group_chars[k] for k in parent_keys], dtype=np.float32) / max(total_chars, 1),
+    }
+
+
+def _comment_columns(elements: list, total_prose: int) -> dict[str, float]:
+    """How much of the page's prose sits under "comment" classes: nearly all on a forum thread, a
+    share after the post on a blog."""
+    inside = sum(
+        e.prose for e in elements
+        if e.flags & COMMENTS and e.parent >= 0 and not elements[e.parent].flags & COMMENTS
+    )
+    return {
+        "comment_prose_share": inside / max(total_prose, 1),
+        "log_prose_outside_comments": float(np.log1p(total_prose - inside)),
+    }
 
 
 def _one_hot(rows: np.ndarray, blocks: list, elements: list, view: HeuristicView) -> None:
