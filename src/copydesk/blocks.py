@@ -54,7 +54,8 @@ class Element:
     prose: int = 0  # characters of prose-like text (long, few links) in its subtree
     layout: bool = False  # for tables: a cell holds block-level content, so it is page layout
     flags: int = 0  # ANCESTOR_FLAGS bits of this element and everything above it
-    signature: int = 0  # hash of tag and class: equal for the repeated cards of a teaser list or a thread
+    signature: int = 0  # hash of tag and class
+    shape: int = 0  # hash of its signature and its parent's: equal for the repeated cards of a list or thread
 
 
 @dataclass(slots=True)
@@ -107,6 +108,7 @@ class PageBlocks:
     blocks: list[Block]
     total_chars: int
     total_prose: int
+    comment_prose: int = 0  # prose under "comment" classes (outermost such elements), believed or not
 
 
 def _is_hidden(attrs: dict[str, str | None]) -> bool:
@@ -173,7 +175,11 @@ class _Walker:
             node = stack.pop()
             if node.__class__ is int:
                 if node == _CLOSE_BLOCK:
-                    self._close_block()
+                    # Inlined _close_block (one call per element adds up): the root is never closed here.
+                    if self.pieces:
+                        self._flush()
+                    frames.pop()
+                    self.open_elements.pop()
                 elif node == _CLOSE_LINK:
                     self._close_link()
                 else:
@@ -225,9 +231,10 @@ class _Walker:
         parent = self.frames[-1]
         parent_index = self.open_elements[-2]
         above = self.elements[parent_index]
+        signature = hash((tag, attrs.get("class"))) if attrs else hash(tag)
         self.elements.append(Element(tag, parent_index, mark, above.depth + 1,
                                      flags=above.flags | ANCESTOR_FLAGS.get(tag, 0) | _MARK_FLAGS.get(mark, 0),
-                                     signature=hash((tag, attrs.get("class"))) if attrs else hash(tag)))
+                                     signature=signature, shape=hash((signature, above.signature))))
         if parent.kind == "cell" and tag not in _TABLE_TAGS:
             self.elements[parent.table].layout = True
         if tag in _CONTEXT_TAGS:
@@ -326,12 +333,16 @@ class _Walker:
             element.chars += n
             element.prose += prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
         # Children follow their parents in the table: one backward pass sums every subtree.
+        comment_prose = 0
         for element in reversed(elements[1:]):
             parent = elements[element.parent]
             parent.chars += element.chars
             parent.prose += element.prose
+            # Its subtree is summed by now (descendants come later in the table).
+            if element.flags & COMMENTS and not parent.flags & COMMENTS:
+                comment_prose += element.prose
         root = elements[0] if elements else Element("body", -1, None, 0)
-        return PageBlocks(elements, self.blocks, root.chars, root.prose)
+        return PageBlocks(elements, self.blocks, root.chars, root.prose, comment_prose)
 
 
 def _children_reversed(node: LexborNode) -> list[LexborNode | int]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .blocks import COMMENTS, HIDDEN, Block, Element, PageBlocks
 from .features import HeuristicView, block_features
 from .model import BlockModel
@@ -305,18 +307,19 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     """
     probabilities = model.probabilities(block_features(page, selection.view))
     threshold = options.model_threshold if options.model_threshold is not None else model.threshold
+    verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold)
     kept: list[Block] = []
     removed: list[Block] = []
     marks = selection.view.page_marks
     elements = page.elements
-    for block, probability in zip(page.blocks, probabilities, strict=True):
+    for block, keep in zip(page.blocks, verdicts, strict=True):
         vetoed = options.use_heuristics and (
             block.rule is not None or block.kind == "caption"
             # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
             # the content itself there (a page that reveals its body by script).
             or (elements[block.element].flags & HIDDEN and block.position not in selection.view.kept)
         )
-        if probability >= threshold and not vetoed:
+        if keep and not vetoed:
             block.label = None
             kept.append(block)
         else:
@@ -327,6 +330,26 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
         # empty record is the worst answer, so the heuristics' choice stands.
         return _heuristic_verdicts(page, selection)
     return Selection(kept, removed, selection.view)
+
+
+def block_groups(blocks: list[Block]) -> np.ndarray:
+    """For each block, the list (for items) or data table (for cells) it belongs to, else -1."""
+    return np.array([
+        block.list_element if block.kind == "item" else block.table if block.kind == "cell" else -1
+        for block in blocks
+    ], dtype=np.int64)
+
+
+def model_verdicts(probabilities: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:
+    """Keep a block when the model says so, and a whole list or table when its items do on average:
+    a list does not lose its last item because that item alone looks weaker."""
+    keep = probabilities >= threshold
+    grouped = groups >= 0
+    if grouped.any():
+        ids, index = np.unique(groups[grouped], return_inverse=True)
+        means = np.bincount(index, weights=probabilities[grouped]) / np.bincount(index)
+        keep[grouped] |= means[index] >= threshold
+    return keep
 
 
 def _heuristic_verdicts(page: PageBlocks, selection: Selection) -> Selection:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import ANCESTOR_FLAGS, COMMENTS, PageBlocks
+from .blocks import ANCESTOR_FLAGS, PageBlocks
 from .rules import SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
@@ -37,7 +37,7 @@ class HeuristicView:
 def _names() -> list[str]:
     names = [
         "log_chars", "log_words", "link_density", "log_links", "anchor_chars", "prose", "level",
-        "ends_sentence", "digit_share", "upper_share", "comma_rate", "log_chars_prev", "log_chars_next",
+        "ends_sentence", "digit_share", "upper_share", "log_chars_prev", "log_chars_next",
         "ld_prev", "ld_next", "weight_ratio", "weight_prev", "weight_next", "position", "char_position",
         "depth", "depth_below_root", "in_root", "heuristic_keep", "listing", "root_share", "element_share",
         "parent_prose_share", "repeats", "log_page_chars", "log_page_prose", "log_blocks", "raw_mark",
@@ -55,21 +55,15 @@ FEATURE_NAMES = tuple(_names())
 
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
-_COMMAS = re.compile(r"[,;，、]")
 # Shape features look at a block's first characters only: enough to tell a date, a price or a label
 # from prose, and the cost stays flat on long paragraphs.
 _SHAPE_CHARS = 80
 
 
-def _shape_features(text: str) -> tuple[float, float, float, float]:
+def _shape_features(text: str) -> tuple[float, float, float]:
     head = text[:_SHAPE_CHARS]
     n = len(head)
-    return (
-        float(text[-1] in SENTENCE_END),
-        len(_DIGITS.findall(head)) / n,
-        len(_UPPER.findall(head)) / n,
-        100.0 * len(_COMMAS.findall(head)) / n,
-    )
+    return (float(text[-1] in SENTENCE_END), len(_DIGITS.findall(head)) / n, len(_UPPER.findall(head)) / n)
 
 
 def _shifted(values: np.ndarray, step: int) -> np.ndarray:
@@ -147,12 +141,12 @@ def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
         "in_quote": [block.quote >= 0 for block in blocks],
         "local_keep": _window_mean(keep, 2),
         **_peer_columns(element_ids, elements, page.total_chars),
-        **_comment_columns(elements, page.total_prose),
+        **_comment_columns(page),
     }
     for name, values in columns.items():
         rows[:, _INDEX[name]] = values
     shapes = np.array([_shape_features(block.text) for block in blocks], dtype=np.float32)
-    rows[:, _INDEX["ends_sentence"]: _INDEX["comma_rate"] + 1] = shapes
+    rows[:, _INDEX["ends_sentence"]: _INDEX["upper_share"] + 1] = shapes
     _one_hot(rows, blocks, elements, view)
     return rows
 
@@ -163,30 +157,26 @@ def _peer_columns(element_ids: list[int], elements: list, total_chars: int) -> d
     Article paragraphs share one parent; the cards of a teaser list, a thread's posts or a listing's
     items are many parents of one shape. How much of the page such a group holds tells them apart.
     """
-    keys = [(e.signature, elements[e.parent].signature if e.parent >= 0 else 0) for e in elements]
-    counts = Counter(keys)
-    group_chars: Counter = Counter()
-    for key, element in zip(keys, elements, strict=True):
-        group_chars[key] += element.chars
-    parents = [max(elements[i].parent, 0) for i in element_ids]
-    parent_keys = [keys[p] for p in parents]
+    n = len(elements)
+    shapes = np.fromiter((e.shape for e in elements), np.int64, n)
+    _, group = np.unique(shapes, return_inverse=True)
+    counts = np.bincount(group)
+    group_chars = np.bincount(group, weights=np.fromiter((e.chars for e in elements), np.float64, n))
+    own = group[element_ids]
+    parents = group[np.fromiter((max(elements[i].parent, 0) for i in element_ids), np.int64, len(element_ids))]
     return {
-        "log_peers": np.log1p([counts[keys[i]] for i in element_ids]),
-        "log_parent_peers": np.log1p([counts[k] for k in parent_keys]),
-        "parent_peers_share": np.array([group_chars[k] for k in parent_keys], dtype=np.float32) / max(total_chars, 1),
+        "log_peers": np.log1p(counts[own]),
+        "log_parent_peers": np.log1p(counts[parents]),
+        "parent_peers_share": group_chars[parents] / max(total_chars, 1),
     }
 
 
-def _comment_columns(elements: list, total_prose: int) -> dict[str, float]:
+def _comment_columns(page: PageBlocks) -> dict[str, float]:
     """How much of the page's prose sits under "comment" classes: nearly all on a forum thread, a
     share after the post on a blog."""
-    inside = sum(
-        e.prose for e in elements
-        if e.flags & COMMENTS and e.parent >= 0 and not elements[e.parent].flags & COMMENTS
-    )
     return {
-        "comment_prose_share": inside / max(total_prose, 1),
-        "log_prose_outside_comments": float(np.log1p(total_prose - inside)),
+        "comment_prose_share": page.comment_prose / max(page.total_prose, 1),
+        "log_prose_outside_comments": float(np.log1p(page.total_prose - page.comment_prose)),
     }
 
 

@@ -161,11 +161,14 @@ def _start_rules(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[re.
 
 
 _START_RULE, _START_CATEGORIES = _start_rules(TEXT_PATTERNS)
-_ANYWHERE_RULES = tuple((p, c) for p, c in TEXT_PATTERNS if not p.pattern.startswith("^"))
-# Rules that may match anywhere are tried only when what they need is there (a word, a closing
-# bracket): scanning every block for them would cost more than all the anchored rules together.
+# Rules that may match anywhere are tried only when what they need is there (a closing bracket, a
+# word): scanning every block for them would cost more than all the anchored rules together.
 _NEEDLES = {"spam-notice": ("akismet", "comment data"), "cookie-banner": ("cookie",)}
 _CLOSERS = {"caption": ")", "related": "]"}
+_ANYWHERE_RULES = tuple(
+    (pattern, category, _CLOSERS.get(category), _NEEDLES.get(category))
+    for pattern, category in TEXT_PATTERNS if not pattern.pattern.startswith("^")
+)
 
 
 def text_category(text: str) -> str | None:
@@ -175,14 +178,15 @@ def text_category(text: str) -> str | None:
     match = _START_RULE.match(text)
     if match and match.lastgroup:
         return _START_CATEGORIES[int(match.lastgroup[4:])]
-    lowered = text.lower()
-    for pattern, category in _ANYWHERE_RULES:
-        closer = _CLOSERS.get(category)
-        if closer is not None and not text.rstrip().endswith(closer):
+    last = text.rstrip()[-1:]
+    lowered = None
+    for pattern, category, closer, needles in _ANYWHERE_RULES:
+        if closer is not None and last != closer:
             continue
-        needles = _NEEDLES.get(category)
-        if needles is not None and not any(needle in lowered for needle in needles):
-            continue
+        if needles is not None:
+            lowered = lowered or text.lower()
+            if not any(needle in lowered for needle in needles):
+                continue
         if pattern.search(text):
             return category
     return None

@@ -23,6 +23,7 @@ import numpy as np
 
 from .bench.scoring import wcxb_page
 from .blocks import Block
+from .classify import block_groups, model_verdicts
 from .features import FEATURE_NAMES, block_features
 from .options import Options
 from .pipeline import heuristic_pass
@@ -50,6 +51,7 @@ class PageExamples:
     labels: np.ndarray
     weights: np.ndarray
     texts: list[str]
+    groups: np.ndarray  # list or table of each block (see classify.block_groups)
 
 
 def label_blocks(blocks: list[Block], truth: str) -> np.ndarray:
@@ -91,6 +93,7 @@ def page_examples(html: bytes, url: str | None, truth: str, page_id: str, page_t
     return PageExamples(
         page_id, page_type, domain_of(url), truth, block_features(page, selection.view),
         label_blocks(page.blocks, truth), weights, [block.text for block in page.blocks],
+        block_groups(page.blocks),
     )
 
 
@@ -122,7 +125,10 @@ def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshol
     for fold in range(folds):
         booster = fit([e for e in examples if fold_of(e.domain, folds) != fold], seed)
         for e in (e for e in examples if fold_of(e.domain, folds) == fold):
-            kept = booster.predict(e.features, num_threads=1) >= threshold if len(e.texts) else []  # type: ignore[attr-defined]
+            kept = (
+                model_verdicts(booster.predict(e.features, num_threads=1), e.groups, threshold)  # type: ignore[attr-defined]
+                if len(e.texts) else []
+            )
             text = "\n".join(t for t, keep in zip(e.texts, kept, strict=True) if keep)
             scores[e.page_type].append(wcxb_page(text, e.truth).f1)
     return scores
