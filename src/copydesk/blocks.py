@@ -118,6 +118,9 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+# Dialogs (refund policies, size guides, sign-in boxes) sit in the page closed, often longer than the
+# content itself; they are never the page's content, whatever their share of its text.
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 _ROLE_CATEGORIES = {"navigation": "navigation", "contentinfo": "footer", "banner": "navigation"}
 
 
@@ -127,6 +130,8 @@ def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
     if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _is_hidden(attrs):
         return "hidden"
     role = attrs.get("role")
+    if role in _DIALOG_ROLES or attrs.get("aria-modal") == "true":
+        return "modal"
     if role in _ROLE_CATEGORIES:
         return _ROLE_CATEGORIES[role]
     names = attrs.get("class") or ""

@@ -76,7 +76,7 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     for i in range(start + 1, end):
         element = elements[i]
         mark = element.mark
-        own = mark if (mark and mark not in disbelieved and _believed(element, limit)) else None
+        own = mark if (mark and (mark == "modal" or mark not in disbelieved and _believed(element, limit))) else None
         parent = element.parent
         marks[i - start] = own or (marks[parent - start] if parent > start else None)
     return marks

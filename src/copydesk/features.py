@@ -19,7 +19,7 @@ from .rules import SENTENCE_END
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
 MARKS = (
     "navigation", "breadcrumb", "footer", "share", "advertisement", "related", "comment", "comment-form",
-    "cookie-banner", "newsletter", "paywall", "caption", "metadata", "hidden", "other",
+    "cookie-banner", "newsletter", "paywall", "caption", "metadata", "hidden", "modal", "other",
 )
 
 
