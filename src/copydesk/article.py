@@ -53,6 +53,8 @@ class Article:
     title: str | None = None
     url: str | None = None
     body: list[BodyNode] = field(default_factory=list)
+    page_type: str | None = None  # article, collection, documentation, forum, listing, product or service
+    page_type_confidence: float | None = None  # the page-type model's probability for it
 
     @property
     def text(self) -> str:
@@ -70,6 +72,8 @@ class Article:
             "schema_version": SCHEMA_VERSION,
             "url": self.url,
             "title": self.title,
+            "page_type": self.page_type,
+            "page_type_confidence": self.page_type_confidence,
             "text": self.text,
             "markdown": self.markdown,
             "body": [node.to_dict() for node in self.body],

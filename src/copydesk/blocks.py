@@ -9,7 +9,7 @@ table (`Element`) with parent indices, so scoring subtrees needs no further DOM 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
@@ -109,6 +109,7 @@ class PageBlocks:
     total_chars: int
     total_prose: int
     comment_prose: int = 0  # prose under "comment" classes (outermost such elements), believed or not
+    structured_data: list[LexborNode] = field(default_factory=list)  # JSON-LD <script>s in the body
 
 
 def _is_hidden(attrs: dict[str, str | None]) -> bool:
@@ -170,6 +171,7 @@ class _Walker:
         self.href: str | None = None
         self.link_depth = 0
         self.had_link = False  # whether the pending pieces may hold link text
+        self.structured_data: list[LexborNode] = []  # JSON-LD scripts met in the body
 
     def run(self, root: LexborNode) -> PageBlocks:
         # The stack holds nodes to visit and, below each opened element, an int saying what closes.
@@ -204,6 +206,8 @@ class _Walker:
                 self.pieces.append((text, self.href))
                 continue
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
+                if tag == "script" and node.attributes.get("type") == "application/ld+json":
+                    self.structured_data.append(node)
                 continue
             if tag == "br":
                 self.pieces.append(("\n" if frames[-1].pre else LINE_BREAK, None))
@@ -347,7 +351,7 @@ class _Walker:
             if element.flags & COMMENTS and not parent.flags & COMMENTS:
                 comment_prose += element.prose
         root = elements[0] if elements else Element("body", -1, None, 0)
-        return PageBlocks(elements, self.blocks, root.chars, root.prose, comment_prose)
+        return PageBlocks(elements, self.blocks, root.chars, root.prose, comment_prose, self.structured_data)
 
 
 def _children_reversed(node: LexborNode) -> list[LexborNode | int]:

@@ -299,13 +299,16 @@ def _trim_edges(kept: list[Block]) -> tuple[list[Block], list[Block]]:
     return kept[keep_from:keep_to], trimmed
 
 
-def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, options: Options) -> Selection:
+def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, options: Options,
+                features: np.ndarray | None = None) -> Selection:
     """The model's final call on every block, with the heuristics' verdicts among its features.
 
     Wording rules veto (an "- Advertisement -" label or a "(Image: GETTY)" caption is never content)
     unless `options.use_heuristics` is off, in which case the model alone decides.
     """
-    probabilities = model.probabilities(block_features(page, selection.view))
+    if features is None:
+        features = block_features(page, selection.view)
+    probabilities = model.probabilities(features)
     threshold = options.model_threshold if options.model_threshold is not None else model.threshold
     verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold)
     kept: list[Block] = []

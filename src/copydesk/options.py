@@ -22,6 +22,7 @@ class Options:
             the model on: the model alone decides.
         model_path: a model file from `copydesk train`; None for the one shipped in the package.
         model_threshold: keep blocks whose probability reaches this; None for the model's own.
+        page_model_path: a page-type model from `copydesk train`; None for the shipped one.
     """
 
     include_tables: bool = True
@@ -34,6 +35,7 @@ class Options:
     use_heuristics: bool = True
     model_path: str | None = None
     model_threshold: float | None = None
+    page_model_path: str | None = None
 
 
 DEFAULT_OPTIONS = Options()

@@ -26,6 +26,7 @@ from .blocks import Block
 from .classify import block_groups, model_verdicts
 from .features import FEATURE_NAMES, block_features
 from .options import Options
+from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, declared_types, page_features
 from .pipeline import heuristic_pass
 
 _WORDS = re.compile(r"\w+")
@@ -36,6 +37,12 @@ PARAMS = {
     "deterministic": True, "force_row_wise": True,
 }
 ROUNDS = 60  # 60 trees of 7 leaves: the same CV F1 as 100 of 15 (0.845), at half the scoring cost
+PAGE_PARAMS = {
+    "objective": "multiclass", "num_class": len(PAGE_TYPES), "learning_rate": 0.1, "num_leaves": 7,
+    "min_child_samples": 10, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8, "verbose": -1,
+    "num_threads": 1, "deterministic": True, "force_row_wise": True,
+}
+PAGE_ROUNDS = 30
 THRESHOLD = 0.5  # chosen by 5-fold CV on WCXB dev (0.4-0.5 tie overall; 0.5 better on articles)
 
 
@@ -52,6 +59,7 @@ class PageExamples:
     weights: np.ndarray
     texts: list[str]
     groups: np.ndarray  # list or table of each block (see classify.block_groups)
+    page_row: np.ndarray  # whole-page statistics for the page-type model
 
 
 def label_blocks(blocks: list[Block], truth: str) -> np.ndarray:
@@ -85,15 +93,16 @@ def fold_of(domain: str, folds: int) -> int:
 
 def page_examples(html: bytes, url: str | None, truth: str, page_id: str, page_type: str) -> PageExamples:
     """Walk a page as extraction does and turn its blocks into labelled rows."""
-    _, page, selection = heuristic_pass(html, HEURISTIC_OPTIONS)
+    tree, page, selection = heuristic_pass(html, HEURISTIC_OPTIONS)
+    features = block_features(page, selection.view)
     chars = np.sqrt(np.array([block.chars for block in page.blocks], dtype=np.float64))
     # Each page weighs the same in total; within a page, longer blocks weigh more (the metric
     # counts words).
     weights = 100.0 * chars / chars.sum() if len(chars) else chars
     return PageExamples(
-        page_id, page_type, domain_of(url), truth, block_features(page, selection.view),
+        page_id, page_type, domain_of(url), truth, features,
         label_blocks(page.blocks, truth), weights, [block.text for block in page.blocks],
-        block_groups(page.blocks),
+        block_groups(page.blocks), page_features(page, features, declared_types(tree, page)),
     )
 
 
@@ -110,6 +119,31 @@ def fit(examples: list[PageExamples], seed: int = 0) -> object:
         free_raw_data=True,
     )
     return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
+
+
+def fit_page_types(examples: list[PageExamples], seed: int = 0) -> object:
+    """A LightGBM multiclass booster from whole-page statistics to the seven page types."""
+    import lightgbm
+
+    data = lightgbm.Dataset(
+        np.vstack([e.page_row for e in examples]), np.array([PAGE_TYPES.index(e.page_type) for e in examples]),
+        feature_name=list(PAGE_FEATURE_NAMES), free_raw_data=True,
+    )
+    return lightgbm.train({**PAGE_PARAMS, "seed": seed}, data, num_boost_round=PAGE_ROUNDS)
+
+
+def cross_validate_page_types(examples: list[PageExamples], folds: int, seed: int) -> dict[str, float]:
+    """Share of pages whose type the model that did not see their fold gets right, per true type."""
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for fold in range(folds):
+        booster = fit_page_types([e for e in examples if fold_of(e.domain, folds) != fold], seed)
+        test = [e for e in examples if fold_of(e.domain, folds) == fold]
+        predicted = booster.predict(np.vstack([e.page_row for e in test]), num_threads=1).argmax(1)  # type: ignore[attr-defined]
+        for e, index in zip(test, predicted, strict=True):
+            hits[e.page_type].append(PAGE_TYPES[index] == e.page_type)
+    summary = {kind: float(np.mean(values)) for kind, values in sorted(hits.items())}
+    summary["all"] = float(np.mean([v for values in hits.values() for v in values]))
+    return summary
 
 
 def save(booster: object, out: Path, meta: dict) -> None:
@@ -167,8 +201,15 @@ def train(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = T
         scores = cross_validate(examples, folds, seed, THRESHOLD)
         summary = {kind: float(np.mean(values)) for kind, values in sorted(scores.items())}
         summary["all"] = float(np.mean([v for values in scores.values() for v in values]))
+        summary.update({f"page type {kind}": value
+                        for kind, value in cross_validate_page_types(examples, folds, seed).items()})
     booster = fit(examples, seed)
     meta = {"data": "WCXB dev (CC-BY-4.0, Murrough Foley)", "pages": len(examples), "seed": seed,
             "folds": folds, "cv_f1": summary, "seconds": round(time.perf_counter() - started, 1)}
     save(booster, out, meta)
+    page_out = out.with_name(BUNDLED_PAGE_MODEL)
+    fit_page_types(examples, seed).save_model(str(page_out))  # type: ignore[attr-defined]
+    page_meta = {"features": list(PAGE_FEATURE_NAMES), "types": list(PAGE_TYPES), "params": PAGE_PARAMS,
+                 "rounds": PAGE_ROUNDS, **meta}
+    page_out.with_suffix(".json").write_text(json.dumps(page_meta, indent=1), encoding="utf-8")
     return summary

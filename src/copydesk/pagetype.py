@@ -1,0 +1,168 @@
+"""Page type: which of WCXB's seven kinds a page is (article, forum, product, collection, listing,
+documentation, service), from a small trained model over whole-page statistics.
+
+The statistics are read off what the earlier stages built (the block feature matrix, the walk's
+totals) plus the page's own declarations of what it is (schema.org types, og:type), so the cost is a
+few array reductions. The type decides how the body is chosen (see `classify.apply_model`): an
+article is cut to its body, while a forum, listing or service page keeps every item that is likely
+content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from selectolax.lexbor import LexborHTMLParser
+
+from .blocks import PageBlocks
+from .features import FEATURE_NAMES
+
+PAGE_TYPES = ("article", "collection", "documentation", "forum", "listing", "product", "service")
+BUNDLED_PAGE_MODEL = "pagetype.lgb"
+
+# Declared types, grouped by the page type they suggest (schema.org @type values and og:type).
+_DECLARED = {
+    "article": ("newsarticle", "article", "blogposting", "reportagenewsarticle", "opinionnewsarticle", "report"),
+    "product": ("product", "offer", "aggregateoffer", "productgroup", "og:product"),
+    "forum": ("discussionforumposting", "qapage", "question", "answer", "comment", "socialmediaposting"),
+    "collection": ("itemlist", "collectionpage", "offercatalog", "searchresultspage"),
+    "documentation": ("techarticle", "apireference", "softwaresourcecode", "howto"),
+    "service": ("localbusiness", "organization", "service", "professionalservice", "faqpage", "contactpage",
+                "aboutpage"),
+}
+_DECLARED_INDEX = {name: group for group, names in _DECLARED.items() for name in names}
+_TYPE_VALUE = re.compile(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"')
+# Currency marks: counted with str.count, a regex scan of every block would cost more than the model.
+_CURRENCY = ("$", "€", "£", "¥", "EUR", "USD", "GBP")
+
+_COLUMNS = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def _page_feature_names() -> tuple[str, ...]:
+    names = [
+        "log_blocks", "log_chars", "log_prose", "prose_share", "comment_share", "root_share", "listing",
+        "kept_share", "link_share", "headline_share", "item_share", "cell_share", "code_share",
+        "heading_share", "caption_share", "max_group_share", "mean_peers", "price_share", "digit_share",
+        "sentence_share", "mean_block_chars", "under_article", "under_main", "under_form", "under_table",
+    ]
+    names += [f"declared_{group}" for group in _DECLARED]
+    return tuple(names)
+
+
+PAGE_FEATURE_NAMES = _page_feature_names()
+
+
+def declared_types(tree: LexborHTMLParser, page: PageBlocks) -> set[str]:
+    """The page-type groups the page declares itself as, from JSON-LD @type values and og:type.
+
+    The body's JSON-LD scripts were collected by the walk; only the small <head> is searched here.
+    """
+    head = tree.head
+    scripts = list(page.structured_data)
+    if head is not None:
+        scripts += head.css('script[type="application/ld+json"]')
+    groups = set()
+    for script in scripts:
+        for value in _TYPE_VALUE.findall(script.text(deep=True)[:20000]):
+            group = _DECLARED_INDEX.get(value.lower())
+            if group:
+                groups.add(group)
+    og = head.css_first('meta[property="og:type"]') if head is not None else None
+    if og is not None:
+        value = (og.attributes.get("content") or "").strip().lower()
+        group = _DECLARED_INDEX.get(value) or _DECLARED_INDEX.get(f"og:{value}")
+        if group:
+            groups.add(group)
+    return groups
+
+
+def page_features(page: PageBlocks, block_rows: np.ndarray, declared: set[str]) -> np.ndarray:
+    """One row of whole-page statistics (PAGE_FEATURE_NAMES) for the page-type model."""
+    row = np.zeros(len(PAGE_FEATURE_NAMES), dtype=np.float32)
+    blocks = page.blocks
+    if not blocks:
+        return row
+    # Everything per block is read back from the feature matrix: no further pass over the blocks.
+    chars = np.expm1(block_rows[:, _COLUMNS["log_chars"]].astype(np.float64))
+    total = chars.sum()
+
+    # Every column's mean weighted by block length, in one product.
+    weighted = (chars / total) @ block_rows
+
+    def share(column: str) -> float:
+        return float(weighted[_COLUMNS[column]])
+
+    link_chars = block_rows[:, _COLUMNS["link_density"]] * chars
+    headline = (block_rows[:, _COLUMNS["anchor_chars"]] >= 30) & (block_rows[:, _COLUMNS["kind_heading"]] == 0)
+    heads = "\n".join(block.text[:80] for block in blocks)
+    prices = sum(heads.count(mark) for mark in _CURRENCY)
+    values = {
+        "log_blocks": np.log1p(len(blocks)),
+        "log_chars": np.log1p(total),
+        "log_prose": np.log1p(page.total_prose),
+        "prose_share": page.total_prose / max(page.total_chars, 1),
+        "comment_share": page.comment_prose / max(page.total_prose, 1),
+        "root_share": block_rows[0, _COLUMNS["root_share"]],
+        "listing": block_rows[0, _COLUMNS["listing"]],
+        "kept_share": share("heuristic_keep"),
+        "link_share": link_chars.sum() / total,
+        "headline_share": float((chars * headline).sum() / total),
+        "item_share": share("kind_item"),
+        "cell_share": share("kind_cell"),
+        "code_share": share("kind_code"),
+        "heading_share": float(block_rows[:, _COLUMNS["kind_heading"]].mean()),
+        "caption_share": share("kind_caption"),
+        "max_group_share": float(block_rows[:, _COLUMNS["parent_peers_share"]].max()),
+        "mean_peers": float(block_rows[:, _COLUMNS["log_peers"]].mean()),
+        "price_share": min(prices / len(blocks), 1.0),
+        "digit_share": share("digit_share"),
+        "sentence_share": share("ends_sentence"),
+        "mean_block_chars": np.log1p(total / len(blocks)),
+        "under_article": share("under_article"),
+        "under_main": share("under_main"),
+        "under_form": share("under_form"),
+        "under_table": share("under_table"),
+    }
+    for group in _DECLARED:
+        values[f"declared_{group}"] = float(group in declared)
+    for i, name in enumerate(PAGE_FEATURE_NAMES):
+        row[i] = values[name]
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class PageTypeModel:
+    """A loaded page-type model: `predict(row)` gives (type, confidence, probabilities)."""
+
+    booster: object
+    meta: dict
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return self.booster.predict(rows, num_threads=1)  # type: ignore[attr-defined]
+
+    def predict(self, row: np.ndarray) -> tuple[str, float, np.ndarray]:
+        probabilities = self.probabilities(row[None, :])[0]
+        best = int(np.argmax(probabilities))
+        return PAGE_TYPES[best], float(probabilities[best]), probabilities
+
+
+def bundled_page_model_path() -> Path:
+    return Path(str(resources.files("copydesk") / "models" / BUNDLED_PAGE_MODEL))
+
+
+@lru_cache(maxsize=8)
+def load_page_model(path: str | None = None) -> PageTypeModel:
+    """Load (once per process) the page-type model at `path`, or the one shipped in the package."""
+    import lightgbm
+
+    model_path = Path(path) if path else bundled_page_model_path()
+    meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
+    if tuple(meta["features"]) != PAGE_FEATURE_NAMES:
+        raise RuntimeError(f"{model_path}: trained on other page features; retrain with `copydesk train`")
+    return PageTypeModel(lightgbm.Booster(model_file=str(model_path)), meta)
