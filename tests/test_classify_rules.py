@@ -1,0 +1,120 @@
+"""The structural rules of classification and the page type, each on a page built to trip it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import copydesk
+from copydesk.classify import model_verdicts
+from copydesk.options import Options
+from copydesk.pagetype import PAGE_TYPES
+
+HEURISTICS_ONLY = Options(use_model=False)
+
+PARAGRAPHS = [
+    f"Paragraph {n} of the story tells what happened on the river that night, in plain and patient sentences."
+    for n in range(1, 7)
+]
+
+
+def _story(*inserts: str) -> str:
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3]) + "".join(inserts)
+    body += "".join(f"<p>{text}</p>" for text in PARAGRAPHS[3:])
+    return f"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>{body}</article></body></html>"
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_inline_trending_box_does_not_swallow_the_rest_of_the_article(options):
+    box = (
+        "<div><h4>Trending News</h4></div>"
+        "<ul><li><a href='/a'>Man arrested after seven found in car, police say</a></li>"
+        "<li><a href='/b'>Jail guards charged with falsifying their records</a></li></ul>"
+    )
+    text = copydesk.extract(_story(box), options=options).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    assert "Man arrested" not in text
+
+
+def test_dialog_is_never_the_content_even_when_longest():
+    policy = "".join(
+        f"<p>Refund policy clause {n}: items may be returned within thirty days of delivery when unworn.</p>"
+        for n in range(40)
+    )
+    page = (
+        "<html><body><main><h1>Wool Runner</h1>"
+        "<p>A true original, our runner pairs soft merino wool with a cushioned sole for all-day wear.</p>"
+        "<p>Machine washable; remove the insoles and laces first, then air dry away from heat.</p></main>"
+        f"<div role='dialog' aria-modal='true'><h2>Refund policy</h2>{policy}</div></body></html>"
+    )
+    for options in (HEURISTICS_ONLY, Options()):
+        text = copydesk.extract(page, options=options).text
+        assert "merino wool" in text
+        assert "Refund policy clause" not in text
+
+
+def test_hidden_copy_of_metadata_is_dropped():
+    hidden = (
+        "<div style='display:none' itemscope itemtype='http://schema.org/NewsArticle'>"
+        "<div itemprop='author'>Charlie Wood</div><div itemprop='datePublished'>2019-11-19T08:57:40+01:00</div>"
+        "<div itemprop='publisher'>Example Publisher Ltd</div></div>"
+    )
+    text = copydesk.extract(_story(hidden)).text
+    assert PARAGRAPHS[0] in text
+    assert "2019-11-19T08:57:40" not in text
+    assert "Example Publisher Ltd" not in text
+
+
+def test_blog_comments_after_a_post_stay_out_even_when_longer():
+    comments = "".join(
+        f"<li class='comment'><div class='comment-author'>Reader {n} said:</div>"
+        f"<p>I have a long question number {n} about the method you describe and its many consequences for us.</p>"
+        f"<p>And a follow-up thought, also long enough to read as prose in anyone's judgement, number {n}.</p></li>"
+        for n in range(12)
+    )
+    page = (
+        "<html><body><article><h1>September open thread</h1>"
+        f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article>"
+        f"<div id='comments' class='comments-area'><h3>Comments</h3><ul class='comment-list'>{comments}</ul></div>"
+        "</body></html>"
+    )
+    text = copydesk.extract(page, options=HEURISTICS_ONLY).text
+    assert PARAGRAPHS[0] in text
+    assert "long question number" not in text
+
+
+def test_a_list_is_kept_whole_when_its_items_are_content_on_average():
+    probabilities = np.array([0.9, 0.7, 0.66, 0.45, 0.2, 0.1])
+    groups = np.array([-1, 5, 5, 5, -1, 9])
+    kept = model_verdicts(probabilities, groups, 0.5)
+    assert kept.tolist() == [True, True, True, True, False, False]
+
+
+def test_a_weak_list_is_not_pulled_in():
+    probabilities = np.array([0.6, 0.3, 0.2])
+    kept = model_verdicts(probabilities, np.array([3, 3, 3]), 0.5)
+    assert kept.tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [("forum-thread.html", "forum"), ("product-page.html", "product")],
+)
+def test_page_type_of_fixtures(fixtures_dir, fixture, expected):
+    article = copydesk.extract((fixtures_dir / fixture).read_bytes())
+    assert article.page_type == expected
+    assert 0.5 < article.page_type_confidence <= 1.0
+
+
+def test_page_type_of_the_news_page(news_article):
+    assert news_article.page_type == "article"
+    record = news_article.to_dict()
+    assert record["page_type"] in PAGE_TYPES
+    assert 0.0 <= record["page_type_confidence"] <= 1.0
+
+
+def test_no_page_type_without_the_model():
+    article = copydesk.extract(_story(), options=HEURISTICS_ONLY)
+    assert article.page_type is None
+    assert article.page_type_confidence is None
