@@ -21,7 +21,8 @@ PARAGRAPHS = [
 def _story(*inserts: str) -> str:
     body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3]) + "".join(inserts)
     body += "".join(f"<p>{text}</p>" for text in PARAGRAPHS[3:])
-    return f"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>{body}</article></body></html>"
+    menu = "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+    return f"<html><body>{menu}<article>{body}</article></body></html>"
 
 
 @pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
