@@ -241,9 +241,12 @@ class _Walker:
         parent_index = self.open_elements[-2]
         above = self.elements[parent_index]
         signature = hash((tag, attrs.get("class"))) if attrs else hash(tag)
-        self.elements.append(Element(tag, parent_index, mark, above.depth + 1,
-                                     flags=above.flags | ANCESTOR_FLAGS.get(tag, 0) | _MARK_FLAGS.get(mark, 0),
-                                     signature=signature, shape=hash((signature, above.signature))))
+        flags = above.flags | ANCESTOR_FLAGS.get(tag, 0)
+        if mark is not None:
+            flags |= _MARK_FLAGS.get(mark, 0)
+        # Positional: this runs once per element of every page.
+        self.elements.append(Element(tag, parent_index, mark, above.depth + 1, 0, 0, False, flags, signature,
+                                     hash((signature, above.signature))))
         if parent.kind == "cell" and tag not in _TABLE_TAGS:
             self.elements[parent.table].layout = True
         if tag in _CONTEXT_TAGS:
@@ -325,12 +328,11 @@ class _Walker:
                     links += href != previous
                 previous = href
             self.had_link = self.href is not None
+        # Positional, in Block's field order: this runs once per block of every page.
         self.blocks.append(Block(
-            element=self.open_elements[-1], kind=frame.kind, pieces=pieces, text=text,
-            link_chars=link_chars, links=links,
-            level=frame.level, list_element=frame.list_element, ordered=frame.ordered,
-            list_depth=frame.list_depth, table=frame.table, row=frame.row, quote=frame.quote,
-            position=len(self.blocks),
+            self.open_elements[-1], frame.kind, pieces, text, link_chars, links, frame.level,
+            frame.list_element, frame.ordered, frame.list_depth, frame.table, frame.row, frame.quote,
+            len(self.blocks),
         ))
 
     def _finish(self) -> PageBlocks:
