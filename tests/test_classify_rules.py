@@ -119,3 +119,25 @@ def test_no_page_type_without_the_model():
     article = copydesk.extract(_story(), options=HEURISTICS_ONLY)
     assert article.page_type is None
     assert article.page_type_confidence is None
+
+
+def test_confidence_is_an_expected_f1(news_article):
+    assert 0.8 <= news_article.confidence <= 1.0
+    assert news_article.to_dict()["confidence"] == news_article.confidence
+
+
+def test_confidence_is_lower_on_a_page_of_links_than_on_an_article(news_article):
+    cards = "".join(
+        f"<div class='card'><h3><a href='/story/{n}'>Headline number {n} about something else entirely</a></h3>"
+        f"<span>{n} hours ago</span></div>"
+        for n in range(30)
+    )
+    menu = "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(15))
+    page = f"<html><body><nav><ul>{menu}</ul></nav><main>{cards}</main><footer>© Example</footer></body></html>"
+    article = copydesk.extract(page)
+    assert article.confidence is not None
+    assert article.confidence < news_article.confidence
+
+
+def test_no_confidence_without_the_model():
+    assert copydesk.extract(_story(), options=HEURISTICS_ONLY).confidence is None

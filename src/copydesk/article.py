@@ -55,6 +55,9 @@ class Article:
     body: list[BodyNode] = field(default_factory=list)
     page_type: str | None = None  # article, collection, documentation, forum, listing, product or service
     page_type_confidence: float | None = None  # the page-type model's probability for it
+    # Expected F1 of `text` against the page's true main content, in [0, 1]: filter corpora on it.
+    # None when the model did not decide (model off, or a fragment of fewer than eight blocks).
+    confidence: float | None = None
 
     @property
     def text(self) -> str:
@@ -74,6 +77,7 @@ class Article:
             "title": self.title,
             "page_type": self.page_type,
             "page_type_confidence": self.page_type_confidence,
+            "confidence": self.confidence,
             "text": self.text,
             "markdown": self.markdown,
             "body": [node.to_dict() for node in self.body],

@@ -55,6 +55,7 @@ class Selection:
     kept: list[Block]
     removed: list[Block]
     view: HeuristicView
+    probabilities: np.ndarray | None = None  # the block model's, when it decided
 
 
 def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]:
@@ -331,8 +332,9 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     if not kept:
         # Nothing reached the threshold (tiny or odd pages the model has seen little like): an
         # empty record is the worst answer, so the heuristics' choice stands.
-        return _heuristic_verdicts(page, selection)
-    return Selection(kept, removed, selection.view)
+        fallback = _heuristic_verdicts(page, selection)
+        return Selection(fallback.kept, fallback.removed, fallback.view, probabilities)
+    return Selection(kept, removed, selection.view, probabilities)
 
 
 def block_groups(blocks: list[Block]) -> np.ndarray:

@@ -23,6 +23,7 @@ class Options:
         model_path: a model file from `copydesk train`; None for the one shipped in the package.
         model_threshold: keep blocks whose probability reaches this; None for the model's own.
         page_model_path: a page-type model from `copydesk train`; None for the shipped one.
+        confidence_model_path: a confidence model from `copydesk train`; None for the shipped one.
     """
 
     include_tables: bool = True
@@ -36,6 +37,7 @@ class Options:
     model_path: str | None = None
     model_threshold: float | None = None
     page_model_path: str | None = None
+    confidence_model_path: str | None = None
 
 
 DEFAULT_OPTIONS = Options()

@@ -9,11 +9,12 @@ from .article import Article
 from .assemble import assemble
 from .blocks import PageBlocks, page_blocks
 from .classify import Selection, apply_model, select
-from .features import block_features
+from .confidence import confidence_row, load_confidence_model
+from .features import FEATURE_NAMES, block_features
 from .metadata import find_title
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
-from .pagetype import declared_types, load_page_model, page_features
+from .pagetype import PAGE_TYPES, declared_types, load_page_model, page_features
 from .parse import parse, to_text
 
 MODEL_MIN_BLOCKS = 8
@@ -35,21 +36,39 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
     """
     tree, page, selection = heuristic_pass(html, options)
     body = []
-    page_type: tuple[str | None, float | None] = (None, None)
+    page_type: str | None = None
+    type_confidence = confidence = None
     if page.blocks:
         if options.use_model:
             features = block_features(page, selection.view)
-            page_type = _page_type(tree, page, features, options)
+            type_probabilities = _page_type_probabilities(tree, page, features, options)
+            best = int(np.argmax(type_probabilities))
+            page_type, type_confidence = PAGE_TYPES[best], round(float(type_probabilities[best]), 3)
             # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
             if len(page.blocks) >= MODEL_MIN_BLOCKS:
+                heuristic_kept = features[:, _HEURISTIC_KEEP] > 0
                 selection = apply_model(page, selection, load_model(options.model_path), options, features)
+                confidence = _confidence(page, selection, heuristic_kept, type_probabilities, options)
         body = assemble(selection.kept, page.elements, url, options)
-    return Article(title=find_title(tree), url=url, body=body, page_type=page_type[0],
-                   page_type_confidence=page_type[1])
+    return Article(title=find_title(tree), url=url, body=body, page_type=page_type,
+                   page_type_confidence=type_confidence, confidence=confidence)
 
 
-def _page_type(tree: LexborHTMLParser, page: PageBlocks, features: np.ndarray,
-               options: Options) -> tuple[str | None, float | None]:
+_HEURISTIC_KEEP = FEATURE_NAMES.index("heuristic_keep")
+
+
+def _page_type_probabilities(tree: LexborHTMLParser, page: PageBlocks, features: np.ndarray,
+                             options: Options) -> np.ndarray:
     row = page_features(page, features, declared_types(tree, page))
-    kind, confidence, _ = load_page_model(options.page_model_path).predict(row)
-    return kind, round(confidence, 3)
+    return load_page_model(options.page_model_path).probabilities(row[None, :])[0]
+
+
+def _confidence(page: PageBlocks, selection: Selection, heuristic_kept: np.ndarray, type_probabilities: np.ndarray,
+                options: Options) -> float | None:
+    if selection.probabilities is None:
+        return None
+    chars = np.array([block.chars for block in page.blocks], dtype=np.float64)
+    kept = np.zeros(len(page.blocks), dtype=bool)
+    kept[[block.position for block in selection.kept]] = True
+    row = confidence_row(selection.probabilities, chars, kept, heuristic_kept, type_probabilities)
+    return round(float(load_confidence_model(options.confidence_model_path).predict(row[None, :])[0]), 3)

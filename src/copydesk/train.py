@@ -24,6 +24,7 @@ import numpy as np
 from .bench.scoring import wcxb_page
 from .blocks import Block
 from .classify import block_groups, model_verdicts
+from .confidence import BUNDLED_CONFIDENCE_MODEL, CONFIDENCE_FEATURE_NAMES, confidence_row
 from .features import FEATURE_NAMES, block_features
 from .options import Options
 from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, declared_types, page_features
@@ -43,6 +44,11 @@ PAGE_PARAMS = {
     "num_threads": 1, "deterministic": True, "force_row_wise": True,
 }
 PAGE_ROUNDS = 30
+CONFIDENCE_PARAMS = {
+    "objective": "cross_entropy", "learning_rate": 0.05, "num_leaves": 7, "min_child_samples": 20,
+    "verbose": -1, "num_threads": 1, "deterministic": True, "force_row_wise": True,
+}
+CONFIDENCE_ROUNDS = 100
 THRESHOLD = 0.5  # chosen by 5-fold CV on WCXB dev (0.4-0.5 tie overall; 0.5 better on articles)
 
 
@@ -132,18 +138,67 @@ def fit_page_types(examples: list[PageExamples], seed: int = 0) -> object:
     return lightgbm.train({**PAGE_PARAMS, "seed": seed}, data, num_boost_round=PAGE_ROUNDS)
 
 
-def cross_validate_page_types(examples: list[PageExamples], folds: int, seed: int) -> dict[str, float]:
-    """Share of pages whose type the model that did not see their fold gets right, per true type."""
-    hits: dict[str, list[bool]] = defaultdict(list)
+def page_types_out_of_fold(examples: list[PageExamples], folds: int, seed: int) -> dict[str, np.ndarray]:
+    """Each page's page-type probabilities from the model that did not see its fold."""
+    probabilities: dict[str, np.ndarray] = {}
     for fold in range(folds):
         booster = fit_page_types([e for e in examples if fold_of(e.domain, folds) != fold], seed)
         test = [e for e in examples if fold_of(e.domain, folds) == fold]
-        predicted = booster.predict(np.vstack([e.page_row for e in test]), num_threads=1).argmax(1)  # type: ignore[attr-defined]
-        for e, index in zip(test, predicted, strict=True):
-            hits[e.page_type].append(PAGE_TYPES[index] == e.page_type)
+        rows = booster.predict(np.vstack([e.page_row for e in test]), num_threads=1)  # type: ignore[attr-defined]
+        probabilities.update({e.page_id: row for e, row in zip(test, rows, strict=True)})
+    return probabilities
+
+
+def page_type_accuracy(examples: list[PageExamples], probabilities: dict[str, np.ndarray]) -> dict[str, float]:
+    """Share of pages whose type is guessed right, per true type and overall."""
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for e in examples:
+        hits[e.page_type].append(PAGE_TYPES[int(np.argmax(probabilities[e.page_id]))] == e.page_type)
     summary = {kind: float(np.mean(values)) for kind, values in sorted(hits.items())}
     summary["all"] = float(np.mean([v for values in hits.values() for v in values]))
     return summary
+
+
+def confidence_examples(examples: list[PageExamples], blocks: dict[str, np.ndarray], types: dict[str, np.ndarray],
+                        ) -> tuple[list[PageExamples], np.ndarray, np.ndarray]:
+    """Rows (from out-of-fold decisions) and targets (the page's F1) for the confidence model."""
+    used, rows, targets = [], [], []
+    keep_column = FEATURE_NAMES.index("heuristic_keep")
+    for e in examples:
+        if not len(e.texts):
+            continue
+        probabilities = blocks[e.page_id]
+        kept = model_verdicts(probabilities, e.groups, THRESHOLD)
+        chars = np.array([len(t) for t in e.texts], dtype=np.float64)
+        rows.append(confidence_row(probabilities, chars, kept, e.features[:, keep_column] > 0, types[e.page_id]))
+        targets.append(page_f1(e, kept))
+        used.append(e)
+    return used, np.vstack(rows), np.array(targets)
+
+
+def fit_confidence(rows: np.ndarray, targets: np.ndarray, seed: int = 0) -> object:
+    import lightgbm
+
+    data = lightgbm.Dataset(rows, targets, feature_name=list(CONFIDENCE_FEATURE_NAMES), free_raw_data=True)
+    return lightgbm.train({**CONFIDENCE_PARAMS, "seed": seed}, data, num_boost_round=CONFIDENCE_ROUNDS)
+
+
+def evaluate_confidence(used: list[PageExamples], rows: np.ndarray, targets: np.ndarray, folds: int,
+                        seed: int) -> dict[str, float]:
+    """How well out-of-fold confidence ranks pages by their F1 (Spearman), and its mean absolute error."""
+    predicted = np.zeros(len(used))
+    fold_ids = np.array([fold_of(e.domain, folds) for e in used])
+    for fold in range(folds):
+        booster = fit_confidence(rows[fold_ids != fold], targets[fold_ids != fold], seed)
+        predicted[fold_ids == fold] = booster.predict(rows[fold_ids == fold], num_threads=1)  # type: ignore[attr-defined]
+    ranks = np.argsort(np.argsort(predicted)), np.argsort(np.argsort(targets))
+    top = predicted >= np.median(predicted)
+    return {
+        "spearman": float(np.corrcoef(*ranks)[0, 1]),
+        "mean abs error": float(np.abs(predicted - targets).mean()),
+        "F1 of the more confident half": float(targets[top].mean()),
+        "F1 of the less confident half": float(targets[~top].mean()),
+    }
 
 
 def save(booster: object, out: Path, meta: dict) -> None:
@@ -153,18 +208,27 @@ def save(booster: object, out: Path, meta: dict) -> None:
     out.with_suffix(".json").write_text(json.dumps(full, indent=1), encoding="utf-8")
 
 
-def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshold: float) -> dict[str, list[float]]:
-    """Per page type, the F1 of each page kept by the model that did not see its fold."""
-    scores: dict[str, list[float]] = defaultdict(list)
+def out_of_fold(examples: list[PageExamples], folds: int, seed: int) -> dict[str, np.ndarray]:
+    """Each page's block probabilities from the model that did not see its fold."""
+    probabilities: dict[str, np.ndarray] = {}
     for fold in range(folds):
         booster = fit([e for e in examples if fold_of(e.domain, folds) != fold], seed)
         for e in (e for e in examples if fold_of(e.domain, folds) == fold):
-            kept = (
-                model_verdicts(booster.predict(e.features, num_threads=1), e.groups, threshold)  # type: ignore[attr-defined]
-                if len(e.texts) else []
-            )
-            text = "\n".join(t for t, keep in zip(e.texts, kept, strict=True) if keep)
-            scores[e.page_type].append(wcxb_page(text, e.truth).f1)
+            probabilities[e.page_id] = booster.predict(e.features, num_threads=1) if len(e.texts) else np.zeros(0)  # type: ignore[attr-defined]
+    return probabilities
+
+
+def page_f1(example: PageExamples, kept: np.ndarray) -> float:
+    text = "\n".join(t for t, keep in zip(example.texts, kept, strict=True) if keep)
+    return wcxb_page(text, example.truth).f1
+
+
+def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshold: float) -> dict[str, list[float]]:
+    """Per page type, the F1 of each page kept by the model that did not see its fold."""
+    probabilities = out_of_fold(examples, folds, seed)
+    scores: dict[str, list[float]] = defaultdict(list)
+    for e in examples:
+        scores[e.page_type].append(page_f1(e, model_verdicts(probabilities[e.page_id], e.groups, threshold)))
     return scores
 
 
@@ -193,23 +257,37 @@ def train_fold_models(data_dir: Path, out_dir: Path, folds: int = 5, seed: int =
 
 
 def train(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = True) -> dict[str, float]:
-    """Build the examples, report cross-validated F1, fit on everything and save to `out`."""
+    """Build the examples, fit the block, page-type and confidence models and save them beside `out`.
+
+    The confidence model learns from out-of-fold decisions (as on pages never seen), so the folds are
+    always run; `cv` adds the reports (cross-validated F1, page-type accuracy, confidence ranking).
+    """
     started = time.perf_counter()
     examples = load_examples(data_dir)
+    blocks_oof = out_of_fold(examples, folds, seed)
+    types_oof = page_types_out_of_fold(examples, folds, seed)
+    used, rows, targets = confidence_examples(examples, blocks_oof, types_oof)
     summary: dict[str, float] = {}
     if cv:
-        scores = cross_validate(examples, folds, seed, THRESHOLD)
-        summary = {kind: float(np.mean(values)) for kind, values in sorted(scores.items())}
-        summary["all"] = float(np.mean([v for values in scores.values() for v in values]))
-        summary.update({f"page type {kind}": value
-                        for kind, value in cross_validate_page_types(examples, folds, seed).items()})
-    booster = fit(examples, seed)
+        scores: dict[str, list[float]] = defaultdict(list)
+        for e in examples:
+            scores[e.page_type].append(page_f1(e, model_verdicts(blocks_oof[e.page_id], e.groups, THRESHOLD)))
+        summary = {f"F1 {kind}": float(np.mean(values)) for kind, values in sorted(scores.items())}
+        summary["F1 all"] = float(np.mean([v for values in scores.values() for v in values]))
+        summary.update({f"page type accuracy {k}": v for k, v in page_type_accuracy(examples, types_oof).items()})
+        summary.update({f"confidence {k}": v for k, v in evaluate_confidence(used, rows, targets, folds, seed).items()})
     meta = {"data": "WCXB dev (CC-BY-4.0, Murrough Foley)", "pages": len(examples), "seed": seed,
-            "folds": folds, "cv_f1": summary, "seconds": round(time.perf_counter() - started, 1)}
-    save(booster, out, meta)
-    page_out = out.with_name(BUNDLED_PAGE_MODEL)
-    fit_page_types(examples, seed).save_model(str(page_out))  # type: ignore[attr-defined]
-    page_meta = {"features": list(PAGE_FEATURE_NAMES), "types": list(PAGE_TYPES), "params": PAGE_PARAMS,
-                 "rounds": PAGE_ROUNDS, **meta}
-    page_out.with_suffix(".json").write_text(json.dumps(page_meta, indent=1), encoding="utf-8")
+            "folds": folds, "cv": summary, "seconds": round(time.perf_counter() - started, 1)}
+    save(fit(examples, seed), out, meta)
+    _save_side_model(fit_page_types(examples, seed), out.with_name(BUNDLED_PAGE_MODEL),
+                     {"features": list(PAGE_FEATURE_NAMES), "types": list(PAGE_TYPES), "params": PAGE_PARAMS,
+                      "rounds": PAGE_ROUNDS, **meta})
+    _save_side_model(fit_confidence(rows, targets, seed), out.with_name(BUNDLED_CONFIDENCE_MODEL),
+                     {"features": list(CONFIDENCE_FEATURE_NAMES), "params": CONFIDENCE_PARAMS,
+                      "rounds": CONFIDENCE_ROUNDS, **meta})
     return summary
+
+
+def _save_side_model(booster: object, path: Path, meta: dict) -> None:
+    booster.save_model(str(path))  # type: ignore[attr-defined]
+    path.with_suffix(".json").write_text(json.dumps(meta, indent=1), encoding="utf-8")

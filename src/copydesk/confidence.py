@@ -1,0 +1,72 @@
+"""Document confidence: how likely the extracted text is the page's main content, in [0, 1].
+
+Corpus builders filter on it. It is a small regression model from how the block model decided (how
+sure it was about what it kept and what it dropped, how much of the page sat in between, whether the
+heuristics agreed) and from the page type, trained by `copydesk train` on each WCXB page's
+cross-validated F1, so its output reads as an expected F1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .pagetype import PAGE_TYPES
+
+BUNDLED_CONFIDENCE_MODEL = "confidence.lgb"
+
+CONFIDENCE_FEATURE_NAMES = (
+    "kept_share", "log_kept_chars", "log_blocks", "kept_mean_p", "dropped_mean_p", "uncertain_share",
+    "weak_kept_share", "heuristic_agreement", *(f"type_{kind}" for kind in PAGE_TYPES),
+)
+
+
+def confidence_row(probabilities: np.ndarray, chars: np.ndarray, kept: np.ndarray, heuristic_kept: np.ndarray,
+                   page_types: np.ndarray) -> np.ndarray:
+    """One row of CONFIDENCE_FEATURE_NAMES from a page's block decisions."""
+    total = max(float(chars.sum()), 1.0)
+    kept_chars = float(chars[kept].sum())
+    dropped = ~kept
+    uncertain = (probabilities > 0.25) & (probabilities < 0.75)
+    values = [
+        kept_chars / total,
+        np.log1p(kept_chars),
+        np.log1p(len(chars)),
+        float((probabilities * chars)[kept].sum() / max(kept_chars, 1.0)),
+        float((probabilities * chars)[dropped].sum() / max(float(chars[dropped].sum()), 1.0)),
+        float(chars[uncertain].sum() / total),
+        float(chars[kept & (probabilities < 0.75)].sum() / max(kept_chars, 1.0)),
+        float(chars[kept == heuristic_kept].sum() / total),
+        *page_types,
+    ]
+    return np.array(values, dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceModel:
+    booster: object
+    meta: dict
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        return np.clip(self.booster.predict(rows, num_threads=1), 0.0, 1.0)  # type: ignore[attr-defined]
+
+
+def bundled_confidence_model_path() -> Path:
+    return Path(str(resources.files("copydesk") / "models" / BUNDLED_CONFIDENCE_MODEL))
+
+
+@lru_cache(maxsize=8)
+def load_confidence_model(path: str | None = None) -> ConfidenceModel:
+    """Load (once per process) the confidence model at `path`, or the one shipped in the package."""
+    import lightgbm
+
+    model_path = Path(path) if path else bundled_confidence_model_path()
+    meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
+    if tuple(meta["features"]) != CONFIDENCE_FEATURE_NAMES:
+        raise RuntimeError(f"{model_path}: trained on other features; retrain with `copydesk train`")
+    return ConfidenceModel(lightgbm.Booster(model_file=str(model_path)), meta)
