@@ -8,14 +8,11 @@ cross-validated F1, so its output reads as an expected F1.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
+from .model import load_booster
 from .pagetype import PAGE_TYPES
 
 BUNDLED_CONFIDENCE_MODEL = "confidence.lgb"
@@ -56,17 +53,6 @@ class ConfidenceModel:
         return np.clip(self.booster.predict(rows, num_threads=1), 0.0, 1.0)  # type: ignore[attr-defined]
 
 
-def bundled_confidence_model_path() -> Path:
-    return Path(str(resources.files("copydesk") / "models" / BUNDLED_CONFIDENCE_MODEL))
-
-
-@lru_cache(maxsize=8)
 def load_confidence_model(path: str | None = None) -> ConfidenceModel:
-    """Load (once per process) the confidence model at `path`, or the one shipped in the package."""
-    import lightgbm
-
-    model_path = Path(path) if path else bundled_confidence_model_path()
-    meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
-    if tuple(meta["features"]) != CONFIDENCE_FEATURE_NAMES:
-        raise RuntimeError(f"{model_path}: trained on other features; retrain with `copydesk train`")
-    return ConfidenceModel(lightgbm.Booster(model_file=str(model_path)), meta)
+    """The confidence model at `path`, or the one shipped in the package."""
+    return ConfidenceModel(*load_booster(path, BUNDLED_CONFIDENCE_MODEL, CONFIDENCE_FEATURE_NAMES))

@@ -34,18 +34,24 @@ class BlockModel:
         return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
 
 
-def bundled_model_path() -> Path:
-    return Path(str(resources.files("copydesk") / "models" / BUNDLED_MODEL))
+def bundled_model_path(name: str = BUNDLED_MODEL) -> Path:
+    return Path(str(resources.files("copydesk") / "models" / name))
 
 
-@lru_cache(maxsize=8)
-def load_model(path: str | None = None) -> BlockModel:
-    """Load (once per process) the model at `path`, or the one shipped in the package."""
-    import lightgbm  # imported here: only extraction with the model needs it
+@lru_cache(maxsize=16)
+def load_booster(path: str | None, bundled: str, features: tuple[str, ...]) -> tuple[object, dict]:
+    """Load (once per process) a LightGBM model and its JSON sidecar: the file at `path`, or the one
+    shipped as `bundled`. A model trained on other features than `features` is refused."""
+    import lightgbm  # imported here: only extraction with the models needs it
 
-    model_path = Path(path) if path else bundled_model_path()
+    model_path = Path(path) if path else bundled_model_path(bundled)
     meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
-    if tuple(meta["features"]) != FEATURE_NAMES:
+    if tuple(meta["features"]) != features:
         raise RuntimeError(f"{model_path}: trained on other features; retrain with `copydesk train`")
-    booster = lightgbm.Booster(model_file=str(model_path))
+    return lightgbm.Booster(model_file=str(model_path)), meta
+
+
+def load_model(path: str | None = None) -> BlockModel:
+    """The block model at `path`, or the one shipped in the package."""
+    booster, meta = load_booster(path, BUNDLED_MODEL, FEATURE_NAMES)
     return BlockModel(booster, float(meta["threshold"]), meta)

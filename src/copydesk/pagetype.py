@@ -10,18 +10,15 @@ content.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from .blocks import PageBlocks
 from .features import FEATURE_NAMES
+from .model import load_booster
 
 PAGE_TYPES = ("article", "collection", "documentation", "forum", "listing", "product", "service")
 BUNDLED_PAGE_MODEL = "pagetype.lgb"
@@ -152,17 +149,6 @@ class PageTypeModel:
         return PAGE_TYPES[best], float(probabilities[best]), probabilities
 
 
-def bundled_page_model_path() -> Path:
-    return Path(str(resources.files("copydesk") / "models" / BUNDLED_PAGE_MODEL))
-
-
-@lru_cache(maxsize=8)
 def load_page_model(path: str | None = None) -> PageTypeModel:
-    """Load (once per process) the page-type model at `path`, or the one shipped in the package."""
-    import lightgbm
-
-    model_path = Path(path) if path else bundled_page_model_path()
-    meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
-    if tuple(meta["features"]) != PAGE_FEATURE_NAMES:
-        raise RuntimeError(f"{model_path}: trained on other page features; retrain with `copydesk train`")
-    return PageTypeModel(lightgbm.Booster(model_file=str(model_path)), meta)
+    """The page-type model at `path`, or the one shipped in the package."""
+    return PageTypeModel(*load_booster(path, BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES))
