@@ -200,6 +200,8 @@ SENTENCE_END = frozenset(".!?。！？…\"'”’»:;)")
 RELATED_HEADING = re.compile(
     r"^(related|recommended|more (from|in|on|like this|stories|articles|news)|you (may|might) also|"
     r"customers (also|who)|recently viewed|popular|trending|also (read|see|on)|read (next|more)|"
-    r"similar (topics|threads|posts|products|items)|other (stories|articles|products))\b",
+    r"similar (topics|threads|posts|products|items)|other (stories|articles|products)|"
+    r"most (read|popular|viewed|shared)|editor'?s'? picks|don'?t miss|in case you missed|around the web|"
+    r"from the web|(sponsored|promoted) (stories|content)|what to read next|read this next)\b",
     re.I,
 )
