@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .parts import Comment, Image, RelatedLink, RemovedBlock, as_dicts
+
 NodeKind = Literal["heading", "paragraph", "list", "table", "code", "quote"]
 
 SCHEMA_VERSION = "0.1"
@@ -58,6 +60,10 @@ class Article:
     # Expected F1 of `text` against the page's true main content, in [0, 1]: filter corpora on it.
     # None when the model did not decide (model off, or a fragment of fewer than eight blocks).
     confidence: float | None = None
+    images: list[Image] = field(default_factory=list)  # the article's pictures, captions and credits
+    related: list[RelatedLink] = field(default_factory=list)  # links the article recommends
+    comments: list[Comment] = field(default_factory=list)  # readers' comments, never in the body
+    removed: list[RemovedBlock] | None = None  # every block left out and why, with explain=True
 
     @property
     def text(self) -> str:
@@ -78,6 +84,10 @@ class Article:
             "page_type": self.page_type,
             "page_type_confidence": self.page_type_confidence,
             "confidence": self.confidence,
+            "images": as_dicts(self.images),
+            "related": as_dicts(self.related),
+            "comments": as_dicts(self.comments),
+            "removed": as_dicts(self.removed) if self.removed is not None else None,
             "text": self.text,
             "markdown": self.markdown,
             "body": [node.to_dict() for node in self.body],

@@ -110,6 +110,7 @@ class PageBlocks:
     total_prose: int
     comment_prose: int = 0  # prose under "comment" classes (outermost such elements), believed or not
     structured_data: list[LexborNode] = field(default_factory=list)  # JSON-LD <script>s in the body
+    images: list[tuple[dict[str, str | None], int]] = field(default_factory=list)  # <img> attributes, element
 
 
 def _is_hidden(attrs: dict[str, str | None]) -> bool:
@@ -172,6 +173,7 @@ class _Walker:
         self.link_depth = 0
         self.had_link = False  # whether the pending pieces may hold link text
         self.structured_data: list[LexborNode] = []  # JSON-LD scripts met in the body
+        self.images: list[tuple[dict[str, str | None], int]] = []  # <img> attributes and enclosing element
 
     def run(self, root: LexborNode) -> PageBlocks:
         # The stack holds nodes to visit and, below each opened element, an int saying what closes.
@@ -206,7 +208,9 @@ class _Walker:
                 self.pieces.append((text, self.href))
                 continue
             if tag is None or tag[0] in "-_#!" or tag in self.skipped:
-                if tag == "script" and node.attributes.get("type") == "application/ld+json":
+                if tag == "img":
+                    self.images.append((node.attributes, self.open_elements[-1]))
+                elif tag == "script" and node.attributes.get("type") == "application/ld+json":
                     self.structured_data.append(node)
                 continue
             if tag == "br":
@@ -353,7 +357,8 @@ class _Walker:
             if element.flags & COMMENTS and not parent.flags & COMMENTS:
                 comment_prose += element.prose
         root = elements[0] if elements else Element("body", -1, None, 0)
-        return PageBlocks(elements, self.blocks, root.chars, root.prose, comment_prose, self.structured_data)
+        return PageBlocks(elements, self.blocks, root.chars, root.prose, comment_prose, self.structured_data,
+                          self.images)
 
 
 def _children_reversed(node: LexborNode) -> list[LexborNode | int]:

@@ -16,6 +16,7 @@ from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .pagetype import PAGE_TYPES, declared_types, load_page_model, page_features
 from .parse import parse, to_text
+from .parts import find_comments, find_images, find_related, removed_blocks
 
 MODEL_MIN_BLOCKS = 8
 
@@ -29,8 +30,11 @@ def heuristic_pass(html: str | bytes, options: Options) -> tuple[LexborHTMLParse
     return tree, page, select(page, options)
 
 
-def extract(html: str | bytes, url: str | None = None, options: Options = DEFAULT_OPTIONS) -> Article:
+def extract(html: str | bytes, url: str | None = None, options: Options = DEFAULT_OPTIONS,
+            explain: bool = False) -> Article:
     """Turn one page's HTML (str, or bytes in any encoding, gzip accepted) into an `Article`.
+
+    With `explain`, the record also lists every removed block with its category (it costs space).
 
     Raises `ExtractionError` (or a subclass) when the input cannot be read as a page at all.
     """
@@ -50,8 +54,11 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
                 selection = apply_model(page, selection, load_model(options.model_path), options, features)
                 confidence = _confidence(page, selection, heuristic_kept, type_probabilities, options)
         body = assemble(selection.kept, page.elements, url, options)
+    kept = selection.kept if page.blocks else []
     return Article(title=find_title(tree), url=url, body=body, page_type=page_type,
-                   page_type_confidence=type_confidence, confidence=confidence)
+                   page_type_confidence=type_confidence, confidence=confidence,
+                   images=find_images(page, kept, url), related=find_related(page, kept, url),
+                   comments=find_comments(page), removed=removed_blocks(page, kept) if explain else None)
 
 
 _HEURISTIC_KEEP = FEATURE_NAMES.index("heuristic_keep")

@@ -94,6 +94,9 @@ WEAK_CATEGORIES = frozenset({"other"})
 # prefix: a token starting with one of these counts as the prefix itself.
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
+# Words that turn a "comment" class into the comment form's.
+_FORM_TOKENS = frozenset({"form", "reply", "respond"})
+
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
@@ -117,6 +120,9 @@ def attribute_category(class_id: str) -> str | None:
         category = _token_category(token)
         if category is None:
             continue
+        if category == "comment" and any(t in _FORM_TOKENS or _token_category(t) == "comment-form" for t in tokens):
+            # "comment-respond", "comment-form-cookies", "comment-reply-title": the form, not the comments.
+            return "comment-form"
         if category not in WEAK_CATEGORIES:
             return category
         weak = weak or category
