@@ -186,3 +186,23 @@ def test_unknown_format_is_rejected(runner, news_path):
     result = runner.invoke(main, ["extract", news_path, "--format", "html"])
     assert result.exit_code != 0
     assert "html" in result.stderr
+
+
+def test_explain_lists_removed_blocks_in_json(runner_output_json):
+    record = runner_output_json(["--explain"])
+    categories = {block["category"] for block in record["removed"]}
+    assert {"advertisement", "comment-form", "spam-notice", "caption"} <= categories
+
+
+def test_without_explain_no_removed_list(runner_output_json):
+    assert runner_output_json([])["removed"] is None
+
+
+@pytest.fixture
+def runner_output_json():
+    def run(extra: list[str]) -> dict:
+        result = CliRunner().invoke(main, ["extract", str(NEWS_PAGE), "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    return run

@@ -44,7 +44,8 @@ def main() -> None:
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write here (default stdout).")
-def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO) -> None:
+@click.option("--explain", is_flag=True, help="List every removed block with its category (json).")
+def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO, explain: bool) -> None:
     """Extract the main content of PATH... (.html, .html.gz, or - for stdin).
 
     With several pages and --format json, one JSON record per line (JSONL).
@@ -52,7 +53,7 @@ def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: T
     failed = 0
     for path in paths:
         try:
-            article = extract(_read(path), url=url)
+            article = extract(_read(path), url=url, explain=explain)
         except (OSError, ExtractionError) as exc:
             click.echo(f"copydesk: error: {path}: {_one_line(exc)}", err=True)
             failed += 1
