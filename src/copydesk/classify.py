@@ -301,7 +301,7 @@ def _trim_edges(kept: list[Block]) -> tuple[list[Block], list[Block]]:
 
 
 def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, options: Options,
-                features: np.ndarray | None = None) -> Selection:
+                features: np.ndarray | None = None, threshold: float | None = None) -> Selection:
     """The model's final call on every block, with the heuristics' verdicts among its features.
 
     Wording rules veto (an "- Advertisement -" label or a "(Image: GETTY)" caption is never content)
@@ -310,7 +310,10 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     if features is None:
         features = block_features(page, selection.view)
     probabilities = model.probabilities(features)
-    threshold = options.model_threshold if options.model_threshold is not None else model.threshold
+    if options.model_threshold is not None:
+        threshold = options.model_threshold
+    elif threshold is None:
+        threshold = model.threshold
     verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold)
     kept: list[Block] = []
     removed: list[Block] = []

@@ -14,7 +14,7 @@ from .features import FEATURE_NAMES, block_features
 from .metadata import find_title
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
-from .pagetype import PAGE_TYPES, declared_types, load_page_model, page_features
+from .pagetype import PAGE_TYPES, body_threshold, declared_types, load_page_model, page_features
 from .parse import parse, to_text
 from .parts import find_comments, find_images, find_related, removed_blocks
 
@@ -51,7 +51,9 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
             # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
             if len(page.blocks) >= MODEL_MIN_BLOCKS:
                 heuristic_kept = features[:, _HEURISTIC_KEEP] > 0
-                selection = apply_model(page, selection, load_model(options.model_path), options, features)
+                model = load_model(options.model_path)
+                threshold = body_threshold(type_probabilities, model.threshold)
+                selection = apply_model(page, selection, model, options, features, threshold)
                 confidence = _confidence(page, selection, heuristic_kept, type_probabilities, options)
         body = assemble(selection.kept, page.elements, url, options)
     kept = selection.kept if page.blocks else []

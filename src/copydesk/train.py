@@ -27,7 +27,7 @@ from .classify import block_groups, model_verdicts
 from .confidence import BUNDLED_CONFIDENCE_MODEL, CONFIDENCE_FEATURE_NAMES, confidence_row
 from .features import FEATURE_NAMES, block_features
 from .options import Options
-from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, declared_types, page_features
+from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, body_threshold, declared_types, page_features
 from .pipeline import heuristic_pass
 
 _WORDS = re.compile(r"\w+")
@@ -168,7 +168,7 @@ def confidence_examples(examples: list[PageExamples], blocks: dict[str, np.ndarr
         if not len(e.texts):
             continue
         probabilities = blocks[e.page_id]
-        kept = model_verdicts(probabilities, e.groups, THRESHOLD)
+        kept = model_verdicts(probabilities, e.groups, body_threshold(types[e.page_id], THRESHOLD))
         chars = np.array([len(t) for t in e.texts], dtype=np.float64)
         rows.append(confidence_row(probabilities, chars, kept, e.features[:, keep_column] > 0, types[e.page_id]))
         targets.append(page_f1(e, kept))
@@ -271,7 +271,8 @@ def train(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = T
     if cv:
         scores: dict[str, list[float]] = defaultdict(list)
         for e in examples:
-            scores[e.page_type].append(page_f1(e, model_verdicts(blocks_oof[e.page_id], e.groups, THRESHOLD)))
+            threshold = body_threshold(types_oof[e.page_id], THRESHOLD)
+            scores[e.page_type].append(page_f1(e, model_verdicts(blocks_oof[e.page_id], e.groups, threshold)))
         summary = {f"F1 {kind}": float(np.mean(values)) for kind, values in sorted(scores.items())}
         summary["F1 all"] = float(np.mean([v for values in scores.values() for v in values]))
         summary.update({f"page type accuracy {k}": v for k, v in page_type_accuracy(examples, types_oof).items()})
