@@ -8,7 +8,7 @@ import pytest
 import copydesk
 from copydesk.classify import model_verdicts
 from copydesk.options import Options
-from copydesk.pagetype import PAGE_TYPES
+from copydesk.pagetype import PAGE_TYPES, body_threshold
 
 HEURISTICS_ONLY = Options(use_model=False)
 
@@ -141,3 +141,15 @@ def test_confidence_is_lower_on_a_page_of_links_than_on_an_article(news_article)
 
 def test_no_confidence_without_the_model():
     assert copydesk.extract(_story(), options=HEURISTICS_ONLY).confidence is None
+
+
+def test_item_pages_the_model_is_sure_of_keep_more():
+    sure_forum = np.zeros(len(PAGE_TYPES))
+    sure_forum[PAGE_TYPES.index("forum")] = 0.9
+    unsure_listing = np.full(len(PAGE_TYPES), 0.1)
+    unsure_listing[PAGE_TYPES.index("listing")] = 0.4
+    article = np.zeros(len(PAGE_TYPES))
+    article[PAGE_TYPES.index("article")] = 0.99
+    assert body_threshold(sure_forum, 0.5) < 0.5
+    assert body_threshold(unsure_listing, 0.5) == 0.5
+    assert body_threshold(article, 0.5) == 0.5
