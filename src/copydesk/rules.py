@@ -100,7 +100,9 @@ _FORM_TOKENS = frozenset({"form", "reply", "respond"})
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def _token_category(token: str) -> str | None:
+    # Cached per token: ids such as "post-48213" make most class strings unique, not their words.
     category = TOKEN_CATEGORIES.get(token)
     if category is None and token.startswith(TOKEN_PREFIXES):
         prefix = next(p for p in TOKEN_PREFIXES if token.startswith(p))
