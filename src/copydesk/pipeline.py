@@ -8,7 +8,7 @@ from .article import Article
 from .assemble import assemble
 from .blocks import PageBlocks, page_blocks
 from .classify import Selection, apply_model, select
-from .metadata import find_title
+from .metadata import find_metadata
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .parse import parse, to_text
@@ -37,4 +37,5 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
         if options.use_model and len(page.blocks) >= MODEL_MIN_BLOCKS:
             selection = apply_model(page, selection, load_model(options.model_path), options)
         body = assemble(selection.kept, page.elements, url, options)
-    return Article(title=find_title(tree), url=url, body=body)
+    metadata = find_metadata(tree, url, lambda: "\n".join(node.text for node in body))
+    return Article(url=url, body=body, **metadata)

@@ -1,4 +1,4 @@
-"""Page metadata beside the body. For now the title.
+"""The page's headline.
 
 Order of trust: a heading that the `<title>` confirms (the `<title>` usually carries the headline plus
 the site's name, and the page's own heading has the headline without truncation); then OpenGraph /
@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .blocks import HEADING_MARKERS
+from ..blocks import HEADING_MARKERS
 
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
@@ -56,12 +56,15 @@ def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
     return best
 
 
-def find_title(tree: LexborHTMLParser) -> str | None:
-    """The page's headline."""
+def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str | None:
+    """The page's headline. `declared`: the titles the page's metadata gives, most trusted first;
+    None reads the OpenGraph/Twitter title itself."""
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else None
-    meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
-    social = _clean(meta.attributes.get("content")) if meta is not None else None
+    if declared is None:
+        meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
+        declared = [meta.attributes.get("content") or ""] if meta is not None else []
+    social = next((text for value in declared if (text := _clean(value))), None)
     headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(node.text()))]
     for reference in (title, social):
         if reference:
