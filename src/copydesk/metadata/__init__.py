@@ -53,7 +53,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     meta = markup.meta_tags(tree)
     links = markup.from_links(tree)
     sources = [from_json_ld(tree), markup.social(meta), markup.plain(meta), markup.from_microdata(tree),
-               markup.from_time_elements(tree)]
+               markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
     title = find_title(tree, pick.texts("title"))
     crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
@@ -61,8 +61,8 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     return {
         "title": title,
         "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(tree)),
-        "authors": _authors(pick, tree),
-        "published": pick.date("published") or dom.date_line(tree) or date_in_url(url),
+        "authors": _authors(pick, tree, title),
+        "published": pick.date("published") or dom.date_line(tree, title) or date_in_url(url),
         "modified": pick.date("modified"),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
         "breadcrumb": crumbs,
@@ -104,12 +104,17 @@ def _clean_text(value: Any) -> str | None:
     return text[:MAX_TEXT_CHARS] or None
 
 
-def _authors(pick: _Picker, tree: LexborHTMLParser) -> list[str]:
+def _authors(pick: _Picker, tree: LexborHTMLParser, title: str | None) -> list[str]:
+    """The first source's names; but a source that names only the site or its publisher (an
+    organisation standing in as author) yields to a later one that names people."""
+    owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher")}
+    fallback: list[str] = []
     for value in pick.all("authors"):
         names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
-        if names:
+        if names and not {name.casefold() for name in names} <= owners:
             return names
-    return dom.byline(tree)
+        fallback = fallback or names
+    return dom.byline(tree, title) or fallback
 
 
 def _language(links: Fields, pick: _Picker, body_text: Callable[[], str]) -> str | None:

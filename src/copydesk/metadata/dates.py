@@ -19,12 +19,13 @@ _NUMBERS = re.compile(r"\d+")
 _TIME = re.compile(r"\d:\d\d")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # Date expressions inside running text ("Published March 3, 2024 at 10:00"), tried in this order.
-_IN_TEXT = re.compile(
+DATE_IN_TEXT = re.compile(
     r"(?<!\d)(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?"
-    rf"|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+(?:19|20)\d\d\b"
+    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
+    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+(?:19|20)\d\d\b"
     r"|(?<![\d/.])\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
-    r"|(?<![\d/.])(?:19|20)\d\d/\d{1,2}/\d{1,2}\b",
+    r"|(?<![\d/.])(?:19|20)\d\d/\d{1,2}/\d{1,2}\b"
+    r"|(?<![\d/.])\d{1,2}-\w{3,4}-(?:19|20)\d\d(?:\s+\d\d?:\d\d(?::\d\d)?)?",
     re.IGNORECASE,
 )
 # /2024/03/05/ or -2024-03-05 in a URL path.
@@ -74,7 +75,7 @@ def _from_epoch(seconds: int) -> str | None:
 
 def date_in_text(text: str) -> str | None:
     """The first date written in `text` ("Posted on 3 March 2024 by ..."), as ISO."""
-    for match in _IN_TEXT.finditer(text[:300]):
+    for match in DATE_IN_TEXT.finditer(text[:300]):
         found = parse_date(match.group(0))
         if found:
             return found

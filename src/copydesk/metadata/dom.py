@@ -26,6 +26,9 @@ _STANDFIRST_WORDS = re.compile(r"(?:^|[\s_-])(?:standfirst|subtitle|sub-?head(?:
                                re.IGNORECASE)
 MAX_BYLINE_CHARS = 120
 NEAR_HEADLINE_LEVELS = 3
+DATE_LEVELS = 5
+MAX_SCANNED = 250
+SHORT_DATE_CHARS = 40  # an unmarked element is a date line only when it holds little else
 
 
 def _text(node: LexborNode) -> str:
@@ -37,11 +40,14 @@ def _marks(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def headline(tree: LexborHTMLParser) -> LexborNode | None:
-    return tree.css_first("h1")
+def headline(tree: LexborHTMLParser, title: str | None = None) -> LexborNode | None:
+    """The `<h1>` that holds the title (a page may have a logo or a section name in another)."""
+    headings = tree.css("h1")[:6]
+    wanted = (title or "").casefold()
+    return next((h for h in headings if wanted and _text(h).casefold() == wanted), headings[0] if headings else None)
 
 
-def byline(tree: LexborHTMLParser) -> list[str]:
+def byline(tree: LexborHTMLParser, title: str | None = None) -> list[str]:
     """Authors from the byline: elements marked as such, else a "By ..." line near the headline."""
     for node in tree.css(_BYLINE_SELECTOR)[:40]:
         if _NOT_BYLINE.search(_marks(node)) or _inside_comments(node):
@@ -49,7 +55,7 @@ def byline(tree: LexborHTMLParser) -> list[str]:
         text = _text(node)
         if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
             return names
-    return _by_line_near(headline(tree))
+    return _by_line_near(headline(tree, title))
 
 
 def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
@@ -63,10 +69,10 @@ def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
     return False
 
 
-def _near(head: LexborNode | None) -> list[LexborNode]:
+def _near(head: LexborNode | None, levels: int = NEAR_HEADLINE_LEVELS) -> list[LexborNode]:
     """The headline's containers, innermost first: where a byline or date line sits."""
     found, node = [], head
-    for _ in range(NEAR_HEADLINE_LEVELS):
+    for _ in range(levels):
         node = node.parent if node is not None else None
         if node is None or node.tag in ("body", "html"):
             break
@@ -83,15 +89,25 @@ def _by_line_near(head: LexborNode | None) -> list[str]:
     return []
 
 
-def date_line(tree: LexborHTMLParser) -> str | None:
-    """A date written near the headline, in an element marked as a date, time or meta line."""
-    for container in _near(headline(tree)):
-        for node in container.css("[class], [id], time")[:80]:
-            if node.tag == "time" or _DATE_MARKS.search(_marks(node)):
-                text = _text(node)
-                if len(text) <= 200 and (found := date_in_text(text)):
-                    return found
+def date_line(tree: LexborHTMLParser, title: str | None = None) -> str | None:
+    """A date written near the headline: in the innermost container of the headline that has one,
+    the nearest after the headline (a date before it is more often the site's "today" or a teaser)."""
+    head = headline(tree, title)
+    for container in _near(head, DATE_LEVELS):
+        nodes = container.css("*")[:MAX_SCANNED]
+        start = next((i for i, node in enumerate(nodes) if node == head), 0)
+        for node in nodes[start:] + nodes[:start][::-1]:
+            if (found := _date_of(node)) is not None:
+                return found
     return None
+
+
+def _date_of(node: LexborNode) -> str | None:
+    marked = node.tag == "time" or _DATE_MARKS.search(_marks(node))
+    text = _text(node) if marked or node.child is None or node.child.tag == "-text" else ""
+    if not text or len(text) > (200 if marked else SHORT_DATE_CHARS):
+        return None
+    return date_in_text(text)
 
 
 def breadcrumb(tree: LexborHTMLParser) -> list[str]:

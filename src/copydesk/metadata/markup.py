@@ -3,6 +3,8 @@ the generic names publishing systems use), `<link>`s, `<html lang>`, microdata a
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 Fields = dict[str, list]
@@ -40,6 +42,9 @@ _META_PLAIN = {
     "tags": ("news_keywords", "parsely-tags", "sailthru.tags", "keywords"),
 }
 _LIST_FIELDS = ("tags", "authors")
+_PUBLISHED_NAME = re.compile(r"(?:publi|pub[_.:-]|release|issued|posted).*(?:date|time)"
+                             r"|(?:date|time).*(?:publi|issued)")
+_MODIFIED_NAME = re.compile(r"(?:modif|updat|revis).*(?:date|time)|(?:date|time).*(?:modif|updat)")
 _MICRODATA = {
     "headline": "title", "alternativeheadline": "subtitle", "author": "authors", "creator": "authors",
     "datepublished": "published", "datecreated": "published", "datemodified": "modified",
@@ -79,6 +84,16 @@ def _grouped(meta: dict[str, list[str]], table: dict[str, tuple[str, ...]]) -> F
         for name in names:
             for content in meta.get(name, ()):
                 fields.setdefault(field, []).append(_split_list(content) if field in _LIST_FIELDS else content)
+    return fields
+
+
+def other_dates(meta: dict[str, list[str]]) -> Fields:
+    """Dates under names no table lists but that say what they are ("x-published-date", "pub_time")."""
+    fields: Fields = {}
+    for name, contents in meta.items():
+        field = "modified" if _MODIFIED_NAME.search(name) else "published" if _PUBLISHED_NAME.search(name) else None
+        if field:
+            fields.setdefault(field, []).extend(contents)
     return fields
 
 

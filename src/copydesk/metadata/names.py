@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .dates import DATE_IN_TEXT
+
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
     r"^(?:(?:written|posted|published|reported|words|story|text|article)\s+)?(?:by|from)\b[:\s]*"
@@ -11,12 +13,15 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 # What bylines put after the name: a date, a role, a place ("Jane Doe | 3 March 2024", "Jane Doe - Staff Writer").
-_TRAILING = re.compile(r"\s+(?:[|•·–—]|-\s|on\s+\w+\s+\d|updated\b|published\b|posted\b).*$", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:^|\s+)(?:[|•·–—]|-\s|on(?:\s+\S*\d|\s*\||\s*$)|updated\b|published\b|posted\b|last\b).*$",
+                       re.IGNORECASE)
 _ROLE = re.compile(
     r"\b(?:writer|editor|reporter|correspondent|contributor|columnist|journalist|staff|team lead|"
-    r"analyst|producer|intern|photographer|founder|ceo|manager)s?\b",
+    r"analyst|producer|intern|photographer|founder|ceo|manager|expert|specialist|consultant|director|"
+    r"officer|president|strategist|coordinator)s?\b",
     re.IGNORECASE,
 )
+_MID_BY = re.compile(r"^.{0,40}?\s\bby\s+(?=\S)", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s|\|)\s*", re.IGNORECASE)
 _NOT_NAME = re.compile(r"https?:|www\.|@\w+\.|\.(?:com|org|net)\b|[<>{}=]", re.IGNORECASE)
 MAX_NAME_CHARS = 70
@@ -34,7 +39,9 @@ def clean_authors(values: list[str]) -> list[str]:
 
 
 def split_names(value: str) -> list[str]:
-    text = _SPACES.sub(" ", value).strip()
+    text = _SPACES.sub(" ", DATE_IN_TEXT.sub(" | ", value)).strip()
+    if (by := _MID_BY.search(text)) is not None:
+        text = text[by.end():]  # "03/10/2023 by Jane Doe", "Posted in News by Jane Doe"
     text = _LEADING.sub("", text)
     text = _TRAILING.sub("", text).strip(" ,:;-–")
     parts = [part for chunk in _SPLIT.split(text) for part in _comma_parts(chunk)]
@@ -52,7 +59,7 @@ def _comma_parts(chunk: str) -> list[str]:
 
 
 def _one_name(part: str) -> str | None:
-    part = _LEADING.sub("", part).strip(" .,:;-–")
+    part = _LEADING.sub("", part).strip(" .,:;-–\"'“”‘’()[]")
     if not part or len(part) > MAX_NAME_CHARS or len(part.split()) > MAX_NAME_WORDS:
         return None
     if _NOT_NAME.search(part) or not any(ch.isalpha() for ch in part):
