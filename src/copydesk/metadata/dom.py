@@ -115,7 +115,7 @@ def breadcrumb(tree: LexborHTMLParser) -> list[str]:
     node = tree.css_first(_BREADCRUMB_SELECTOR)
     if node is None:
         return []
-    items = node.css('[itemprop~="name"]') or node.css("li") or node.css("a, span:last-child")
+    items = node.css("li") or node.css("a, span:last-child")
     crumbs = [text for item in items[:15] if (text := _text(item).strip(_CRUMB_SEPARATORS))]
     return list(dict.fromkeys(crumbs))
 

@@ -8,7 +8,7 @@ from .dates import DATE_IN_TEXT
 
 _SPACES = re.compile(r"\s+")
 _LEADING = re.compile(
-    r"^(?:(?:written|posted|published|reported|words|story|text|article)\s+)?(?:by|from)\b[:\s]*"
+    r"^(?:(?:written|posted|published|reported|words|story|text|article)\s+)?by\b[:\s]*"
     r"|^(?:authors?|writers?|posted|reporter|autor(?:in)?|auteur|por|von|par|di)\s*[:\-–]\s*",
     re.IGNORECASE,
 )
