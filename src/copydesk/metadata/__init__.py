@@ -56,14 +56,14 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
                markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
     title = find_title(tree, pick.texts("title"))
+    head = _Lazy(lambda: dom.headline(tree, title))
     crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
     base = url or _first_url(links.get("canonical_url"), None)
     return {
         "title": title,
         "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(tree)),
-        "authors": _authors(pick, tree, title),
-        "published": pick.date("published") or dom.date_line(tree, title) or date_in_url(url),
-        "modified": pick.date("modified"),
+        "authors": _authors(pick, tree, head),
+        **_dates(pick, tree, head, url),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
         "breadcrumb": crumbs,
         "site_name": _clean_text(pick.first("site_name")),
@@ -74,6 +74,18 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
         "tags": _tags(pick.all("tags")),
         "lead_image": _first_url(pick.all("lead_image") + links.get("lead_image", []), base),
     }
+
+
+class _Lazy:
+    """A value computed on first use: the headline's node is looked for only when the DOM is read."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute, self.done, self.value = compute, False, None
+
+    def __call__(self) -> Any:
+        if not self.done:
+            self.value, self.done = self.compute(), True
+        return self.value
 
 
 class _Picker:
@@ -104,7 +116,7 @@ def _clean_text(value: Any) -> str | None:
     return text[:MAX_TEXT_CHARS] or None
 
 
-def _authors(pick: _Picker, tree: LexborHTMLParser, title: str | None) -> list[str]:
+def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
     """The first source's names; but a source that names only the site or its publisher (an
     organisation standing in as author) yields to a later one that names people."""
     owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher")}
@@ -114,7 +126,18 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, title: str | None) -> list[s
         if names and not {name.casefold() for name in names} <= owners:
             return names
         fallback = fallback or names
-    return dom.byline(tree, title) or fallback
+    return dom.byline(tree, head()) or fallback
+
+
+def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
+    """Published and modified. A page that shows only an update date ("Last updated: ...") gives
+    that as its best publication date too: published on or before it, and nothing earlier is said."""
+    published, modified = pick.date("published"), pick.date("modified")
+    if published is None:
+        shown, updated = dom.date_lines(head())
+        published = shown or dom.date_after_headline(tree, head()) or updated or date_in_url(url)
+        modified = modified or updated
+    return {"published": published, "modified": modified}
 
 
 def _language(links: Fields, pick: _Picker, body_text: Callable[[], str]) -> str | None:

@@ -28,6 +28,7 @@ DATE_IN_TEXT = re.compile(
     r"|(?<![\d/.])\d{1,2}-\w{3,4}-(?:19|20)\d\d(?:\s+\d\d?:\d\d(?::\d\d)?)?",
     re.IGNORECASE,
 )
+_UPDATE_WORDS = re.compile(r"updat|modifi|revis|edited|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
 # /2024/03/05/ or -2024-03-05 in a URL path.
 _IN_URL = re.compile(r"[/_-]((?:19|20)\d\d)[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
 
@@ -73,9 +74,12 @@ def _from_epoch(seconds: int) -> str | None:
     return moment.isoformat() if EARLIEST <= moment.date() <= latest_allowed() else None
 
 
-def date_in_text(text: str) -> str | None:
-    """The first date written in `text` ("Posted on 3 March 2024 by ..."), as ISO."""
+def date_in_text(text: str, updates: bool = False) -> str | None:
+    """The first date written in `text` ("Posted on 3 March 2024 by ..."), as ISO. Unless `updates`,
+    a date the text calls an update ("Updated: 5 May 2024") is passed over."""
     for match in DATE_IN_TEXT.finditer(text[:300]):
+        if not updates and _UPDATE_WORDS.search(text[max(0, match.start() - 25):match.start()]):
+            continue
         found = parse_date(match.group(0))
         if found:
             return found

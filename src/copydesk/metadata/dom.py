@@ -28,7 +28,12 @@ MAX_BYLINE_CHARS = 120
 NEAR_HEADLINE_LEVELS = 3
 DATE_LEVELS = 5
 MAX_SCANNED = 250
-SHORT_DATE_CHARS = 40  # an unmarked element is a date line only when it holds little else
+SHORT_DATE_CHARS = 60  # an unmarked element is a date line only when it holds little else
+MAX_TEXTS_AFTER = 60
+MAX_WALKED = 5000
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "h1"})
+_UPDATE_MARKS = re.compile(r"updat|modif|revis", re.IGNORECASE)
 
 
 def _text(node: LexborNode) -> str:
@@ -41,13 +46,30 @@ def _marks(node: LexborNode) -> str:
 
 
 def headline(tree: LexborHTMLParser, title: str | None = None) -> LexborNode | None:
-    """The `<h1>` that holds the title (a page may have a logo or a section name in another)."""
-    headings = tree.css("h1")[:6]
+    """The heading that holds the title (a page may have a logo or a section name in an `<h1>`, and
+    some put the headline in an `<h2>` or a styled `<p>`/`<div>`); else the first `<h1>`."""
     wanted = (title or "").casefold()
-    return next((h for h in headings if wanted and _text(h).casefold() == wanted), headings[0] if headings else None)
+    first = tree.css_first("h1")
+    if not wanted:
+        return first
+    for selector, limit in (("h1", 6), ("h2, h3", 40)):
+        found = next((node for node in tree.css(selector)[:limit] if _text(node).casefold() == wanted), None)
+        if found is not None:
+            return found
+    return first or _text_holder(tree, wanted)
 
 
-def byline(tree: LexborHTMLParser, title: str | None = None) -> list[str]:
+def _text_holder(tree: LexborHTMLParser, wanted: str) -> LexborNode | None:
+    # Text nodes, not elements: an element's text would be its whole subtree's, costly near the root.
+    for count, node in enumerate(tree.body.traverse(include_text=True) if tree.body is not None else ()):
+        if count > MAX_WALKED:
+            break
+        if node.tag == "-text" and _SPACES.sub(" ", node.text_content or "").strip().casefold() == wanted:
+            return node.parent
+    return None
+
+
+def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     """Authors from the byline: elements marked as such, else a "By ..." line near the headline."""
     for node in tree.css(_BYLINE_SELECTOR)[:40]:
         if _NOT_BYLINE.search(_marks(node)) or _inside_comments(node):
@@ -55,7 +77,7 @@ def byline(tree: LexborHTMLParser, title: str | None = None) -> list[str]:
         text = _text(node)
         if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
             return names
-    return _by_line_near(headline(tree, title))
+    return _by_line_near(head)
 
 
 def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
@@ -89,25 +111,52 @@ def _by_line_near(head: LexborNode | None) -> list[str]:
     return []
 
 
-def date_line(tree: LexborHTMLParser, title: str | None = None) -> str | None:
-    """A date written near the headline: in the innermost container of the headline that has one,
-    the nearest after the headline (a date before it is more often the site's "today" or a teaser)."""
-    head = headline(tree, title)
+def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
+    """The dates written near the headline, (published, updated): in the innermost container of the
+    headline that has one, the nearest after the headline (a date before it is more often the site's
+    "today" or a teaser). A date the page calls an update counts as the update."""
+    updated = None
     for container in _near(head, DATE_LEVELS):
         nodes = container.css("*")[:MAX_SCANNED]
         start = next((i for i, node in enumerate(nodes) if node == head), 0)
         for node in nodes[start:] + nodes[:start][::-1]:
-            if (found := _date_of(node)) is not None:
-                return found
-    return None
+            found, update = _date_of(node)
+            if found and not update:
+                return found, updated
+            updated = updated or found
+    return None, updated
 
 
-def _date_of(node: LexborNode) -> str | None:
-    marked = node.tag == "time" or _DATE_MARKS.search(_marks(node))
-    text = _text(node) if marked or node.child is None or node.child.tag == "-text" else ""
+def _date_of(node: LexborNode) -> tuple[str | None, bool]:
+    marks = _marks(node)
+    marked = node.tag == "time" or _DATE_MARKS.search(marks)
+    text = _text(node)
     if not text or len(text) > (200 if marked else SHORT_DATE_CHARS):
+        return None, False
+    if _UPDATE_MARKS.search(marks):
+        return date_in_text(text, updates=True), True
+    found = date_in_text(text)
+    return (found, False) if found else (date_in_text(text, updates=True), True)
+
+
+def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> str | None:
+    """The first date in the text that follows the headline, for pages whose date line sits far
+    from it in the markup. Walks text nodes only, and only when everything else found nothing."""
+    root = tree.body
+    if head is None or root is None:
         return None
-    return date_in_text(text)
+    seen, passed = 0, False
+    for node in root.traverse(include_text=True):
+        if node == head:
+            passed = True
+        elif passed and node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
+            text = node.text_content or ""
+            seen += bool(text.strip())
+            if _YEARISH.search(text) and len(text.strip()) <= SHORT_DATE_CHARS * 2 and (found := date_in_text(text)):
+                return found
+            if seen > MAX_TEXTS_AFTER:
+                break
+    return None
 
 
 def breadcrumb(tree: LexborHTMLParser) -> list[str]:
