@@ -41,7 +41,6 @@ _META_PLAIN = {
     "language": ("content-language", "language", "dc.language", "dcterms.language"),
     "tags": ("news_keywords", "parsely-tags", "sailthru.tags", "keywords"),
 }
-_LIST_FIELDS = ("tags", "authors")
 _PUBLISHED_NAME = re.compile(r"(?:publi|pub[_.:-]|release|issued|posted).*(?:date|time)"
                              r"|(?:date|time).*(?:publi|issued)")
 _MODIFIED_NAME = re.compile(r"(?:modif|updat|revis).*(?:date|time)|(?:date|time).*(?:modif|updat)")
@@ -82,8 +81,14 @@ def _grouped(meta: dict[str, list[str]], table: dict[str, tuple[str, ...]]) -> F
     fields: Fields = {}
     for field, names in table.items():
         for name in names:
-            for content in meta.get(name, ()):
-                fields.setdefault(field, []).append(_split_list(content) if field in _LIST_FIELDS else content)
+            contents = meta.get(name, [])
+            if field == "tags":
+                fields.setdefault(field, []).extend([part.strip() for part in c.split(",")] for c in contents)
+            elif field == "authors" and contents:
+                # One author per tag, several tags for several authors (a name's commas are its own: "Lee, Ann").
+                fields.setdefault(field, []).append(contents)
+            else:
+                fields.setdefault(field, []).extend(contents)
     return fields
 
 
@@ -95,11 +100,6 @@ def other_dates(meta: dict[str, list[str]]) -> Fields:
         if field:
             fields.setdefault(field, []).extend(contents)
     return fields
-
-
-def _split_list(content: str) -> list[str]:
-    # Keywords are comma separated; one author per tag (its commas belong to the name: "Ann Lee, MD").
-    return [part.strip() for part in content.split(",") if part.strip()] if "," in content else [content]
 
 
 def from_links(tree: LexborHTMLParser) -> Fields:
