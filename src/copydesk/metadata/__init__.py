@@ -52,8 +52,8 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     when the language has to be detected."""
     meta = markup.meta_tags(tree)
     links = markup.from_links(tree)
-    sources = [from_json_ld(tree), markup.social(meta), markup.plain(meta), markup.from_microdata(tree),
-               markup.from_time_elements(tree), markup.other_dates(meta)]
+    sources = [from_json_ld(tree), markup.social(meta), markup.plain(meta), markup.labelled(meta),
+               markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
     title = find_title(tree, pick.texts("title"))
     head = _Lazy(lambda: dom.headline(tree, title))

@@ -5,6 +5,7 @@ declared sources usually answer first, and these selects cost more)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -15,6 +16,7 @@ _SPACES = re.compile(r"\s+")
 _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*="author"], address'
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
+_BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_MARKS = re.compile(r"date|time|publish|posted|meta|byline|info|stamp", re.IGNORECASE)
 _BREADCRUMB_SELECTOR = ('[itemtype*="BreadcrumbList"], nav[aria-label*="readcrumb"], [class*="breadcrumb"], '
@@ -77,7 +79,7 @@ def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
         text = _text(node)
         if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
             return names
-    return _by_line_near(head)
+    return _by_line_near(tree, head)
 
 
 def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
@@ -102,12 +104,14 @@ def _near(head: LexborNode | None, levels: int = NEAR_HEADLINE_LEVELS) -> list[L
     return found
 
 
-def _by_line_near(head: LexborNode | None) -> list[str]:
-    for container in _near(head):
-        for node in container.css("p, span, div, a, address, li")[:80]:
-            text = _text(node)
-            if len(text) <= MAX_BYLINE_CHARS and _BY_LINE.match(text) and (names := split_names(text)):
-                return names
+def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
+    """A "By ..." line among the first texts after the headline; "By" alone takes the next text."""
+    pending = False
+    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
+        wanted = pending or (len(text) <= MAX_BYLINE_CHARS and _BY_LINE.match(text))
+        if wanted and (names := split_names(text)):
+            return names
+        pending = _BY_ALONE.match(text) is not None
     return []
 
 
@@ -141,22 +145,29 @@ def _date_of(node: LexborNode) -> tuple[str | None, bool]:
 
 def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> str | None:
     """The first date in the text that follows the headline, for pages whose date line sits far
-    from it in the markup. Walks text nodes only, and only when everything else found nothing."""
-    root = tree.body
-    if head is None or root is None:
-        return None
-    seen, passed = 0, False
-    for node in root.traverse(include_text=True):
+    from it in the markup."""
+    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
+        if len(text) <= SHORT_DATE_CHARS * 2 and _YEARISH.search(text) and (found := date_in_text(text)):
+            return found
+    return None
+
+
+def _texts_after(tree: LexborHTMLParser, head: LexborNode | None, limit: int) -> Iterator[str]:
+    """The first `limit` non-blank texts after the headline in reading order. Walks text nodes, not
+    elements: an element's text is its whole subtree's, costly near the root."""
+    if head is None or tree.body is None:
+        return
+    passed, seen = False, 0
+    for node in tree.body.traverse(include_text=True):
         if node == head:
             passed = True
         elif passed and node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
-            text = node.text_content or ""
-            seen += bool(text.strip())
-            if _YEARISH.search(text) and len(text.strip()) <= SHORT_DATE_CHARS * 2 and (found := date_in_text(text)):
-                return found
-            if seen > MAX_TEXTS_AFTER:
-                break
-    return None
+            text = _SPACES.sub(" ", node.text_content or "").strip()
+            if text:
+                yield text
+                seen += 1
+                if seen >= limit:
+                    return
 
 
 def breadcrumb(tree: LexborHTMLParser) -> list[str]:

@@ -92,6 +92,17 @@ def _grouped(meta: dict[str, list[str]], table: dict[str, tuple[str, ...]]) -> F
     return fields
 
 
+def labelled(meta: dict[str, list[str]]) -> Fields:
+    """Twitter's label/data pairs ("twitter:label1" = "Written by", "twitter:data1" = the name)."""
+    fields: Fields = {}
+    for index in range(1, 5):
+        label = " ".join(meta.get(f"twitter:label{index}", [])).lower()
+        data = meta.get(f"twitter:data{index}", [])
+        if data and ("written by" in label or "author" in label):
+            fields.setdefault("authors", []).append(data[:1])
+    return fields
+
+
 def other_dates(meta: dict[str, list[str]]) -> Fields:
     """Dates under names no table lists but that say what they are ("x-published-date", "pub_time")."""
     fields: Fields = {}
