@@ -1,8 +1,12 @@
 """The page's headline.
 
-Order of trust: a heading that the `<title>` confirms (the `<title>` usually carries the headline plus
-the site's name, and the page's own heading has the headline without truncation); then OpenGraph /
-Twitter titles; then `<title>` without the site's name; then the first `<h1>`.
+Order of trust: a heading that the `<title>` or a declared title (JSON-LD headline, OpenGraph,
+Twitter, Dublin Core) confirms (the `<title>` usually carries the headline plus the site's name, and
+the page's own heading has the headline without truncation); then the first `<h1>` when it shares at
+least half its words with those titles (it is the headline as the reader sees it, reworded from the
+search-engine title; an `<h1>` that shares nothing is a slogan or a section name); then the declared
+title, then `<title>`, each cut at its first separator ("Headline | Site": titles put the headline
+first far more often than last); then the first heading.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from ..blocks import HEADING_MARKERS
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
 _SEPARATORS = re.compile(r"\s+[|–—:·»-]{1,2}\s+")
+_WORDS = re.compile(r"\w+")
+MIN_SHARED_WORDS = 0.5
 
 
 
@@ -25,14 +31,25 @@ def _clean(text: str | None) -> str | None:
 
 
 def _headline_part(title: str) -> str:
-    """The longest separator-delimited part of a `<title>`: the headline, not the site's name."""
+    """The first separator-delimited part of a title: the headline, not the site's name."""
     parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
-    return max(parts, key=len) if parts else title
+    return parts[0] if parts else title
 
 
 def _confirms(heading: str, title: str) -> bool:
+    # Of similar length too: a short candidate (the site's name) inside a long heading confirms nothing.
     heading, title = heading.lower(), title.lower()
-    return heading == title or (len(heading) >= 0.6 * len(title) and (heading in title or title in heading))
+    return heading == title or (0.6 * len(title) <= len(heading) <= 1.6 * len(title)
+                                and (heading in title or title in heading))
+
+
+def _shares_words(heading: str, references: list[str]) -> bool:
+    words = set(_WORDS.findall(heading.lower()))
+    for reference in references:
+        other = set(_WORDS.findall(reference.lower()))
+        if words and other and len(words & other) >= MIN_SHARED_WORDS * min(len(words), len(other)):
+            return True
+    return not references
 
 
 def _title_candidates(reference: str) -> list[str]:
@@ -71,6 +88,9 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str
             confirmed = _best_confirmed(headings, _title_candidates(reference))
             if confirmed:
                 return confirmed
+    first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(node.text()))), None)
+    if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
+        return first_h1
     if social:
         return _headline_part(social) if title else social
     if title:
