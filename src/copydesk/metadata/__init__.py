@@ -61,7 +61,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     base = url or _first_url(links.get("canonical_url"), None)
     return {
         "title": title,
-        "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(tree)),
+        "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(head())),
         "authors": _authors(pick, tree, head),
         **_dates(pick, tree, head, url),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
@@ -135,7 +135,10 @@ def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) 
     published, modified = pick.date("published"), pick.date("modified")
     if published is None:
         shown, updated = dom.date_lines(head())
-        published = shown or dom.date_after_headline(tree, head()) or updated or date_in_url(url)
+        if shown is None:
+            shown, updated_later = dom.date_after_headline(tree, head())
+            updated = updated or updated_later
+        published = shown or updated or date_in_url(url)
         modified = modified or updated
     return {"published": published, "modified": modified}
 

@@ -4,6 +4,7 @@ declared sources usually answer first, and these selects cost more)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -18,7 +19,9 @@ _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*=
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
-_DATE_MARKS = re.compile(r"date|time|publish|posted|meta|byline|info|stamp", re.IGNORECASE)
+_DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
+                                       for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
+MAX_DATE_LINE_CHARS = 200
 _BREADCRUMB_SELECTOR = ('[itemtype*="BreadcrumbList"], nav[aria-label*="readcrumb"], [class*="breadcrumb"], '
                         '[id*="breadcrumb"], [class*="crumbs"]')
 _CRUMB_SEPARATORS = " \t\n>›»/|·•→:"
@@ -30,8 +33,9 @@ MAX_BYLINE_CHARS = 120
 NEAR_HEADLINE_LEVELS = 3
 DATE_LEVELS = 5
 MAX_SCANNED = 250
-SHORT_DATE_CHARS = 60  # an unmarked element is a date line only when it holds little else
-MAX_TEXTS_AFTER = 60
+SHORT_TEXT_CHARS = 120  # a text node is a date line only when it holds little else
+MAX_TEXTS_AFTER = 150
+MAX_TEXTS_BEFORE = 12
 MAX_WALKED = 5000
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "h1"})
@@ -98,7 +102,7 @@ def _near(head: LexborNode | None, levels: int = NEAR_HEADLINE_LEVELS) -> list[L
     found, node = [], head
     for _ in range(levels):
         node = node.parent if node is not None else None
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag == "html":
             break
         found.append(node)
     return found
@@ -118,12 +122,15 @@ def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
 def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
     """The dates written near the headline, (published, updated): in the innermost container of the
     headline that has one, the nearest after the headline (a date before it is more often the site's
-    "today" or a teaser). A date the page calls an update counts as the update."""
+    "today" or a teaser). Only `<time>` and elements marked as a date or meta line are read here.
+    A date the page calls an update counts as the update."""
     updated = None
+    if head is None:
+        return None, None
     for container in _near(head, DATE_LEVELS):
-        nodes = container.css("*")[:MAX_SCANNED]
+        nodes = container.css(f"{head.tag}, {_DATE_SELECTOR}")[:MAX_SCANNED]
         start = next((i for i, node in enumerate(nodes) if node == head), 0)
-        for node in nodes[start:] + nodes[:start][::-1]:
+        for node in nodes[start + 1:] + nodes[:start][::-1]:
             found, update = _date_of(node)
             if found and not update:
                 return found, updated
@@ -132,42 +139,70 @@ def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
 
 
 def _date_of(node: LexborNode) -> tuple[str | None, bool]:
-    marks = _marks(node)
-    marked = node.tag == "time" or _DATE_MARKS.search(marks)
     text = _text(node)
-    if not text or len(text) > (200 if marked else SHORT_DATE_CHARS):
+    if not text or len(text) > MAX_DATE_LINE_CHARS:
         return None, False
-    if _UPDATE_MARKS.search(marks):
+    if _UPDATE_MARKS.search(_marks(node)):
         return date_in_text(text, updates=True), True
     found = date_in_text(text)
     return (found, False) if found else (date_in_text(text, updates=True), True)
 
 
-def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> str | None:
-    """The first date in the text that follows the headline, for pages whose date line sits far
-    from it in the markup."""
-    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
-        if len(text) <= SHORT_DATE_CHARS * 2 and _YEARISH.search(text) and (found := date_in_text(text)):
-            return found
-    return None
+def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> tuple[str | None, str | None]:
+    """The first date in the texts that follow the headline, else in the few just before it,
+    (published, updated), for pages whose date line carries no mark."""
+    updated = None
+    texts = itertools.chain(_texts_after(tree, head, MAX_TEXTS_AFTER), _texts_before(head, MAX_TEXTS_BEFORE))
+    for text in texts:
+        if len(text) <= SHORT_TEXT_CHARS and _YEARISH.search(text):
+            if found := date_in_text(text):
+                return found, updated
+            updated = updated or date_in_text(text, updates=True)
+    return None, updated
+
+
+def _texts_before(head: LexborNode | None, limit: int) -> Iterator[str]:
+    """The last `limit` non-blank texts before the headline within its near containers, nearest first."""
+    seen, node = 0, head
+    for _ in range(NEAR_HEADLINE_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return
+        sibling = node.prev
+        while sibling is not None:
+            for text_node in reversed(list(sibling.traverse(include_text=True))):
+                text = _SPACES.sub(" ", text_node.text_content or "").strip() if text_node.tag == "-text" else ""
+                if text:
+                    yield text
+                    seen += 1
+                    if seen >= limit:
+                        return
+            sibling = sibling.prev
+        node = node.parent
 
 
 def _texts_after(tree: LexborHTMLParser, head: LexborNode | None, limit: int) -> Iterator[str]:
     """The first `limit` non-blank texts after the headline in reading order. Walks text nodes, not
-    elements: an element's text is its whole subtree's, costly near the root."""
-    if head is None or tree.body is None:
-        return
-    passed, seen = False, 0
-    for node in tree.body.traverse(include_text=True):
-        if node == head:
-            passed = True
-        elif passed and node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
+    elements (an element's text is its whole subtree's, costly near the root), and starts at the
+    headline, not at the top of the page."""
+    seen = 0
+    for node in _following(head):
+        if node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
             text = _SPACES.sub(" ", node.text_content or "").strip()
             if text:
                 yield text
                 seen += 1
                 if seen >= limit:
                     return
+
+
+def _following(node: LexborNode | None) -> Iterator[LexborNode]:
+    """Every node after `node` in document order (its own subtree excluded)."""
+    while node is not None and node.tag not in ("body", "html"):
+        sibling = node.next
+        while sibling is not None:
+            yield from sibling.traverse(include_text=True)
+            sibling = sibling.next
+        node = node.parent
 
 
 def breadcrumb(tree: LexborHTMLParser) -> list[str]:
@@ -180,11 +215,12 @@ def breadcrumb(tree: LexborHTMLParser) -> list[str]:
     return list(dict.fromkeys(crumbs))
 
 
-def standfirst(tree: LexborHTMLParser) -> str | None:
-    """The standfirst (dek, subtitle) under the headline."""
-    for node in tree.css(_STANDFIRST_SELECTOR)[:10]:
-        if _STANDFIRST_WORDS.search(node.attributes.get("class") or ""):
-            text = _text(node)
-            if 20 <= len(text) <= 400:
-                return text
+def standfirst(head: LexborNode | None) -> str | None:
+    """The standfirst (dek, subtitle) beside the headline."""
+    for container in _near(head):
+        for node in container.css(_STANDFIRST_SELECTOR)[:10]:
+            if _STANDFIRST_WORDS.search(node.attributes.get("class") or ""):
+                text = _text(node)
+                if 20 <= len(text) <= 400:
+                    return text
     return None

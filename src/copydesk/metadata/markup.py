@@ -49,10 +49,8 @@ _MICRODATA = {
     "datepublished": "published", "datecreated": "published", "datemodified": "modified",
     "articlesection": "section", "publisher": "publisher", "keywords": "tags",
 }
-_MICRODATA_SELECTOR = ", ".join(f"[itemprop~={name}]" for name in
-                                ("headline", "alternativeHeadline", "author", "creator", "datePublished",
-                                 "dateCreated", "dateModified", "articleSection", "publisher", "keywords"))
 MAX_META = 400
+MAX_ITEMPROPS = 300
 
 
 def meta_tags(tree: LexborHTMLParser) -> dict[str, list[str]]:
@@ -130,7 +128,7 @@ def from_links(tree: LexborHTMLParser) -> Fields:
 def from_microdata(tree: LexborHTMLParser) -> Fields:
     """schema.org microdata properties (`itemprop`) of the article."""
     fields: Fields = {}
-    for node in tree.css(_MICRODATA_SELECTOR)[:100]:
+    for node in tree.css("[itemprop]")[:MAX_ITEMPROPS]:
         for prop in (node.attributes.get("itemprop") or "").lower().split():
             field = _MICRODATA.get(prop)
             value = _item_value(node, field) if field else None
