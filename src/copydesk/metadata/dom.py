@@ -129,8 +129,8 @@ def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
         return None, None
     for container in _near(head, DATE_LEVELS):
         nodes = container.css(f"{head.tag}, {_DATE_SELECTOR}")[:MAX_SCANNED]
-        start = next((i for i, node in enumerate(nodes) if node == head), 0)
-        for node in nodes[start + 1:] + nodes[:start][::-1]:
+        start = next((i for i, node in enumerate(nodes) if node == head), -1)
+        for node in nodes[start + 1:] + nodes[:max(start, 0)][::-1]:
             found, update = _date_of(node)
             if found and not update:
                 return found, updated
@@ -187,7 +187,7 @@ def _texts_after(tree: LexborHTMLParser, head: LexborNode | None, limit: int) ->
     seen = 0
     for node in _following(head):
         if node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
-            text = _SPACES.sub(" ", node.text_content or "").strip()
+            text = (node.text_content or "").strip()
             if text:
                 yield text
                 seen += 1
