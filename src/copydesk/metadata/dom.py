@@ -17,6 +17,8 @@ _SPACES = re.compile(r"\s+")
 _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*="author"], address'
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
+_NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
+MAX_BY_LINE_CHARS = 60
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
@@ -109,11 +111,12 @@ def _near(head: LexborNode | None, levels: int = NEAR_HEADLINE_LEVELS) -> list[L
 
 
 def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
-    """A "By ..." line among the first texts after the headline; "By" alone takes the next text."""
+    """A short "By Name" line among the first texts after the headline ("By" alone takes the next
+    text). Unmarked text, so the names must look like names: capitalised words."""
     pending = False
     for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
-        wanted = pending or (len(text) <= MAX_BYLINE_CHARS and _BY_LINE.match(text))
-        if wanted and (names := split_names(text)):
+        wanted = pending or (len(text) <= MAX_BY_LINE_CHARS and _BY_LINE.match(text))
+        if wanted and (names := [name for name in split_names(text) if _NAME_LIKE.match(name)]):
             return names
         pending = _BY_ALONE.match(text) is not None
     return []

@@ -77,7 +77,7 @@ def _comma_names(chunk: str) -> list[str]:
     """Split at commas only between full names: "Ann Lee, Bo Chen" is two people, "Ann Lee, MD" one,
     and "Lee, Ann" (a citation's order) is Ann Lee."""
     parts = [part.strip() for part in chunk.split(",") if part.strip()]
-    if len(parts) == 2 and " " not in parts[0] and " " not in parts[1] and not _CREDENTIAL.match(parts[1]):
+    if len(parts) == 2 and " " not in parts[0] and len(parts[1].split()) <= 2 and not _CREDENTIAL.match(parts[1]):
         return [f"{parts[1]} {parts[0]}"]
     if len(parts) > 1 and all(" " in part for part in parts):
         return parts
@@ -87,7 +87,8 @@ def _comma_names(chunk: str) -> list[str]:
 def _one_name(part: str) -> str | None:
     part = _LEADING.sub("", part).strip(_STRIPPED)
     cut = _ROLE_PHRASE.sub("", part).strip(_STRIPPED)
-    part = cut if cut and not _ONLY_ROLE.match(cut) else part
+    # "Jo Lee Senior Editor" is Jo Lee; "Podium Staff" is a byline of its own, not a person and a role.
+    part = cut if " " in cut and not _ONLY_ROLE.match(cut) else part
     if part.count("(") > part.count(")"):
         part += ")"
     if not part or len(part) > MAX_NAME_CHARS or len(part.split()) > MAX_NAME_WORDS:
