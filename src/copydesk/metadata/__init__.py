@@ -7,11 +7,13 @@ Every field comes from the most trusted source that has a usable value, in this 
    `BreadcrumbList` for the trail. Authors as a string, an object, a list or an `@id` reference.
 2. OpenGraph and Twitter cards (`og:*`, `article:*`, `twitter:*`).
 3. Plain `<meta>` names: `author`, `date`, Dublin Core (`dc.*`, `dcterms.*`), `parsely-*`,
-   `sailthru.*`, `citation_*`, `keywords`, ...; and `<link rel=canonical>`, `<html lang>`.
+   `sailthru.*`, `citation_*`, `keywords`, ...; then Twitter's "Written by" label/data pair.
 4. Microdata (`itemprop`: author, datePublished, headline, ...).
-5. `<time datetime>` elements (one marked as the publication's first, else the first in the page).
+5. `<time datetime>` elements (one marked as the publication's first, else the first in the page);
+   then any other `<meta>` whose name says it holds a publication or update date.
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
-   line near the headline, a date line near the headline, the breadcrumb trail, the standfirst.
+   line after the headline, a date line by the headline, the breadcrumb trail, the standfirst.
+   An "Updated ..." date there is `modified`, and `published` only when no other date is shown.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
 
 Exceptions, where a lower source is the better witness: the title is the page's own heading when the
