@@ -307,3 +307,59 @@ def test_news_page_breadcrumb_from_the_dom_alone():
     article = copydesk.extract(html)
     assert article.section == "U.K."
     assert article.breadcrumb == ["Home", "U.K."]
+
+
+# --- more sources and fallbacks ------------------------------------------------------------------
+
+
+def test_twitter_written_by_label_and_generic_date_meta_names():
+    head = ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Lee Park">'
+            '<meta name="x-published-date" content="2022-08-09T10:00:00Z">'
+            '<meta name="x-last-updated-time" content="2023-01-01T00:00:00Z">')
+    article = copydesk.extract(page(head))
+    assert article.authors == ["Lee Park"]
+    assert article.published == "2022-08-09T10:00:00+00:00"
+    assert article.modified == "2023-01-01T00:00:00+00:00"
+
+
+def test_update_date_is_modified_and_published_only_when_nothing_else_is_shown():
+    only_update = '<div><h1>Park rules</h1><p class="post-date">Last updated: 13 Nov 2024</p></div>'
+    article = copydesk.extract(page(body=only_update))
+    assert article.published == "2024-11-13" and article.modified == "2024-11-13"
+    both = ('<div><h1>Park rules</h1><p class="post-date">Updated 13 Nov 2024</p>'
+            '<p class="post-date">Published 2 Feb 2023</p></div>')
+    article = copydesk.extract(page(body=both))
+    assert article.published == "2023-02-02" and article.modified == "2024-11-13"
+
+
+def test_unmarked_date_just_before_the_headline():
+    body = '<div><div><span>Dec 12, 2025</span></div><h1>Winter fair opens</h1><p>Come along.</p></div>'
+    assert copydesk.extract(page(body=body)).published == "2025-12-12"
+
+
+def test_by_alone_takes_the_next_text_and_lowercase_fragments_are_not_names():
+    body = '<h1>Dock works</h1><p><span>By</span> <a href="/a/x">Ruth Okafor</a></p>'
+    assert copydesk.extract(page(body=body)).authors == ["Ruth Okafor"]
+    body = "<h1>Dock works</h1><p>The plan was approved</p><p>by integrating two budgets into one</p>"
+    assert copydesk.extract(page(body=body)).authors == []
+
+
+def test_json_ld_publisher_by_reference_and_webpage_fallback():
+    graph = {"@graph": [{"@type": "Organization", "@id": "#org", "name": "Harbour Press"},
+                        {"@type": ["WebPage"], "name": "Tide tables", "datePublished": "2021-06-01",
+                         "publisher": {"@id": "#org"}, "inLanguage": "en-US"}]}
+    article = copydesk.extract(page(ld(graph), lang=None))
+    assert article.publisher == "Harbour Press"
+    assert article.published == "2021-06-01"
+    assert article.language == "en-US"
+
+
+def test_breadcrumb_drops_the_truncated_title_and_home_is_not_the_section():
+    crumbs = {"@type": "BreadcrumbList", "itemListElement": [
+        {"position": 1, "name": "Home"}, {"position": 2, "name": "Sport"},
+        {"position": 3, "name": "City beat rivals in a late..."}]}
+    article = copydesk.extract(page(ld(crumbs), "<h1>City beat rivals in a late derby thriller</h1>"))
+    assert article.breadcrumb == ["Home", "Sport"]
+    assert article.section == "Sport"
+    only_home = copydesk.extract(page(ld({"@type": "BreadcrumbList", "itemListElement": [{"name": "Home"}]})))
+    assert only_home.section is None

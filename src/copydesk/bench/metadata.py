@@ -240,6 +240,9 @@ def run_command(data_dir: Path | None, peers_arg: str, sample: int | None, limit
     systems = load_systems(peers)
     if not quiet:
         click.echo(f"copydesk bench: metadata of {len(pages)} pages: {', '.join(systems)}", err=True)
+    from ..metadata.language import preload
+
+    preload()
     first = pages[0].read_html()
     for name, system in systems.items():  # untimed warm-up: lazy imports and models are not a page's cost
         _call(system, first if name == "copydesk" else first.decode("utf-8", errors="replace"), pages[0].url)

@@ -35,6 +35,14 @@ def detect(text: str) -> str | None:
     return str(classify(sample)[0])
 
 
+def preload() -> None:
+    """Load the detection model now (about a second, once per process) rather than on the first page
+    that declares no language: for services and benchmarks that must not stall on one page."""
+    classify = _classifier()
+    if classify is not None:
+        classify("warm up")
+
+
 @cache
 def _classifier() -> Any:
     try:
