@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import copydesk
 from copydesk.metadata.dates import date_in_text, date_in_url, parse_date
@@ -363,3 +365,31 @@ def test_breadcrumb_drops_the_truncated_title_and_home_is_not_the_section():
     assert article.section == "Sport"
     only_home = copydesk.extract(page(ld({"@type": "BreadcrumbList", "itemListElement": [{"name": "Home"}]})))
     assert only_home.section is None
+
+
+def test_zone_abbreviations_become_offsets_and_unknown_ones_do_not_warn(recwarn):
+    assert parse_date("Jan 5, 2020 10:00 EST") == "2020-01-05T10:00:00-05:00"
+    assert parse_date("5 January 2020 10:00 BST") == "2020-01-05T10:00:00+01:00"
+    assert parse_date("Jan 5, 2020 10:00 IST") == "2020-01-05T10:00:00"  # Irish, Israeli or Indian: no guess
+    assert not [w for w in recwarn if "tz" in str(w.message).lower()]
+
+
+PIECES = [
+    '<script type="application/ld+json">', "</script>", '{"@type": "NewsArticle", "author": ', '[{"@id": "#a"}',
+    '"datePublished": "', "2020-02-30", "9999-99-99", '"}', "null", '<meta name="author" content="', '">',
+    '<meta property="article:published_time" content="', "By ", "<h1>", "</h1>", "<time datetime='", "'>",
+    '<nav aria-label="breadcrumb"><ol><li>', "</li></ol></nav>", '<div class="byline">', "</div>", "Updated ",
+    "March 3, 2024", "\x00", "\ud7ff", "&amp;", "<html lang='", "zz_ZZ-123", "'>", "<p>", "text " * 5,
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_metadata_never_raises_on_broken_markup(pieces):
+    try:
+        article = copydesk.extract("".join(pieces) + "<p>x</p>")
+    except copydesk.ExtractionError:  # the documented refusal of input that is not a page at all
+        return
+    record = article.to_dict()
+    assert isinstance(record["authors"], list)
+    assert record["published"] is None or record["published"][:4].isdigit()

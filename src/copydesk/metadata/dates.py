@@ -29,6 +29,13 @@ DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _UPDATE_WORDS = re.compile(r"updat|modifi|revis|edited|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
+_HOUR = 3600
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": _HOUR, "CET": _HOUR, "CEST": 2 * _HOUR, "EET": 2 * _HOUR,
+    "EEST": 3 * _HOUR, "EST": -5 * _HOUR, "EDT": -4 * _HOUR, "CST": -6 * _HOUR, "CDT": -5 * _HOUR,
+    "MST": -7 * _HOUR, "MDT": -6 * _HOUR, "PST": -8 * _HOUR, "PDT": -7 * _HOUR, "AKST": -9 * _HOUR,
+    "HST": -10 * _HOUR, "JST": 9 * _HOUR, "KST": 9 * _HOUR, "AEST": 10 * _HOUR, "AEDT": 11 * _HOUR,
+}
 # /2024/03/05/ or -2024-03-05 in a URL path.
 _IN_URL = re.compile(r"[/_-]((?:19|20)\d\d)[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
 
@@ -59,9 +66,14 @@ def parse_date(value: object) -> str | None:
     return parsed.replace(microsecond=0).isoformat()
 
 
+def _zone(name: str | None, offset: int | None) -> int | None:
+    # dateutil knows no abbreviations by itself (and warns, later raises); ambiguous ones stay unknown.
+    return _ZONES.get((name or "").upper(), offset)
+
+
 def _loose(value: str) -> datetime | None:
     try:
-        return date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
+        return date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), tzinfos=_zone)
     except (ValueError, OverflowError, TypeError, LookupError):
         return None
 
