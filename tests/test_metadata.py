@@ -393,3 +393,11 @@ def test_metadata_never_raises_on_broken_markup(pieces):
     record = article.to_dict()
     assert isinstance(record["authors"], list)
     assert record["published"] is None or record["published"][:4].isdigit()
+
+
+def test_an_earlier_day_shown_by_the_headline_beats_a_later_declared_date():
+    head = '<meta property="article:published_time" content="2025-06-24T10:00:00Z">'
+    earlier = '<div><h1>Yoga prices</h1><div class="text__date">August 25, 2024</div></div>'
+    assert copydesk.extract(page(head, earlier)).published == "2024-08-25"
+    later = '<div><h1>Yoga prices</h1><div class="text__date">August 25, 2025</div></div>'
+    assert copydesk.extract(page(head, later)).published == "2025-06-24T10:00:00+00:00"

@@ -13,7 +13,8 @@ Every field comes from the most trusted source that has a usable value, in this 
    then any other `<meta>` whose name says it holds a publication or update date.
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
    line after the headline, a date line by the headline, the breadcrumb trail, the standfirst.
-   An "Updated ..." date there is `modified`, and `published` only when no other date is shown.
+   An "Updated ..." date there is `modified`, and `published` only when no other date is shown;
+   a date shown by the headline that is earlier than the declared one replaces it.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
 
 Exceptions, where a lower source is the better witness: the title is the page's own heading when the
@@ -132,9 +133,15 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
 
 
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
-    """Published and modified. A page that shows only an update date ("Last updated: ...") gives
-    that as its best publication date too: published on or before it, and nothing earlier is said."""
+    """Published and modified. A page that shows beside its headline an earlier day than it declares
+    was first published that day (the declared date is a re-publication or the system's save time).
+    A page that shows only an update date ("Last updated: ...") gives that as its best publication
+    date too: published on or before it, and nothing earlier is said."""
     published, modified = pick.date("published"), pick.date("modified")
+    if published is not None:
+        shown, _ = dom.date_lines(head())
+        if shown and shown[:10] < published[:10]:
+            published = shown
     if published is None:
         shown, updated = dom.date_lines(head())
         if shown is None:
