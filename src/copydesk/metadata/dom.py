@@ -1,6 +1,7 @@
-"""Metadata read off the visible page, for pages that declare none: the byline, the date line near
-the headline, the breadcrumb trail and the standfirst. Each is looked for only when asked (the
-declared sources usually answer first, and these selects cost more)."""
+"""Metadata read off the visible page: the byline, the date line by the headline, the breadcrumb
+trail and the standfirst, for pages that declare none (and the date line also to check a declared
+date). Each is looked for only when asked, and the texts are walked from the headline, not from the
+top of the page: the declared sources usually answer first, and the page's text costs more to read."""
 
 from __future__ import annotations
 
@@ -18,12 +19,10 @@ _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*=
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
-MAX_BY_LINE_CHARS = 60
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
                                        for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
-MAX_DATE_LINE_CHARS = 200
 _BREADCRUMB_SELECTOR = ('[itemtype*="BreadcrumbList"], nav[aria-label*="readcrumb"], [class*="breadcrumb"], '
                         '[id*="breadcrumb"], [class*="crumbs"]')
 _CRUMB_SEPARATORS = " \t\n>›»/|·•→:"
@@ -31,7 +30,9 @@ _STANDFIRST_SELECTOR = ('[class*="standfirst"], [class*="subtitle"], [class*="su
                         '[class*="strapline"], [class*="subhead"], [class*="dek"], [class*="deck"]')
 _STANDFIRST_WORDS = re.compile(r"(?:^|[\s_-])(?:standfirst|subtitle|sub-?head(?:line)?|strapline|dek|deck)(?:$|[\s_-])",
                                re.IGNORECASE)
-MAX_BYLINE_CHARS = 120
+MAX_BYLINE_CHARS = 120  # a byline element's whole text
+MAX_BY_LINE_CHARS = 60  # an unmarked "By ..." text
+MAX_DATE_LINE_CHARS = 200
 NEAR_HEADLINE_LEVELS = 3
 DATE_LEVELS = 5
 MAX_SCANNED = 250
