@@ -72,7 +72,8 @@ def test_markdown_format(runner, news_path):
     result = run(runner, news_path, "--format", "markdown")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "# " + NEWS_HEADLINE
+    assert lines[0] == "---"  # the metadata's front matter comes first, the headline right after it
+    assert lines[lines.index("---", 1) + 2] == "# " + NEWS_HEADLINE
     assert "> " + NEWS_LAST in lines
     assert "[President Donald Trump](https://www.dailyledger.example/tag/donald-trump/)" in result.stdout
     assert sum(line == "# " + NEWS_HEADLINE for line in lines) == 1  # the headline is not repeated
@@ -123,7 +124,7 @@ def test_output_file(runner, news_path, tmp_path):
     assert result.stdout == ""
     written = out.read_text(encoding="utf-8")
     assert written == run(runner, news_path, "--format", "markdown").stdout
-    assert written.startswith("# " + NEWS_HEADLINE)
+    assert written.startswith("---\ntitle: ") and "\n# " + NEWS_HEADLINE + "\n" in written
 
 
 def test_several_pages_as_json_lines(runner, news_path, tmp_path):
@@ -183,9 +184,9 @@ def test_one_missing_file_among_good_ones(runner, news_path, tmp_path):
 
 
 def test_unknown_format_is_rejected(runner, news_path):
-    result = runner.invoke(main, ["extract", news_path, "--format", "html"])
+    result = runner.invoke(main, ["extract", news_path, "--format", "xml"])
     assert result.exit_code != 0
-    assert "html" in result.stderr
+    assert "xml" in result.stderr
 
 
 def test_explain_lists_removed_blocks_in_json(runner_output_json):

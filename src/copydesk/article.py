@@ -10,7 +10,7 @@ from .parts import Comment, Image, RelatedLink, RemovedBlock, as_dicts
 
 NodeKind = Literal["heading", "paragraph", "list", "table", "code", "quote"]
 
-SCHEMA_VERSION = "0.1"
+SCHEMA_VERSION = "0.2"
 
 
 @dataclass(slots=True)
@@ -49,12 +49,28 @@ class BodyNode:
 class Article:
     """The clean record of one page.
 
-    `text` and `markdown` are derived from `body`, so the three always agree.
+    `text` and `markdown` are derived from `body`, so the three always agree. Every metadata field is
+    None (or an empty list) when the page does not say; see `copydesk.metadata` for where each comes
+    from. Dates are ISO 8601 strings: a date-time with its UTC offset when the page gives a time,
+    else the day alone.
     """
 
     title: str | None = None
     url: str | None = None
     body: list[BodyNode] = field(default_factory=list)
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    breadcrumb: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    publisher: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    lead_image: str | None = None
     page_type: str | None = None  # article, collection, documentation, forum, listing, product or service
     page_type_confidence: float | None = None  # the page-type model's probability for it
     # Expected F1 of `text` against the page's true main content, in [0, 1]: filter corpora on it.
@@ -75,12 +91,16 @@ class Article:
         """The body as Markdown: headings, lists, tables, block quotes, code and links kept."""
         return "\n\n".join(node.markdown for node in self.body)
 
+    def metadata(self) -> dict[str, Any]:
+        """The metadata fields alone, in schema order."""
+        return {name: getattr(self, name) for name in METADATA_FIELDS}
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the record."""
+        """A JSON-ready dict of the record (described by `copydesk/schema/article.schema.json`)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "url": self.url,
-            "title": self.title,
+            **self.metadata(),
             "page_type": self.page_type,
             "page_type_confidence": self.page_type_confidence,
             "confidence": self.confidence,
@@ -92,3 +112,9 @@ class Article:
             "markdown": self.markdown,
             "body": [node.to_dict() for node in self.body],
         }
+
+
+METADATA_FIELDS = (
+    "title", "subtitle", "authors", "published", "modified", "section", "breadcrumb", "site_name", "publisher",
+    "language", "canonical_url", "description", "tags", "lead_image",
+)

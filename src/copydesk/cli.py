@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TextIO
 
 import click
 
 from . import __version__
-from .article import Article
 from .errors import ExtractionError
+from .formats import FORMATS, render
 from .parse import read_gzip_or_plain
 from .pipeline import extract
-
-
-def _render(article: Article, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(article.to_dict(), ensure_ascii=False)
-    if fmt == "markdown":
-        heading = f"# {article.title}\n\n" if article.title else ""
-        return heading + article.markdown
-    return article.text
 
 
 def _read(path: str) -> bytes:
@@ -40,7 +30,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--url", default=None, help="The page's URL (resolves relative links).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "text", "markdown"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text: the body; json: the record (schema: copydesk/schema/article.schema.json); markdown: front matter "
+         "with the metadata, then the body; html: the body as clean, safe HTML.",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write here (default stdout).")
@@ -58,7 +50,7 @@ def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: T
             click.echo(f"copydesk: error: {path}: {_one_line(exc)}", err=True)
             failed += 1
             continue
-        output.write(_render(article, fmt).rstrip("\n") + "\n")
+        output.write(render(article, fmt).rstrip("\n") + "\n")
         if len(paths) > 1 and fmt != "json":
             output.write("\n")
     if failed:

@@ -11,7 +11,7 @@ from .blocks import PageBlocks, page_blocks
 from .classify import Selection, apply_model, select
 from .confidence import confidence_row, load_confidence_model
 from .features import FEATURE_NAMES, block_features
-from .metadata import find_title
+from .metadata import find_metadata, find_title
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .pagetype import PAGE_TYPES, body_threshold, declared_types, load_page_model, page_features
@@ -57,7 +57,11 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
                 confidence = _confidence(page, selection, heuristic_kept, type_probabilities, options)
         body = assemble(selection.kept, page.elements, url, options)
     kept = selection.kept if page.blocks else []
-    return Article(title=find_title(tree), url=url, body=body, page_type=page_type,
+    if options.metadata:
+        metadata = find_metadata(tree, url, lambda: "\n".join(node.text for node in body))
+    else:
+        metadata = {"title": find_title(tree)}
+    return Article(url=url, body=body, **metadata, page_type=page_type,
                    page_type_confidence=type_confidence, confidence=confidence,
                    images=find_images(page, kept, url), related=find_related(page, kept, url),
                    comments=find_comments(page), removed=removed_blocks(page, kept) if explain else None)

@@ -245,14 +245,18 @@ def load_examples(data_dir: Path, progress: bool = True) -> list[PageExamples]:
 
 
 def train_fold_models(data_dir: Path, out_dir: Path, folds: int = 5, seed: int = 0,
-                      progress: bool = True) -> dict[int, Path]:
-    """One model per fold, each fit on the other folds' pages; returns fold -> model path."""
+                      progress: bool = True) -> dict[int, tuple[Path, Path]]:
+    """Block and page-type models per fold, each fit on the other folds' pages (the page type chooses
+    the cut, so it must not have seen the fold either); returns fold -> (block model, page model)."""
     examples = load_examples(data_dir, progress)
     paths = {}
     for fold in range(folds):
-        booster = fit([e for e in examples if fold_of(e.domain, folds) != fold], seed)
-        paths[fold] = out_dir / f"fold{fold}.lgb"
-        save(booster, paths[fold], {"fold": fold, "folds": folds, "seed": seed})
+        training = [e for e in examples if fold_of(e.domain, folds) != fold]
+        meta = {"fold": fold, "folds": folds, "seed": seed}
+        paths[fold] = (out_dir / f"fold{fold}.lgb", out_dir / f"fold{fold}-pagetype.lgb")
+        save(fit(training, seed), paths[fold][0], meta)
+        _save_side_model(fit_page_types(training, seed), paths[fold][1],
+                         {"features": list(PAGE_FEATURE_NAMES), "types": list(PAGE_TYPES), **meta})
     return paths
 
 

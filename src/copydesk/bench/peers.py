@@ -40,12 +40,19 @@ class System:
     wants_bytes: bool = False
 
 
+# The main-text bench measures the text: copydesk reads no metadata, as trafilatura.extract reads none
+# by default. `copydesk bench --metadata` measures both with their metadata on.
+TEXT_ONLY = {"metadata": False}
+
+
 def copydesk_system() -> System:
     """copydesk, through its public API, fed raw bytes."""
     import copydesk
 
+    options = copydesk.Options(**TEXT_ONLY)
+
     def run(html: bytes, url: str | None) -> str:
-        return copydesk.extract(html, url=url).text
+        return copydesk.extract(html, url=url, options=options).text
 
     return System("copydesk", run, wants_bytes=True)
 
@@ -60,7 +67,10 @@ def copydesk_cv_system(data_dir: Path, folds: int, quiet: bool = True) -> System
 
     model_dir = Path(tempfile.mkdtemp(prefix="copydesk-cv-"))
     paths = train_fold_models(data_dir, model_dir, folds, progress=not quiet)
-    options = {fold: copydesk.Options(model_path=str(path)) for fold, path in paths.items()}
+    options = {
+        fold: copydesk.Options(model_path=str(blocks), page_model_path=str(page_types), **TEXT_ONLY)
+        for fold, (blocks, page_types) in paths.items()
+    }
 
     def run(html: bytes, url: str | None) -> str:
         return copydesk.extract(html, url=url, options=options[fold_of(domain_of(url), folds)]).text

@@ -1,0 +1,196 @@
+"""Page metadata beside the body: title, standfirst, authors, dates, section, site, language, ...
+
+Every field comes from the most trusted source that has a usable value, in this order:
+
+1. JSON-LD (`script[type="application/ld+json"]`): the `*Article`/`BlogPosting`/`*Posting` object,
+   then `WebPage`-like objects, `@graph` and lists included; `WebSite` for the site's name and
+   `BreadcrumbList` for the trail. Authors as a string, an object, a list or an `@id` reference.
+2. OpenGraph and Twitter cards (`og:*`, `article:*`, `twitter:*`).
+3. Plain `<meta>` names: `author`, `date`, Dublin Core (`dc.*`, `dcterms.*`), `parsely-*`,
+   `sailthru.*`, `citation_*`, `keywords`, ...; then Twitter's "Written by" label/data pair.
+4. Microdata (`itemprop`: author, datePublished, headline, ...).
+5. `<time datetime>` elements (one marked as the publication's first, else the first in the page);
+   then any other `<meta>` whose name says it holds a publication or update date.
+6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
+   line after the headline, a date line by the headline, the breadcrumb trail, the standfirst.
+   An "Updated ..." date there is `modified`, and `published` only when no other date is shown;
+   a date shown by the headline that is earlier than the declared one replaces it.
+7. For the publication date only, a date in the URL's path (/2024/03/05/).
+
+Exceptions, where a lower source is the better witness: the title is the page's own heading when the
+declared titles confirm it (see `title.py`); the language is `<html lang>` first (the page's own
+declaration of what it is written in), detected from the body text when nothing declares it; the
+canonical URL is `<link rel=canonical>` first. A value that does not parse (a date before 1990 or in
+the future, an author that is a URL) falls through to the next source. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from . import dom, language, markup
+from .dates import date_in_url, parse_date
+from .linked_data import from_json_ld
+from .names import clean_authors
+from .title import find_title
+
+__all__ = ["find_metadata", "find_title"]
+
+Fields = dict[str, list[Any]]
+_SPACES = re.compile(r"\s+")
+_HOME = {"home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "main", "index"}
+MAX_TAGS = 30
+MAX_TAG_CHARS = 60
+MAX_TEXT_CHARS = 1000
+
+
+def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[], str]) -> dict[str, Any]:
+    """Every metadata field of `Article` (url aside) for the parsed page. `body_text` is called only
+    when the language has to be detected."""
+    meta = markup.meta_tags(tree)
+    links = markup.from_links(tree)
+    sources = [from_json_ld(tree), markup.social(meta), markup.plain(meta), markup.labelled(meta),
+               markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
+    pick = _Picker(sources)
+    title = find_title(tree, pick.texts("title"))
+    head = _Lazy(lambda: dom.headline(tree, title))
+    crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
+    base = url or _first_url(links.get("canonical_url"), None)
+    return {
+        "title": title,
+        "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(head())),
+        "authors": _authors(pick, tree, head),
+        **_dates(pick, tree, head, url),
+        "section": _clean_text(pick.first("section")) or _section(crumbs),
+        "breadcrumb": crumbs,
+        "site_name": _clean_text(pick.first("site_name")),
+        "publisher": _clean_text(next((p for p in pick.all("publisher") if "://" not in p), None)),
+        "language": _language(links, pick, body_text),
+        "canonical_url": _first_url(links.get("canonical_url"), base) or _first_url(pick.all("canonical_url"), base),
+        "description": _clean_text(pick.first("description")),
+        "tags": _tags(pick.all("tags")),
+        "lead_image": _first_url(pick.all("lead_image") + links.get("lead_image", []), base),
+    }
+
+
+class _Lazy:
+    """A value computed on first use: the headline's node is looked for only when the DOM is read."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self.compute, self.done, self.value = compute, False, None
+
+    def __call__(self) -> Any:
+        if not self.done:
+            self.value, self.done = self.compute(), True
+        return self.value
+
+
+class _Picker:
+    """The candidates for each field across the sources, most trusted first."""
+
+    def __init__(self, sources: list[Fields]) -> None:
+        self.sources = sources
+
+    def all(self, field: str) -> list[Any]:
+        return [value for source in self.sources for value in source.get(field, ())]
+
+    def first(self, field: str) -> Any:
+        return next(iter(self.all(field)), None)
+
+    def texts(self, field: str) -> list[str]:
+        return [text for value in self.all(field) if (text := _clean_text(value))]
+
+    def date(self, field: str) -> str | None:
+        return next((found for value in self.all(field) if (found := parse_date(value))), None)
+
+
+def _clean_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    text = _SPACES.sub(" ", html.unescape(value)).strip()
+    return text[:MAX_TEXT_CHARS] or None
+
+
+def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
+    """The first source's names; but a source that names only the site or its publisher (an
+    organisation standing in as author) yields to a later one that names people."""
+    owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher")}
+    fallback: list[str] = []
+    for value in pick.all("authors"):
+        names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
+        if names and not {name.casefold() for name in names} <= owners:
+            return names
+        fallback = fallback or names
+    return dom.byline(tree, head()) or fallback
+
+
+def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
+    """Published and modified. A page that shows beside its headline an earlier day than it declares
+    was first published that day (the declared date is a re-publication or the system's save time).
+    A page that shows only an update date ("Last updated: ...") gives that as its best publication
+    date too: published on or before it, and nothing earlier is said."""
+    published, modified = pick.date("published"), pick.date("modified")
+    if published is not None:
+        shown, _ = dom.date_lines(head())
+        if shown and shown[:10] < published[:10]:
+            published = shown
+    if published is None:
+        shown, updated = dom.date_lines(head())
+        if shown is None:
+            shown, updated_later = dom.date_after_headline(tree, head())
+            updated = updated or updated_later
+        published = shown or updated or date_in_url(url)
+        modified = modified or updated
+    return {"published": published, "modified": modified}
+
+
+def _language(links: Fields, pick: _Picker, body_text: Callable[[], str]) -> str | None:
+    for value in links.get("language", []) + pick.all("language"):
+        if isinstance(value, str) and (tag := language.normalise(value)):
+            return tag
+    return language.detect(body_text())
+
+
+def _trail(crumbs: list[str], title: str | None) -> list[str]:
+    """The breadcrumb without its last item when that is the page's own (often truncated) title."""
+    crumbs = [text for crumb in crumbs if (text := _clean_text(crumb))]
+    if crumbs and title and _is_title(crumbs[-1], title):
+        crumbs = crumbs[:-1]
+    return crumbs
+
+
+def _is_title(crumb: str, title: str) -> bool:
+    stem = crumb.rstrip(".… ").casefold()
+    return len(stem) >= 15 and title.casefold().startswith(stem) or stem == title.casefold()
+
+
+def _section(crumbs: list[str]) -> str | None:
+    inner = [crumb for crumb in crumbs if crumb.casefold() not in _HOME]
+    return inner[-1] if inner else None
+
+
+def _first_url(values: list[Any] | None, base: str | None) -> str | None:
+    for value in values or ():
+        text = _clean_text(value)
+        if not text or text.startswith(("data:", "javascript:")) or " " in text:
+            continue
+        return urljoin(base, text) if base else text
+    return None
+
+
+def _tags(values: list[Any]) -> list[str]:
+    tags: dict[str, str] = {}
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            text = _clean_text(item)
+            if text and len(text) <= MAX_TAG_CHARS:
+                tags.setdefault(text.casefold(), text)
+    return list(tags.values())[:MAX_TAGS]

@@ -1,0 +1,230 @@
+"""Metadata read off the visible page: the byline, the date line by the headline, the breadcrumb
+trail and the standfirst, for pages that declare none (and the date line also to check a declared
+date). Each is looked for only when asked, and the texts are walked from the headline, not from the
+top of the page: the declared sources usually answer first, and the page's text costs more to read."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .dates import date_in_text
+from .names import split_names
+
+_SPACES = re.compile(r"\s+")
+_BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*="author"], address'
+# Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
+_NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
+_NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
+_BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
+_BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
+_DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
+                                       for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
+_BREADCRUMB_SELECTOR = ('[itemtype*="BreadcrumbList"], nav[aria-label*="readcrumb"], [class*="breadcrumb"], '
+                        '[id*="breadcrumb"], [class*="crumbs"]')
+_CRUMB_SEPARATORS = " \t\n>›»/|·•→:"
+_STANDFIRST_SELECTOR = ('[class*="standfirst"], [class*="subtitle"], [class*="subheadline"], [class*="sub-headline"], '
+                        '[class*="strapline"], [class*="subhead"], [class*="dek"], [class*="deck"]')
+_STANDFIRST_WORDS = re.compile(r"(?:^|[\s_-])(?:standfirst|subtitle|sub-?head(?:line)?|strapline|dek|deck)(?:$|[\s_-])",
+                               re.IGNORECASE)
+MAX_BYLINE_CHARS = 120  # a byline element's whole text
+MAX_BY_LINE_CHARS = 60  # an unmarked "By ..." text
+MAX_DATE_LINE_CHARS = 200
+NEAR_HEADLINE_LEVELS = 3
+DATE_LEVELS = 5
+MAX_SCANNED = 250
+SHORT_TEXT_CHARS = 120  # a text node is a date line only when it holds little else
+MAX_TEXTS_AFTER = 150
+MAX_TEXTS_BEFORE = 12
+MAX_WALKED = 5000
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "h1"})
+_UPDATE_MARKS = re.compile(r"updat|modif|revis", re.IGNORECASE)
+
+
+def _text(node: LexborNode) -> str:
+    return _SPACES.sub(" ", node.text(deep=True, separator=" ")).strip()
+
+
+def _marks(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def headline(tree: LexborHTMLParser, title: str | None = None) -> LexborNode | None:
+    """The heading that holds the title (a page may have a logo or a section name in an `<h1>`, and
+    some put the headline in an `<h2>` or a styled `<p>`/`<div>`); else the first `<h1>`."""
+    wanted = (title or "").casefold()
+    first = tree.css_first("h1")
+    if not wanted:
+        return first
+    for selector, limit in (("h1", 6), ("h2, h3", 40)):
+        found = next((node for node in tree.css(selector)[:limit] if _text(node).casefold() == wanted), None)
+        if found is not None:
+            return found
+    return first or _text_holder(tree, wanted)
+
+
+def _text_holder(tree: LexborHTMLParser, wanted: str) -> LexborNode | None:
+    # Text nodes, not elements: an element's text would be its whole subtree's, costly near the root.
+    for count, node in enumerate(tree.body.traverse(include_text=True) if tree.body is not None else ()):
+        if count > MAX_WALKED:
+            break
+        if node.tag == "-text" and _SPACES.sub(" ", node.text_content or "").strip().casefold() == wanted:
+            return node.parent
+    return None
+
+
+def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
+    """Authors from the byline: elements marked as such, else a "By ..." line near the headline."""
+    for node in tree.css(_BYLINE_SELECTOR)[:40]:
+        if _NOT_BYLINE.search(_marks(node)) or _inside_comments(node):
+            continue
+        text = _text(node)
+        if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
+            return names
+    return _by_line_near(tree, head)
+
+
+def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
+    parent = node.parent
+    for _ in range(levels):
+        if parent is None:
+            return False
+        if "comment" in _marks(parent).lower():
+            return True
+        parent = parent.parent
+    return False
+
+
+def _near(head: LexborNode | None, levels: int = NEAR_HEADLINE_LEVELS) -> list[LexborNode]:
+    """The headline's containers, innermost first: where a byline or date line sits."""
+    found, node = [], head
+    for _ in range(levels):
+        node = node.parent if node is not None else None
+        if node is None or node.tag == "html":
+            break
+        found.append(node)
+    return found
+
+
+def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
+    """A short "By Name" line among the first texts after the headline ("By" alone takes the next
+    text). Unmarked text, so the names must look like names: capitalised words."""
+    pending = False
+    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
+        wanted = pending or (len(text) <= MAX_BY_LINE_CHARS and _BY_LINE.match(text))
+        if wanted and (names := [name for name in split_names(text) if _NAME_LIKE.match(name)]):
+            return names
+        pending = _BY_ALONE.match(text) is not None
+    return []
+
+
+def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
+    """The dates written near the headline, (published, updated): in the innermost container of the
+    headline that has one, the nearest after the headline (a date before it is more often the site's
+    "today" or a teaser). Only `<time>` and elements marked as a date or meta line are read here.
+    A date the page calls an update counts as the update."""
+    updated = None
+    if head is None:
+        return None, None
+    for container in _near(head, DATE_LEVELS):
+        nodes = container.css(f"{head.tag}, {_DATE_SELECTOR}")[:MAX_SCANNED]
+        start = next((i for i, node in enumerate(nodes) if node == head), -1)
+        for node in nodes[start + 1:] + nodes[:max(start, 0)][::-1]:
+            found, update = _date_of(node)
+            if found and not update:
+                return found, updated
+            updated = updated or found
+    return None, updated
+
+
+def _date_of(node: LexborNode) -> tuple[str | None, bool]:
+    text = _text(node)
+    if not text or len(text) > MAX_DATE_LINE_CHARS:
+        return None, False
+    if _UPDATE_MARKS.search(_marks(node)):
+        return date_in_text(text, updates=True), True
+    found = date_in_text(text)
+    return (found, False) if found else (date_in_text(text, updates=True), True)
+
+
+def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> tuple[str | None, str | None]:
+    """The first date in the texts that follow the headline, else in the few just before it,
+    (published, updated), for pages whose date line carries no mark."""
+    updated = None
+    texts = itertools.chain(_texts_after(tree, head, MAX_TEXTS_AFTER), _texts_before(head, MAX_TEXTS_BEFORE))
+    for text in texts:
+        if len(text) <= SHORT_TEXT_CHARS and _YEARISH.search(text):
+            if found := date_in_text(text):
+                return found, updated
+            updated = updated or date_in_text(text, updates=True)
+    return None, updated
+
+
+def _texts_before(head: LexborNode | None, limit: int) -> Iterator[str]:
+    """The last `limit` non-blank texts before the headline within its near containers, nearest first."""
+    seen, node = 0, head
+    for _ in range(NEAR_HEADLINE_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return
+        sibling = node.prev
+        while sibling is not None:
+            for text_node in reversed(list(sibling.traverse(include_text=True))):
+                text = _SPACES.sub(" ", text_node.text_content or "").strip() if text_node.tag == "-text" else ""
+                if text:
+                    yield text
+                    seen += 1
+                    if seen >= limit:
+                        return
+            sibling = sibling.prev
+        node = node.parent
+
+
+def _texts_after(tree: LexborHTMLParser, head: LexborNode | None, limit: int) -> Iterator[str]:
+    """The first `limit` non-blank texts after the headline in reading order. Walks text nodes, not
+    elements (an element's text is its whole subtree's, costly near the root), and starts at the
+    headline, not at the top of the page."""
+    seen = 0
+    for node in _following(head):
+        if node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
+            text = (node.text_content or "").strip()
+            if text:
+                yield text
+                seen += 1
+                if seen >= limit:
+                    return
+
+
+def _following(node: LexborNode | None) -> Iterator[LexborNode]:
+    """Every node after `node` in document order (its own subtree excluded)."""
+    while node is not None and node.tag not in ("body", "html"):
+        sibling = node.next
+        while sibling is not None:
+            yield from sibling.traverse(include_text=True)
+            sibling = sibling.next
+        node = node.parent
+
+
+def breadcrumb(tree: LexborHTMLParser) -> list[str]:
+    """The breadcrumb trail's items, in order."""
+    node = tree.css_first(_BREADCRUMB_SELECTOR)
+    if node is None:
+        return []
+    items = node.css("li") or node.css("a, span:last-child")
+    crumbs = [text for item in items[:15] if (text := _text(item).strip(_CRUMB_SEPARATORS))]
+    return list(dict.fromkeys(crumbs))
+
+
+def standfirst(head: LexborNode | None) -> str | None:
+    """The standfirst (dek, subtitle) beside the headline."""
+    for container in _near(head):
+        for node in container.css(_STANDFIRST_SELECTOR)[:10]:
+            if _STANDFIRST_WORDS.search(node.attributes.get("class") or ""):
+                text = _text(node)
+                if 20 <= len(text) <= 400:
+                    return text
+    return None

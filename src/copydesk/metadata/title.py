@@ -1,0 +1,98 @@
+"""The page's headline.
+
+Order of trust: a heading that the `<title>` or a declared title (JSON-LD headline, OpenGraph,
+Twitter, Dublin Core) confirms (the `<title>` usually carries the headline plus the site's name, and
+the page's own heading has the headline without truncation); then the first `<h1>` when it shares at
+least half its words with those titles (it is the headline as the reader sees it, reworded from the
+search-engine title; an `<h1>` that shares nothing is a slogan or a section name); then the declared
+title, then `<title>`, each cut at its first separator ("Headline | Site": titles put the headline
+first far more often than last); then the first heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..blocks import HEADING_MARKERS
+
+_SPACES = re.compile(r"\s+")
+# "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
+_SEPARATORS = re.compile(r"\s+[|–—:·»-]{1,2}\s+")
+_WORDS = re.compile(r"\w+")
+MIN_SHARED_WORDS = 0.5
+
+
+
+def _clean(text: str | None) -> str | None:
+    text = _SPACES.sub(" ", text or "").strip().strip(HEADING_MARKERS)
+    return text or None
+
+
+def _headline_part(title: str) -> str:
+    """The first separator-delimited part of a title: the headline, not the site's name."""
+    parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+    return parts[0] if parts else title
+
+
+def _confirms(heading: str, title: str) -> bool:
+    # Of similar length too: a short candidate (the site's name) inside a long heading confirms nothing.
+    heading, title = heading.lower(), title.lower()
+    return heading == title or (0.6 * len(title) <= len(heading) <= 1.6 * len(title)
+                                and (heading in title or title in heading))
+
+
+def _shares_words(heading: str, references: list[str]) -> bool:
+    words = set(_WORDS.findall(heading.lower()))
+    for reference in references:
+        other = set(_WORDS.findall(reference.lower()))
+        if words and other and len(words & other) >= MIN_SHARED_WORDS * min(len(words), len(other)):
+            return True
+    return not references
+
+
+def _title_candidates(reference: str) -> list[str]:
+    """The title, each separator-delimited part, and the title less its first or last part (the
+    headline may itself contain a dash, so the site's name is cut off whole, not split on)."""
+    separators = list(_SEPARATORS.finditer(reference))
+    candidates = [reference, *(p.strip() for p in _SEPARATORS.split(reference))]
+    if separators:
+        candidates.append(reference[: separators[-1].start()])
+        candidates.append(reference[separators[0].end():])
+    return [c for c in candidates if c]
+
+
+def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
+    """The heading confirmed by the longest candidate (a site-name h1 only matches a short part)."""
+    best, best_length = None, 0
+    for heading in headings:
+        for candidate in candidates:
+            if len(candidate) > best_length and _confirms(heading, candidate):
+                best, best_length = heading, len(candidate)
+    return best
+
+
+def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str | None:
+    """The page's headline. `declared`: the titles the page's metadata gives, most trusted first;
+    None reads the OpenGraph/Twitter title itself."""
+    title_node = tree.css_first("title")
+    title = _clean(title_node.text()) if title_node is not None else None
+    if declared is None:
+        meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
+        declared = [meta.attributes.get("content") or ""] if meta is not None else []
+    social = next((text for value in declared if (text := _clean(value))), None)
+    headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(node.text()))]
+    for reference in (title, social):
+        if reference:
+            confirmed = _best_confirmed(headings, _title_candidates(reference))
+            if confirmed:
+                return confirmed
+    first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(node.text()))), None)
+    if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
+        return first_h1
+    if social:
+        return _headline_part(social) if title else social
+    if title:
+        return _headline_part(title)
+    return headings[0] if headings else None
