@@ -17,6 +17,7 @@ from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import DecodeError, EmptyInputError, NotHTMLError
+from .nesting import cap_depth
 from .options import Options
 
 _BOMS = (
@@ -241,20 +242,28 @@ def decode(data: bytes) -> str:
 
 
 def to_text(html: str | bytes, options: Options) -> str:
-    """Any accepted input to a str of markup."""
+    """Any accepted input to a str of markup; `EmptyInputError` if it holds none (str or bytes alike)."""
     if isinstance(html, str):
-        return html[: options.max_input_bytes]
-    if not html or html.isspace():
+        text = html[: options.max_input_bytes]
+    elif not html or html.isspace():
         raise EmptyInputError("empty input: no markup to parse")
-    text = decode(unpack(html, options.max_input_bytes))
-    if not text or text.isspace():
-        raise EmptyInputError("empty input: no markup to parse after decoding")
+    else:
+        text = decode(unpack(html, options.max_input_bytes))
+    if _blank(text):
+        raise EmptyInputError("empty input: only whitespace or NUL characters, no markup to parse")
     return text
 
 
+def _blank(text: str) -> bool:
+    # NULs are dropped before parsing, so text of NULs and spaces holds no markup either.
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return not text or text.isspace()
+
+
 def parse(markup: str) -> LexborHTMLParser:
-    """Parse markup into a lexbor tree (never raises on malformed HTML)."""
-    return LexborHTMLParser(markup.replace("\x00", "") if "\x00" in markup else markup)
+    """Parse markup into a lexbor tree (never raises on malformed HTML; nesting capped, see `nesting`)."""
+    return LexborHTMLParser(cap_depth(markup.replace("\x00", "") if "\x00" in markup else markup))
 
 
 def read_gzip_or_plain(path: str) -> bytes:
