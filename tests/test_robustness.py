@@ -140,6 +140,17 @@ def test_gzip_bomb_is_unpacked_only_up_to_the_cap():
     assert elapsed < 10
 
 
+def test_cli_file_reader_caps_a_gzip_bomb(tmp_path):
+    from copydesk.parse import read_gzip_or_plain
+
+    path = tmp_path / "bomb.html.gz"
+    path.write_bytes(pathological.gzip_bomb())
+    assert len(read_gzip_or_plain(str(path))) == copydesk.DEFAULT_OPTIONS.max_input_bytes
+    path.write_bytes(pathological.truncated_gzip())
+    with pytest.raises(copydesk.DecodeError, match="bomb.html.gz: truncated gzip"):
+        read_gzip_or_plain(str(path))
+
+
 # --- fuzzer findings -------------------------------------------------------------------------------
 
 
