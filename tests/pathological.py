@@ -186,6 +186,17 @@ def huge_class_list(size: int = 10 * MB) -> str:
     return f"<html><body><div class='{value}'><p>{WESTERN}</p></div></body></html>"
 
 
+def huge_select(options: int = 40_000, closed: bool = True) -> str:
+    """A form with a select of every town in the country, then the article."""
+    option = "<option value='v'>Town</option>" if closed else "<option>Town"
+    return f"<html><body><form><select>{option * options}</select></form>{page(WESTERN)}</body></html>"
+
+
+def many_attributes(count: int) -> str:
+    names = " ".join(f"data-a{i}" for i in range(count))
+    return f"<html><body><div {names}><p>{WESTERN}</p></div></body></html>"
+
+
 def script_only() -> str:
     script = "var a = '<p>hidden</p>';" * 1000
     return f"<html><head><script>{script}</script></head><body><script>x()</script></body></html>"
@@ -253,6 +264,9 @@ CASES = [
     *(Case(f"10mb-{name}-attribute", lambda name=name: huge_attribute(name), contains=(WESTERN,), seconds=10)
       for name in ("class", "style", "href", "data-blob")),
     Case("10mb-class-list", huge_class_list, seconds=10),
+    Case("40k-closed-options", huge_select, contains=(WESTERN,)),
+    Case("19k-open-options", lambda: huge_select(19_000, closed=False), contains=(WESTERN,)),
+    Case("5k-attributes-on-one-tag", lambda: many_attributes(5000), contains=(WESTERN,)),
     Case("script-only", script_only),
     Case("comment-only", comment_only),
     Case("only-brs", only_brs),

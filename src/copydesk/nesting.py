@@ -16,6 +16,9 @@ MAX_DEPTH = 5000
 # Depth needs tags: below this many `<` the worst case (all of them nested divs) parses in under a second,
 # and the scan (about 45 ms per MB of markup) is skipped; that is 1,489 of the 1,491 AEB and WCXB pages.
 SCAN_MIN_TAGS = 20_000
+# lexbor's <select> is quadratic in its options too (20,000 take 3-6 s); copydesk skips selects, so options
+# past this many lose their tags (their text stays inside the select, still skipped).
+MAX_OPTIONS = 2000
 # A tag's attributes are read this far at most, so a `<` never closed by `>` costs a bounded scan.
 _MAX_TAG_CHARS = 4096
 
@@ -29,15 +32,16 @@ _TOKEN = re.compile(
 # counting them would read a page of unclosed <p> or <li> as deep.
 _UNCOUNTED = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-    "wbr", "keygen", "frame", "basefont", "bgsound", "image", "p", "li", "dt", "dd", "option", "optgroup",
+    "wbr", "keygen", "frame", "basefont", "bgsound", "image", "p", "li", "dt", "dd", "optgroup",
     "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "colgroup", "rb", "rt", "rp", "rtc", "h1", "h2",
     "h3", "h4", "h5", "h6", "html", "head", "body",
 })
 
 
 def cap_depth(markup: str) -> str:
-    """`markup` with the tags that nest deeper than `MAX_DEPTH` replaced by spaces (unchanged if none)."""
-    if markup.count("<") < SCAN_MIN_TAGS:
+    """`markup` with the tags that nest deeper than `MAX_DEPTH`, and the `<option>` tags past `MAX_OPTIONS`,
+    replaced by spaces (unchanged if there are none)."""
+    if markup.count("<") < SCAN_MIN_TAGS and markup.count("<option") + markup.count("<OPTION") <= MAX_OPTIONS:
         return markup
     cuts = _excess_tags(markup)
     if not cuts:
@@ -57,9 +61,18 @@ def _excess_tags(markup: str) -> list[tuple[int, int]]:
     open_count: dict[str, int] = {}
     excess: dict[str, int] = {}  # elements opened beyond the cap and not yet closed, by name
     cuts: list[tuple[int, int]] = []
+    options = 0
     for match in _TOKEN.finditer(markup):
         name = match.group(3)
-        if name is None or (name := name.lower()) in _UNCOUNTED:
+        if name is None:
+            continue
+        name = name.lower()
+        if name == "option":
+            options += not match.group(2)
+            if options > MAX_OPTIONS:
+                cuts.append(match.span())
+            continue
+        if name in _UNCOUNTED:
             continue
         if not match.group(2):
             if len(stack) < MAX_DEPTH:
