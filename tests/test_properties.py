@@ -35,8 +35,8 @@ ENTITIES = ["&amp;", "&lt;", "&gt;", "&quot;", "&eacute;", "&nbsp;", "&#65;", "&
 # Broken markup in text position: stray brackets, end tags with nothing open, comment oddities, NULs.
 # (A '<' right before a letter would open a tag whose attributes swallow what follows, scripts included:
 # the markup would then show text this generator does not know is visible.)
-STRAYS = ["< ", " < ", "&", "</>", "<!-->", "<!---->", "</p>", "</div>", "</li>", "</td>", "]]>",
-          "<![CDATA[x]]>", "\x00", "<?php ?>", "< /a>", "<3 "]
+VISIBLE_STRAYS = ["< ", " < ", "&", "]]>", "\x00", "< /a>", "<3 "]
+SILENT_STRAYS = ["</>", "<!-->", "<!---->", "</p>", "</div>", "</li>", "</td>", "<![CDATA[x]]>", "<?php ?>"]
 # Words that appear only in attributes, scripts and styles: any of them in the output is a leak.
 HIDDEN_WORDS = ["zqattr", "zqscript", "zqstyle"]
 
@@ -65,15 +65,28 @@ class Page:
     markup: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
 
-    def add_text(self, raw: str) -> None:
-        self.markup.append(raw)
-        self.text.append(html.unescape(raw))
 
-
-text_piece = st.one_of(st.sampled_from(WORDS), st.sampled_from(ENTITIES), st.sampled_from(STRAYS),
+text_piece = st.one_of(st.sampled_from(WORDS), st.sampled_from(ENTITIES), st.sampled_from(VISIBLE_STRAYS),
+                       st.sampled_from(SILENT_STRAYS),
                        st.text(alphabet=st.characters(categories=["L", "N", "P"]), min_size=1, max_size=8))
-raw_text = st.lists(st.tuples(text_piece, st.sampled_from([" ", "", "\n", "  "])), min_size=1, max_size=8).map(
-    lambda pairs: "".join(piece + gap for piece, gap in pairs))
+
+
+@st.composite
+def text_run(draw: st.DrawFn) -> tuple[str, str]:
+    """(markup, visible text) of a run of words, entities and strays."""
+    pieces = draw(st.lists(st.tuples(text_piece, st.sampled_from([" ", "", "\n", "  "])), min_size=1, max_size=8))
+    visible, segment = [], []
+    for piece, gap in pieces:
+        if piece in SILENT_STRAYS:
+            # A tag, even one the parser drops, ends a character reference: decode each side alone.
+            visible.append(html.unescape("".join(segment)))
+            segment = [gap]
+        else:
+            segment.append(piece + gap)
+    visible.append(html.unescape("".join(segment)))
+    return "".join(piece + gap for piece, gap in pieces), "".join(visible)
+
+
 attribute = st.sampled_from(ATTRIBUTES).flatmap(
     lambda pair: st.sampled_from(pair[1]).map(lambda value, name=pair[0]: f' {name}="{value}"' if value else
                                                f" {name}"))
@@ -85,7 +98,9 @@ def node(draw: st.DrawFn, depth: int = 0) -> Page:
     kind = draw(st.sampled_from(["text", "text", "void", "raw", "element", "element"] if depth < 6 else ["text"]))
     page = Page()
     if kind == "text":
-        page.add_text(draw(raw_text))
+        raw, visible = draw(text_run())
+        page.markup.append(raw)
+        page.text.append(visible)
     elif kind == "void":
         page.markup.append(f"<{draw(st.sampled_from(VOIDS))}{draw(attribute)}>")
     elif kind == "raw":
