@@ -18,6 +18,8 @@ from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, att
 # A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
 LINE_BREAK = "\ue000"
 _BREAKS = re.compile(" ?(?:\ue000 ?)+")
+# JSON-LD read per script: enough for the @type values at its top; a megabyte of data is not.
+_MAX_STRUCTURED_DATA = 20000
 # Permalink markers that documentation generators append to headings.
 HEADING_MARKERS = " ¶#§🔗"
 
@@ -109,7 +111,7 @@ class PageBlocks:
     total_chars: int
     total_prose: int
     comment_prose: int = 0  # prose under "comment" classes (outermost such elements), believed or not
-    structured_data: list[LexborNode] = field(default_factory=list)  # JSON-LD <script>s in the body
+    structured_data: list[str] = field(default_factory=list)  # JSON-LD <script>s in the body, as text
     images: list[tuple[dict[str, str | None], int]] = field(default_factory=list)  # <img> attributes, element
 
 
@@ -172,7 +174,7 @@ class _Walker:
         self.href: str | None = None
         self.link_depth = 0
         self.had_link = False  # whether the pending pieces may hold link text
-        self.structured_data: list[LexborNode] = []  # JSON-LD scripts met in the body
+        self.structured_data: list[str] = []  # JSON-LD scripts met in the body
         self.images: list[tuple[dict[str, str | None], int]] = []  # <img> attributes and enclosing element
 
     def run(self, root: LexborNode) -> PageBlocks:
@@ -211,7 +213,8 @@ class _Walker:
                 if tag == "img":
                     self.images.append((node.attributes, self.open_elements[-1]))
                 elif tag == "script" and node.attributes.get("type") == "application/ld+json":
-                    self.structured_data.append(node)
+                    # Kept as text, not as the node: a node would keep the whole DOM alive.
+                    self.structured_data.append(node.text(deep=True)[:_MAX_STRUCTURED_DATA])
                 continue
             if tag == "br":
                 self.pieces.append(("\n" if frames[-1].pre else LINE_BREAK, None))

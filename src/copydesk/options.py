@@ -15,7 +15,9 @@ class Options:
         include_links: keep link targets in the Markdown rendering.
         min_block_chars: blocks shorter than this never count as content evidence on their own.
         max_link_density: a block whose share of characters inside links exceeds this is navigation.
-        max_input_bytes: larger inputs are cut to this many bytes before parsing (bounded memory).
+        max_input_bytes: larger inputs are cut to this many bytes (characters for a str; for gzip, bytes
+            after unpacking) before parsing, which bounds memory: dense markup costs about 25 bytes of
+            memory per input byte at the peak, so the default 16 MiB keeps a worst-case page under 1 GB.
         use_model: let the trained block model make the final call (heuristics' verdicts are among
             its features). Off: the heuristics alone decide.
         use_heuristics: let wording rules veto blocks (ad labels, captions) over the model. Off with
@@ -33,7 +35,7 @@ class Options:
     include_links: bool = True
     min_block_chars: int = 25
     max_link_density: float = 0.5
-    max_input_bytes: int = 64 * 1024 * 1024
+    max_input_bytes: int = 16 * 1024 * 1024
     use_model: bool = True
     use_heuristics: bool = True
     model_path: str | None = None

@@ -63,10 +63,10 @@ def declared_types(tree: LexborHTMLParser, page: PageBlocks) -> set[str]:
     head = tree.head
     scripts = list(page.structured_data)
     if head is not None:
-        scripts += head.css('script[type="application/ld+json"]')
+        scripts += [node.text(deep=True)[:20000] for node in head.css('script[type="application/ld+json"]')]
     groups = set()
     for script in scripts:
-        for value in _TYPE_VALUE.findall(script.text(deep=True)[:20000]):
+        for value in _TYPE_VALUE.findall(script):
             group = _DECLARED_INDEX.get(value.lower())
             if group:
                 groups.add(group)

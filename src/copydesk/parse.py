@@ -9,7 +9,6 @@ data (images, archives, PDFs) is refused before any of that with `NotHTMLError`.
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 
@@ -17,7 +16,8 @@ from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import DecodeError, EmptyInputError, NotHTMLError
-from .options import Options
+from .nesting import cap_depth
+from .options import DEFAULT_OPTIONS, Options
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -241,29 +241,40 @@ def decode(data: bytes) -> str:
 
 
 def to_text(html: str | bytes, options: Options) -> str:
-    """Any accepted input to a str of markup."""
+    """Any accepted input to a str of markup; `EmptyInputError` if it holds none (str or bytes alike)."""
     if isinstance(html, str):
-        return html[: options.max_input_bytes]
-    if not html or html.isspace():
+        text = html[: options.max_input_bytes]
+    elif not html or html.isspace():
         raise EmptyInputError("empty input: no markup to parse")
-    text = decode(unpack(html, options.max_input_bytes))
-    if not text or text.isspace():
-        raise EmptyInputError("empty input: no markup to parse after decoding")
+    else:
+        text = decode(unpack(html, options.max_input_bytes))
+    if _blank(text):
+        raise EmptyInputError("empty input: only whitespace or NUL characters, no markup to parse")
     return text
 
 
+def _blank(text: str) -> bool:
+    # NULs are dropped before parsing, so text of NULs and spaces holds no markup either.
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return not text or text.isspace()
+
+
 def parse(markup: str) -> LexborHTMLParser:
-    """Parse markup into a lexbor tree (never raises on malformed HTML)."""
-    return LexborHTMLParser(markup.replace("\x00", "") if "\x00" in markup else markup)
+    """Parse markup into a lexbor tree (never raises on malformed HTML; nesting capped, see `nesting`)."""
+    return LexborHTMLParser(cap_depth(markup.replace("\x00", "") if "\x00" in markup else markup))
 
 
-def read_gzip_or_plain(path: str) -> bytes:
-    """Read a file's bytes, unpacking `.gz` transparently (used by the CLI and the bench)."""
+def read_gzip_or_plain(path: str, limit: int = DEFAULT_OPTIONS.max_input_bytes) -> bytes:
+    """Read a file's bytes, unpacking `.gz` transparently (used by the CLI and the bench).
+
+    Unpacking stops at `limit` bytes, as `extract` would: a small .gz can hold gigabytes (a gzip bomb).
+    """
     with open(path, "rb") as handle:
         data = handle.read()
     if data.startswith(_GZIP_MAGIC):
         try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DecodeError(f"{path}: corrupt gzip data: {exc}") from exc
+            return unpack(data, limit)
+        except DecodeError as exc:
+            raise DecodeError(f"{path}: {exc}") from exc
     return data

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import datasets, floors, report, runner
+from . import speed as speed_bench
 from .datasets import DATASETS, DatasetError, Page
 from .peers import PEERS, PeerMissing, System, copydesk_cv_system, copydesk_system, load_peers
 
@@ -50,9 +51,12 @@ class Selection:
 @click.option("--metadata", "metadata_only", is_flag=True,
               help="Score title, author and publication date instead of the body (WCXB; peers: trafilatura, "
                    "newspaper4k, htmldate).")
+@click.option("--speed", "speed_only", is_flag=True,
+              help="Instead: per-page p50/p95/p99/max ms and each system's peak RSS, with the bare parse "
+                   "as the floor (shipped model, no --cv).")
 def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
           json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
-          cv_folds: int, quiet: bool, metadata_only: bool = False) -> None:
+          cv_folds: int, quiet: bool, metadata_only: bool = False, speed_only: bool = False) -> None:
     """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
 
     Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
@@ -68,6 +72,9 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     systems = _systems(_split(peers_arg, PEERS, "--peers") if peers_arg else [])
     selections = [_select(name, _data_dir(name, data_dir, len(names) > 1), sample, limit) for name in names]
     floors_data = _read_floors(floors_path)
+    if speed_only:
+        speed_bench.run(selections, _split(peers_arg, PEERS, "--peers") if peers_arg else [], quiet, json_path)
+        return
     _status(quiet, f"systems: {', '.join(s.name for s in systems)}")
 
     runs = []

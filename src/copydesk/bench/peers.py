@@ -57,6 +57,25 @@ def copydesk_system() -> System:
     return System("copydesk", run, wants_bytes=True)
 
 
+PARSE_FLOOR = "parse"  # the pseudo-peer `copydesk bench --speed` measures as the floor
+
+
+def parse_system() -> System:
+    """The floor: copydesk's own decoding and lexbor parse of the same bytes, and nothing after it.
+
+    Not a peer (it extracts nothing, so it stays out of PEERS and the F1 tables); `--speed` adds it to
+    say how much of copydesk's time is the parse no extractor built on lexbor can avoid.
+    """
+    from copydesk.options import DEFAULT_OPTIONS
+    from copydesk.parse import parse, to_text
+
+    def run(html: bytes, url: str | None) -> str:
+        parse(to_text(html, DEFAULT_OPTIONS))
+        return ""
+
+    return System(PARSE_FLOOR, run, wants_bytes=True)
+
+
 def copydesk_cv_system(data_dir: Path, folds: int, quiet: bool = True) -> System:
     """copydesk with cross-validated models: each page is extracted by the model of the folds that
     did not hold its domain (the split `copydesk train` uses), so WCXB scores are out of sample."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..blocks import HEADING_MARKERS
 
@@ -73,6 +73,24 @@ def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
     return best
 
 
+_UNSEEN_TAGS = ("script", "style", "noscript", "template")
+_UNSEEN = ", ".join(_UNSEEN_TAGS)
+
+
+def _heading_text(node: LexborNode) -> str:
+    """A heading's visible text: a <script> inside a heading (tracking, ad slots) is not its words."""
+    if node.css_first(_UNSEEN) is None:
+        return node.text()
+    parts, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.tag == "-text":
+            parts.append(current.text_content or "")
+        elif current.tag not in _UNSEEN_TAGS:
+            stack.extend(reversed(list(current.iter(include_text=True))))
+    return "".join(parts)
+
+
 def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str | None:
     """The page's headline. `declared`: the titles the page's metadata gives, most trusted first;
     None reads the OpenGraph/Twitter title itself."""
@@ -82,13 +100,13 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str
         meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
-    headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(node.text()))]
+    headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(_heading_text(node)))]
     for reference in (title, social):
         if reference:
             confirmed = _best_confirmed(headings, _title_candidates(reference))
             if confirmed:
                 return confirmed
-    first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(node.text()))), None)
+    first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(_heading_text(node)))), None)
     if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
         return first_h1
     if social:
