@@ -15,7 +15,7 @@ from .metadata import find_metadata, find_title
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .pagetype import PAGE_TYPES, body_threshold, declared_types, load_page_model, page_features
-from .parse import parse, to_text
+from .parse import parse, prepare
 from .parts import find_comments, find_images, find_related, removed_blocks
 
 MODEL_MIN_BLOCKS = 8
@@ -24,7 +24,7 @@ MODEL_MIN_BLOCKS = 8
 def heuristic_pass(html: str | bytes, options: Options) -> tuple[LexborHTMLParser, PageBlocks, Selection]:
     """Parse, walk and run the heuristics: the stages extraction and `copydesk train` share, so the
     model is trained on exactly the blocks and features it will see."""
-    tree = parse(to_text(html, options))
+    tree = parse(*prepare(html, options))
     root = tree.body or tree.root
     page = page_blocks(root) if root is not None else PageBlocks([], [], 0, 0)
     return tree, page, select(page, options)

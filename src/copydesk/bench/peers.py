@@ -67,10 +67,10 @@ def parse_system() -> System:
     say how much of copydesk's time is the parse no extractor built on lexbor can avoid.
     """
     from copydesk.options import DEFAULT_OPTIONS
-    from copydesk.parse import parse, to_text
+    from copydesk.parse import parse, prepare
 
     def run(html: bytes, url: str | None) -> str:
-        parse(to_text(html, DEFAULT_OPTIONS))
+        parse(*prepare(html, DEFAULT_OPTIONS))
         return ""
 
     return System(PARSE_FLOOR, run, wants_bytes=True)
