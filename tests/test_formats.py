@@ -7,6 +7,7 @@ from importlib import resources
 
 import jsonschema
 import pytest
+import yaml
 
 import copydesk
 from conftest import NEWS_PAGE
@@ -44,7 +45,6 @@ def test_schema_version_is_in_the_record(news_article):
 
 
 def test_markdown_front_matter_is_yaml_with_the_metadata(news_article):
-    yaml = pytest.importorskip("yaml")
     text = to_markdown(news_article)
     assert text.startswith("---\n")
     front, rest = text[4:].split("\n---\n", 1)
