@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
 
 # A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
 LINE_BREAK = "\ue000"
 _BREAKS = re.compile(" ?(?:\ue000 ?)+")
-# JSON-LD read per script: enough for the @type values at its top; a megabyte of data is not.
-_MAX_STRUCTURED_DATA = 20000
 # Permalink markers that documentation generators append to headings.
 HEADING_MARKERS = " ¶#§🔗"
 
@@ -214,7 +212,7 @@ class _Walker:
                     self.images.append((node.attributes, self.open_elements[-1]))
                 elif tag == "script" and node.attributes.get("type") == "application/ld+json":
                     # Kept as text, not as the node: a node would keep the whole DOM alive.
-                    self.structured_data.append(node.text(deep=True)[:_MAX_STRUCTURED_DATA])
+                    self.structured_data.append(node.text(deep=True))
                 continue
             if tag == "br":
                 self.pieces.append(("\n" if frames[-1].pre else LINE_BREAK, None))
@@ -384,3 +382,11 @@ def page_blocks(root: LexborNode) -> PageBlocks:
         if retry.total_prose > page.total_prose:
             return retry
     return page
+
+
+def structured_data(tree: LexborHTMLParser, page: PageBlocks) -> list[str]:
+    """The page's JSON-LD scripts as text, in page order: the <head>'s read here, the body's as the walk
+    met them. Read once for the page type and the metadata alike."""
+    head = tree.head
+    scripts = [node.text(deep=True) for node in head.css('script[type="application/ld+json"]')] if head else []
+    return scripts + page.structured_data

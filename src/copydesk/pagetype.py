@@ -34,6 +34,7 @@ _DECLARED = {
                 "aboutpage"),
 }
 _DECLARED_INDEX = {name: group for group, names in _DECLARED.items() for name in names}
+_MAX_SCRIPT_CHARS = 20000
 _TYPE_VALUE = re.compile(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"')
 # Currency marks: counted with str.count, a regex scan of every block would cost more than the model.
 _CURRENCY = ("$", "€", "£", "¥", "EUR", "USD", "GBP")
@@ -55,21 +56,17 @@ def _page_feature_names() -> tuple[str, ...]:
 PAGE_FEATURE_NAMES = _page_feature_names()
 
 
-def declared_types(tree: LexborHTMLParser, page: PageBlocks) -> set[str]:
-    """The page-type groups the page declares itself as, from JSON-LD @type values and og:type.
-
-    The body's JSON-LD scripts were collected by the walk; only the small <head> is searched here.
-    """
-    head = tree.head
-    scripts = list(page.structured_data)
-    if head is not None:
-        scripts += [node.text(deep=True)[:20000] for node in head.css('script[type="application/ld+json"]')]
+def declared_types(tree: LexborHTMLParser, scripts: list[str]) -> set[str]:
+    """The page-type groups the page declares itself as, from its JSON-LD scripts' @type values (see
+    `blocks.structured_data`) and its og:type."""
     groups = set()
     for script in scripts:
-        for value in _TYPE_VALUE.findall(script):
+        # The types that matter sit at a script's top; a megabyte of product data need not be read.
+        for value in _TYPE_VALUE.findall(script, 0, _MAX_SCRIPT_CHARS):
             group = _DECLARED_INDEX.get(value.lower())
             if group:
                 groups.add(group)
+    head = tree.head
     og = head.css_first('meta[property="og:type"]') if head is not None else None
     if og is not None:
         value = (og.attributes.get("content") or "").strip().lower()

@@ -240,11 +240,6 @@ def decode(data: bytes) -> str:
     return _decode_8bit(data)
 
 
-def to_text(html: str | bytes, options: Options) -> str:
-    """Any accepted input to a str of markup; `EmptyInputError` if it holds none (str or bytes alike)."""
-    return prepare(html, options)[0]
-
-
 def prepare(html: str | bytes, options: Options) -> tuple[str, TagCounts]:
     """The markup as a NUL-free str, with its tag counts (for `parse`); `EmptyInputError` if it holds none.
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 from .article import Article
 from .assemble import assemble
-from .blocks import PageBlocks, page_blocks
+from .blocks import PageBlocks, page_blocks, structured_data
 from .classify import Selection, apply_model, select
 from .confidence import confidence_row, load_confidence_model
 from .features import FEATURE_NAMES, block_features
@@ -42,38 +44,42 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
     # Everything that reads the DOM itself runs first: on a big page the DOM is the largest object
     # alive, and freed here it is gone before the model's feature matrix is built (on a 50 MB page
     # that is half a gigabyte less at the peak).
-    declared = declared_types(tree, page) if options.use_model and page.blocks else set()
+    scripts = structured_data(tree, page)
+    declared = declared_types(tree, scripts) if options.use_model and page.blocks else set()
     if options.metadata:
         # The language is detected (when undeclared) on what the heuristics kept: the body is not cut yet.
-        metadata = find_metadata(tree, url, lambda: "\n".join(block.text for block in selection.kept))
+        metadata = find_metadata(tree, url, lambda: "\n".join(block.text for block in selection.kept), scripts)
     else:
         metadata = {"title": find_title(tree)}
     del tree
-    body = []
-    page_type: str | None = None
-    type_confidence = confidence = None
-    if page.blocks:
-        if options.use_model:
-            features = block_features(page, selection.view)
-            type_probabilities = _page_type_probabilities(page, features, declared, options)
-            best = int(np.argmax(type_probabilities))
-            page_type, type_confidence = PAGE_TYPES[best], round(float(type_probabilities[best]), 3)
-            # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
-            if len(page.blocks) >= MODEL_MIN_BLOCKS:
-                heuristic_kept = features[:, _HEURISTIC_KEEP] > 0
-                model = load_model(options.model_path)
-                threshold = body_threshold(type_probabilities, model.threshold)
-                selection = apply_model(page, selection, model, options, features, threshold)
-                confidence = _confidence(page, selection, heuristic_kept, type_probabilities, options)
-        body = assemble(selection.kept, page.elements, url, options)
+    judged: dict[str, Any] = {}
+    if page.blocks and options.use_model:
+        selection, judged = _model_pass(page, selection, declared, options)
     kept = selection.kept if page.blocks else []
-    return Article(url=url, body=body, **metadata, page_type=page_type,
-                   page_type_confidence=type_confidence, confidence=confidence,
+    return Article(url=url, body=assemble(kept, page.elements, url, options) if kept else [], **metadata, **judged,
                    images=find_images(page, kept, url), related=find_related(page, kept, url),
                    comments=find_comments(page), removed=removed_blocks(page, kept) if explain else None)
 
 
 _HEURISTIC_KEEP = FEATURE_NAMES.index("heuristic_keep")
+
+
+def _model_pass(page: PageBlocks, selection: Selection, declared: set[str],
+                options: Options) -> tuple[Selection, dict[str, Any]]:
+    """The page type, then (on whole pages) the block model's cut and the confidence in it."""
+    features = block_features(page, selection.view)
+    type_probabilities = _page_type_probabilities(page, features, declared, options)
+    best = int(np.argmax(type_probabilities))
+    judged: dict[str, Any] = {"page_type": PAGE_TYPES[best],
+                              "page_type_confidence": round(float(type_probabilities[best]), 3)}
+    # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
+    if len(page.blocks) >= MODEL_MIN_BLOCKS:
+        heuristic_kept = features[:, _HEURISTIC_KEEP] > 0
+        model = load_model(options.model_path)
+        threshold = body_threshold(type_probabilities, model.threshold)
+        selection = apply_model(page, selection, model, options, features, threshold)
+        judged["confidence"] = _confidence(page, selection, heuristic_kept, type_probabilities, options)
+    return selection, judged
 
 
 def _page_type_probabilities(page: PageBlocks, features: np.ndarray, declared: set[str],

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from .bench.scoring import wcxb_page
-from .blocks import Block
+from .blocks import Block, structured_data
 from .classify import block_groups, model_verdicts
 from .confidence import BUNDLED_CONFIDENCE_MODEL, CONFIDENCE_FEATURE_NAMES, confidence_row
 from .features import FEATURE_NAMES, block_features
@@ -108,7 +108,7 @@ def page_examples(html: bytes, url: str | None, truth: str, page_id: str, page_t
     return PageExamples(
         page_id, page_type, domain_of(url), truth, features,
         label_blocks(page.blocks, truth), weights, [block.text for block in page.blocks],
-        block_groups(page.blocks), page_features(page, features, declared_types(tree, page)),
+        block_groups(page.blocks), page_features(page, features, declared_types(tree, structured_data(tree, page))),
     )
 
 
@@ -159,19 +159,19 @@ def page_type_accuracy(examples: list[PageExamples], probabilities: dict[str, np
     return summary
 
 
+Decided = dict[str, tuple[np.ndarray, float]]  # page id -> (kept blocks, F1)
+
+
 def confidence_examples(examples: list[PageExamples], blocks: dict[str, np.ndarray], types: dict[str, np.ndarray],
-                        ) -> tuple[list[PageExamples], np.ndarray, np.ndarray]:
+                        decided: Decided) -> tuple[list[PageExamples], np.ndarray, np.ndarray]:
     """Rows (from out-of-fold decisions) and targets (the page's F1) for the confidence model."""
     used, rows, targets = [], [], []
     keep_column = FEATURE_NAMES.index("heuristic_keep")
-    for e in examples:
-        if not len(e.texts):
-            continue
-        probabilities = blocks[e.page_id]
-        kept = model_verdicts(probabilities, e.groups, body_threshold(types[e.page_id], THRESHOLD))
+    for e in (e for e in examples if len(e.texts)):
+        kept, f1 = decided[e.page_id]
         chars = np.array([len(t) for t in e.texts], dtype=np.float64)
-        rows.append(confidence_row(probabilities, chars, kept, e.features[:, keep_column] > 0, types[e.page_id]))
-        targets.append(page_f1(e, kept))
+        rows.append(confidence_row(blocks[e.page_id], chars, kept, e.features[:, keep_column] > 0, types[e.page_id]))
+        targets.append(f1)
         used.append(e)
     return used, np.vstack(rows), np.array(targets)
 
@@ -223,13 +223,15 @@ def page_f1(example: PageExamples, kept: np.ndarray) -> float:
     return wcxb_page(text, example.truth).f1
 
 
-def cross_validate(examples: list[PageExamples], folds: int, seed: int, threshold: float) -> dict[str, list[float]]:
-    """Per page type, the F1 of each page kept by the model that did not see its fold."""
-    probabilities = out_of_fold(examples, folds, seed)
-    scores: dict[str, list[float]] = defaultdict(list)
+def verdicts_and_f1(examples: list[PageExamples], blocks: dict[str, np.ndarray],
+                    types: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, float]]:
+    """Each page's out-of-fold decisions, made as extraction makes them (the page type choosing the
+    threshold), and the F1 they score: what the CV report and the confidence model both read."""
+    results = {}
     for e in examples:
-        scores[e.page_type].append(page_f1(e, model_verdicts(probabilities[e.page_id], e.groups, threshold)))
-    return scores
+        kept = model_verdicts(blocks[e.page_id], e.groups, body_threshold(types[e.page_id], THRESHOLD))
+        results[e.page_id] = kept, page_f1(e, kept)
+    return results
 
 
 def load_examples(data_dir: Path, progress: bool = True) -> list[PageExamples]:
@@ -270,13 +272,13 @@ def train(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = T
     examples = load_examples(data_dir)
     blocks_oof = out_of_fold(examples, folds, seed)
     types_oof = page_types_out_of_fold(examples, folds, seed)
-    used, rows, targets = confidence_examples(examples, blocks_oof, types_oof)
+    decided = verdicts_and_f1(examples, blocks_oof, types_oof)
+    used, rows, targets = confidence_examples(examples, blocks_oof, types_oof, decided)
     summary: dict[str, float] = {}
     if cv:
         scores: dict[str, list[float]] = defaultdict(list)
         for e in examples:
-            threshold = body_threshold(types_oof[e.page_id], THRESHOLD)
-            scores[e.page_type].append(page_f1(e, model_verdicts(blocks_oof[e.page_id], e.groups, threshold)))
+            scores[e.page_type].append(decided[e.page_id][1])
         summary = {f"F1 {kind}": float(np.mean(values)) for kind, values in sorted(scores.items())}
         summary["F1 all"] = float(np.mean([v for values in scores.values() for v in values]))
         summary.update({f"page type accuracy {k}": v for k, v in page_type_accuracy(examples, types_oof).items()})

@@ -50,12 +50,13 @@ MAX_TAG_CHARS = 60
 MAX_TEXT_CHARS = 1000
 
 
-def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[], str]) -> dict[str, Any]:
+def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[], str],
+                  json_ld: list[str] | None = None) -> dict[str, Any]:
     """Every metadata field of `Article` (url aside) for the parsed page. `body_text` is called only
-    when the language has to be detected."""
+    when the language has to be detected; `json_ld`: the page's JSON-LD texts when already read."""
     meta = markup.meta_tags(tree)
     links = markup.from_links(tree)
-    sources = [from_json_ld(tree), markup.social(meta), markup.plain(meta), markup.labelled(meta),
+    sources = [from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), markup.labelled(meta),
                markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
     title = find_title(tree, pick.texts("title"))

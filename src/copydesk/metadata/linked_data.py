@@ -16,9 +16,14 @@ _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "NewsArticle")
 MAX_OBJECTS = 200
 
 
-def from_json_ld(tree: LexborHTMLParser) -> Fields:
-    """Candidates per field from the page's JSON-LD, the article object's before the page's."""
-    objects = [obj for node in tree.css('script[type="application/ld+json"]') for obj in _objects(node.text())]
+def from_json_ld(tree: LexborHTMLParser, scripts: list[str] | None = None) -> Fields:
+    """Candidates per field from the page's JSON-LD, the article object's before the page's.
+
+    `scripts`: the JSON-LD texts when already read (`blocks.structured_data`); None reads them here.
+    """
+    if scripts is None:
+        scripts = [node.text() for node in tree.css('script[type="application/ld+json"]')]
+    objects = [obj for text in scripts for obj in _objects(text)]
     if not objects:
         return {}
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
