@@ -88,21 +88,27 @@ def body_span(kept: list[Block]) -> tuple[int, int]:
     return kept[0].position, kept[-1].position
 
 
-def find_images(page: PageBlocks, kept: list[Block], url: str | None) -> list[Image]:
-    """The pictures inside the body's span, each with the caption of its <figure>."""
+def find_images(page: PageBlocks, kept: list[Block], marks: list[str | None], url: str | None) -> list[Image]:
+    """The pictures inside the body's span, each with the caption of its <figure>. `marks`: the
+    believed boilerplate mark of each element (`HeuristicView.page_marks`)."""
     if not kept:
         return []
-    elements = page.elements
     first, last = kept[0].element, max(block.element for block in kept)
+    candidates = [(attributes, element) for attributes, element in page.images if first <= element <= last]
+    if not candidates:
+        return []
+    elements = page.elements
     captions = {
         _figure_of(elements, block.element): block.text for block in page.blocks if block.kind == "caption"
     }
     # Elements holding a block removed as chrome ("- Advertisement -"): a picture beside it is the ad.
     chrome = {block.element for block in page.blocks if block.label in _CHROME}
     images = []
-    for attributes, element in page.images:
+    for attributes, element in candidates:
         src = attributes.get("src") or attributes.get("data-src") or attributes.get("data-lazy-src")
-        if not src or src.startswith("data:") or not first <= element <= last or _in_chrome(elements, element, chrome):
+        if not src or src.startswith("data:") or marks[element] in _CHROME:
+            continue
+        if element in chrome or elements[element].parent in chrome:
             continue
         caption = captions.get(_figure_of(elements, element))
         caption, credit = split_credit(caption) if caption else (None, None)
@@ -115,17 +121,6 @@ _CHROME = frozenset({
     "advertisement", "navigation", "breadcrumb", "share", "related", "comment", "comment-form", "newsletter",
     "cookie-banner", "footer", "modal", "hidden",
 })
-
-
-def _in_chrome(elements: list[Element], index: int, chrome: set[int]) -> bool:
-    """Whether a marked element is above the picture, or chrome text sits beside it (two levels up)."""
-    if index in chrome or elements[index].parent in chrome:
-        return True
-    while index >= 0:
-        if elements[index].mark in _CHROME:
-            return True
-        index = elements[index].parent
-    return False
 
 
 def _figure_of(elements: list[Element], index: int) -> int:

@@ -57,8 +57,9 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
         selection, judged = _model_pass(page, selection, declared, options)
     kept = selection.kept if page.blocks else []
     return Article(url=url, body=assemble(kept, page.elements, url, options) if kept else [], **metadata, **judged,
-                   images=find_images(page, kept, url), related=find_related(page, kept, url),
-                   comments=find_comments(page), removed=removed_blocks(page, kept) if explain else None)
+                   images=find_images(page, kept, selection.view.page_marks, url),
+                   related=find_related(page, kept, url), comments=find_comments(page),
+                   removed=removed_blocks(page, kept) if explain else None)
 
 
 _HEURISTIC_KEEP = FEATURE_NAMES.index("heuristic_keep")
