@@ -401,3 +401,38 @@ def test_an_earlier_day_shown_by_the_headline_beats_a_later_declared_date():
     assert copydesk.extract(page(head, earlier)).published == "2024-08-25"
     later = '<div><h1>Yoga prices</h1><div class="text__date">August 25, 2025</div></div>'
     assert copydesk.extract(page(head, later)).published == "2025-06-24T10:00:00+00:00"
+
+
+# --- names and dates the page marks without a byline ------------------------------------------------
+
+
+def test_forum_thread_starter_is_the_author_not_a_later_poster():
+    post = ('<div class="post"><div class="postprofile"><a class="username" href="/member/{0}">{0}</a></div>'
+            '<div class="content"><p>{1}</p></div></div>')
+    body = ('<h1>Which tent for a wet week?</h1>' + post.format("fellwalker", "I need a tent for Wales.")
+            + post.format("rainman", "Go for a tunnel tent."))
+    assert copydesk.extract(page(body=body)).authors == ["fellwalker"]
+
+
+def test_a_username_before_the_headline_is_the_visitor_not_the_author():
+    body = ('<header><span class="username">guest_42</span></header><h1>Harbour walk</h1>'
+            '<div class="author-box"><h4 class="author-box__name">Nia Evans</h4><p>Nia writes.</p></div>')
+    assert copydesk.extract(page(body=body)).authors == ["Nia Evans"]
+
+
+def test_by_line_with_a_handle_or_a_date_on_a_new_line():
+    body = "<h1>Night markets</h1><p>by   kestrel_9\n</p>"
+    assert copydesk.extract(page(body=body)).authors == ["kestrel_9"]
+    body = "<h1>Night markets</h1><p>by Jon Foster\n        -\n        2025-09-13</p>"
+    assert copydesk.extract(page(body=body)).authors == ["Jon Foster"]
+
+
+def test_plain_published_meta_name():
+    article = copydesk.extract(page(head='<meta name="published" content="July 17, 2025">', body="<h1>Tools</h1>"))
+    assert article.published == "2025-07-17"
+
+
+def test_a_line_break_in_the_headline_is_a_space():
+    body = "<h1>Data Analytics<span><br>Agency</span></h1>"
+    assert copydesk.extract(page(head="<title>Data Analytics Agency | Acme</title>", body=body)).title == \
+        "Data Analytics Agency"

@@ -12,7 +12,9 @@ Every field comes from the most trusted source that has a usable value, in this 
 5. `<time datetime>` elements (one marked as the publication's first, else the first in the page);
    then any other `<meta>` whose name says it holds a publication or update date.
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
-   line after the headline, a date line by the headline, the breadcrumb trail, the standfirst.
+   line after the headline, a date line by the headline, the breadcrumb trail, the standfirst;
+   for authors still missing, the first element after the headline marked as a person's name
+   ("author-name", a forum post's "username": a thread's first poster).
    An "Updated ..." date there is `modified`, and `published` only when no other date is shown;
    a date shown by the headline that is earlier than the declared one replaces it.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
@@ -130,7 +132,7 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
         if names and not {name.casefold() for name in names} <= owners:
             return names
         fallback = fallback or names
-    return dom.byline(tree, head()) or fallback
+    return dom.byline(tree, head()) or fallback or dom.named_author(tree, head())
 
 
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:

@@ -19,6 +19,7 @@ _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*=
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
+_HANDLE = re.compile(r"^[a-z][\w.-]{2,24}$")
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
@@ -30,6 +31,10 @@ _STANDFIRST_SELECTOR = ('[class*="standfirst"], [class*="subtitle"], [class*="su
                         '[class*="strapline"], [class*="subhead"], [class*="dek"], [class*="deck"]')
 _STANDFIRST_WORDS = re.compile(r"(?:^|[\s_-])(?:standfirst|subtitle|sub-?head(?:line)?|strapline|dek|deck)(?:$|[\s_-])",
                                re.IGNORECASE)
+# Marks of an element that holds just a name: "author-name", "author__name", "username", "PostUser-name".
+_NAMED_SELECTOR = '[class*="name"], [class*="Name"], [class*="user"], [class*="User"]'
+_NAME_MARK = re.compile(r"(?:author|user|poster|member)[-_]{0,2}(?:box[-_]{0,2})?name|username", re.IGNORECASE)
+MAX_NAMED_CHARS = 50
 MAX_BYLINE_CHARS = 120  # a byline element's whole text
 MAX_BY_LINE_CHARS = 60  # an unmarked "By ..." text
 MAX_DATE_LINE_CHARS = 200
@@ -89,6 +94,22 @@ def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     return _by_line_near(tree, head)
 
 
+def named_author(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
+    """For pages with no byline: the first element marked as holding a person's name (an author box's
+    "author-name", a forum post's "username"), after the headline when there is one. In a thread the
+    first poster is the one who wrote the page; an author box at the foot names the article's writer."""
+    selector = f"{head.tag}, {_NAMED_SELECTOR}" if head is not None else _NAMED_SELECTOR
+    nodes = tree.css(selector)[:MAX_SCANNED]
+    start = next((i + 1 for i, node in enumerate(nodes) if node == head), 0)
+    for node in nodes[start:]:
+        if not _NAME_MARK.search(_marks(node)) or _inside_comments(node, 3):
+            continue
+        text = _text(node)
+        if 2 <= len(text) <= MAX_NAMED_CHARS and (names := split_names(text)):
+            return names[:1]
+    return []
+
+
 def _inside_comments(node: LexborNode, levels: int = 6) -> bool:
     parent = node.parent
     for _ in range(levels):
@@ -115,9 +136,12 @@ def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     """A short "By Name" line among the first texts after the headline ("By" alone takes the next
     text). Unmarked text, so the names must look like names: capitalised words."""
     pending = False
-    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
+    for raw in _texts_after(tree, head, MAX_TEXTS_AFTER):
+        text = _SPACES.sub(" ", raw)
         wanted = pending or (len(text) <= MAX_BY_LINE_CHARS and _BY_LINE.match(text))
-        if wanted and (names := [name for name in split_names(text) if _NAME_LIKE.match(name)]):
+        names = split_names(text) if wanted else []
+        # A lone lower-case word after "by" is a user's handle ("by jdoe"); several are a phrase.
+        if names := [name for name in names if _NAME_LIKE.match(name) or _HANDLE.match(name)]:
             return names
         pending = _BY_ALONE.match(text) is not None
     return []

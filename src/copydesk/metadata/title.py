@@ -74,18 +74,21 @@ def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
 
 
 _UNSEEN_TAGS = ("script", "style", "noscript", "template")
-_UNSEEN = ", ".join(_UNSEEN_TAGS)
+_UNSEEN_OR_BREAK = ", ".join((*_UNSEEN_TAGS, "br"))
 
 
 def _heading_text(node: LexborNode) -> str:
-    """A heading's visible text: a <script> inside a heading (tracking, ad slots) is not its words."""
-    if node.css_first(_UNSEEN) is None:
+    """A heading's visible text: a <script> inside a heading (tracking, ad slots) is not its words,
+    and a line break between two words ("Data Analytics<br>Agency") is a space."""
+    if node.css_first(_UNSEEN_OR_BREAK) is None:
         return node.text()
     parts, stack = [], [node]
     while stack:
         current = stack.pop()
         if current.tag == "-text":
             parts.append(current.text_content or "")
+        elif current.tag == "br":
+            parts.append(" ")
         elif current.tag not in _UNSEEN_TAGS:
             stack.extend(reversed(list(current.iter(include_text=True))))
     return "".join(parts)
