@@ -67,6 +67,18 @@ def test_hidden_copy_of_metadata_is_dropped():
     assert "Example Publisher Ltd" not in text
 
 
+def test_hidden_schema_copy_of_the_whole_article_is_dropped_even_inside_the_body():
+    # The copy repeats the article's text (articleBody): prose the heuristics keep with the body.
+    copy = " ".join(text.replace("Paragraph", "Copied paragraph") for text in PARAGRAPHS)
+    hidden = (
+        "<div style='display:none' itemscope itemtype='http://schema.org/Article'>"
+        f"<h1 itemprop='name'>River night</h1><div itemprop='articleBody'><p>{copy}</p></div></div>"
+    )
+    text = copydesk.extract(_story(hidden)).text
+    assert all(paragraph in text for paragraph in PARAGRAPHS)
+    assert "Copied paragraph" not in text
+
+
 def test_blog_comments_after_a_post_stay_out_even_when_longer():
     comments = "".join(
         f"<li class='comment'><div class='comment-author'>Reader {n} said:</div>"

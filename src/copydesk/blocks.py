@@ -40,6 +40,9 @@ HIDDEN = ANCESTOR_FLAGS["hidden"]
 # the page (a blog's comment thread is not its content; a forum's posts are).
 COMMENTS = ANCESTOR_FLAGS["comment"]
 _MARK_FLAGS = {"hidden": HIDDEN, "comment": COMMENTS}
+# A hidden schema.org item (itemscope under display:none) is the page's metadata and text copied out
+# for search engines: never content, even beside a body the heuristics chose. Not a model feature.
+SCHEMA_COPY = 1 << 20
 
 
 @dataclass(slots=True)
@@ -249,6 +252,8 @@ class _Walker:
         flags = above.flags | ANCESTOR_FLAGS.get(tag, 0)
         if mark is not None:
             flags |= _MARK_FLAGS.get(mark, 0)
+            if mark == "hidden" and "itemscope" in attrs:
+                flags |= SCHEMA_COPY
         # Positional: this runs once per element of every page.
         self.elements.append(Element(tag, parent_index, mark, above.depth + 1, 0, 0, False, flags, signature,
                                      hash((signature, above.signature))))

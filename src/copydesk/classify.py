@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import COMMENTS, HIDDEN, Block, Element, PageBlocks
+from .blocks import COMMENTS, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -325,6 +325,7 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
             # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
             # the content itself there (a page that reveals its body by script).
             or (elements[block.element].flags & HIDDEN and block.position not in selection.view.kept)
+            or elements[block.element].flags & SCHEMA_COPY
         )
         if keep and not vetoed:
             block.label = None
