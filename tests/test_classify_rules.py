@@ -165,3 +165,14 @@ def test_item_pages_the_model_is_sure_of_keep_more():
     assert body_threshold(sure_forum, 0.5) < 0.5
     assert body_threshold(unsure_listing, 0.5) == 0.5
     assert body_threshold(article, 0.5) == 0.5
+
+
+@pytest.mark.parametrize("heading", ["Leia também", "À lire aussi", "Das könnte Sie auch interessieren",
+                                     "Artículos relacionados", "You may also like"])
+def test_related_module_headings_in_several_languages(heading):
+    box = (f"<div><h3>{heading}</h3></div><ul><li><a href='/a'>Homem preso depois de sete encontrados num carro</a>"
+           "</li><li><a href='/b'>Guardas prisionais acusados de falsificar os registos</a></li></ul>")
+    article = copydesk.extract(_story(box), explain=True)
+    assert all(paragraph in article.text for paragraph in PARAGRAPHS)
+    categories = {r.text: r.category for r in article.removed}
+    assert categories["Homem preso depois de sete encontrados num carro"] == "related"

@@ -210,6 +210,13 @@ RELATED_HEADING = re.compile(
     r"customers (also|who)|recently viewed|popular|trending|also (read|see|on)|read (next|more)|"
     r"similar (topics|threads|posts|products|items)|other (stories|articles|products)|"
     r"most (read|popular|viewed|shared)|editor'?s'? picks|don'?t miss|in case you missed|around the web|"
-    r"from the web|(sponsored|promoted) (stories|content)|what to read next|read this next)\b",
+    r"from the web|(sponsored|promoted) (stories|content)|what to read next|read this next"
+    # The same modules in the other languages of the web's news and blogs.
+    r"|(leia|veja|lea|lee|lire|lisez|leggi) (também|tambem|también|tambien|aussi|anche)|à lire aussi"
+    r"|(você|voce) (também |tambem )?(pode|poderá) gostar|(también |tambien )?te (puede|podría) interesar"
+    r"|vous (aimerez|pourriez aimer)|(das|dies) könnte (sie|dich) auch interessieren|mehr zum thema"
+    r"|potrebbe(ro)? interessarti|ti potrebbe interessare"
+    r"|(artigos|artículos|articles|articoli|notícias|noticias|posts|matérias) (relacionad[oa]s|similaires|correlati)"
+    r"|ähnliche (artikel|beiträge)|lees ook|gerelateerde artikelen)\b",
     re.I,
 )
