@@ -176,3 +176,15 @@ def test_related_module_headings_in_several_languages(heading):
     assert all(paragraph in article.text for paragraph in PARAGRAPHS)
     categories = {r.text: r.category for r in article.removed}
     assert categories["Homem preso depois de sete encontrados num carro"] == "related"
+
+
+def test_custom_elements_with_href_count_as_links():
+    # A script-rendered mega-menu: <dropdown-item href> is a link, though not an <a>.
+    items = "".join(f"<dropdown-item href='/c{n}'>Category number {n} of guitars and basses</dropdown-item>"
+                    for n in range(12))
+    page = ("<html><body><div class='mega'><div class='col'>" + items + "</div></div><article>"
+            + "".join(f"<p>{text}</p>" for text in PARAGRAPHS) + "</article></body></html>")
+    for options in (HEURISTICS_ONLY, Options()):
+        text = copydesk.extract(page, options=options).text
+        assert PARAGRAPHS[0] in text
+        assert "Category number 3" not in text

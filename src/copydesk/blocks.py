@@ -223,8 +223,10 @@ class _Walker:
             if tag in BLOCK_TAGS:
                 self._open(node, tag, node.attributes)
                 stack.append(_CLOSE_BLOCK)
-            elif tag == "a":
-                self._open_link(node.attributes.get("href"))
+            elif tag == "a" or ("-" in tag and "href" in (attrs := node.attributes)):
+                # A custom element with an href (<dropdown-item href>, <nav-link href>) is a link
+                # rendered by script: its text is link text to the link-density signals.
+                self._open_link(node.attributes.get("href") if tag == "a" else attrs["href"])
                 stack.append(_CLOSE_LINK)
             elif tag == "code" and not frames[-1].pre:
                 self.pieces.append(("`", MARKDOWN_ONLY))
