@@ -436,3 +436,15 @@ def test_a_line_break_in_the_headline_is_a_space():
     body = "<h1>Data Analytics<span><br>Agency</span></h1>"
     assert copydesk.extract(page(head="<title>Data Analytics Agency | Acme</title>", body=body)).title == \
         "Data Analytics Agency"
+
+
+@pytest.mark.parametrize("label", ["Author", "Authors:", "Contributors:", "Article by", "Written by"])
+def test_an_author_label_takes_the_next_text(label):
+    body = f"<h1>Low-light houseplants</h1><div><strong>{label}</strong> <span>Janet Loughrey</span></div>"
+    assert copydesk.extract(page(body=body)).authors == ["Janet Loughrey"]
+
+
+def test_a_declared_update_date_alone_is_the_best_publication_date():
+    head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
+    article = copydesk.extract(page(head=head, body="<h1>Portfolio</h1>"))
+    assert article.published == article.modified == "2023-06-12T10:39:42+00:00"

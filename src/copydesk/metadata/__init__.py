@@ -138,8 +138,8 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
     """Published and modified. A page that shows beside its headline an earlier day than it declares
     was first published that day (the declared date is a re-publication or the system's save time).
-    A page that shows only an update date ("Last updated: ...") gives that as its best publication
-    date too: published on or before it, and nothing earlier is said."""
+    A page that shows or declares only an update date ("Last updated: ...") gives that as its best
+    publication date too: published on or before it, and nothing earlier is said."""
     published, modified = pick.date("published"), pick.date("modified")
     if published is not None:
         shown, _ = dom.date_lines(head())
@@ -150,7 +150,7 @@ def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) 
         if shown is None:
             shown, updated_later = dom.date_after_headline(tree, head())
             updated = updated or updated_later
-        published = shown or updated or date_in_url(url)
+        published = shown or updated or date_in_url(url) or modified
         modified = modified or updated
     return {"published": published, "modified": modified}
 

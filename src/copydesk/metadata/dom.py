@@ -20,7 +20,9 @@ _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*=
 _NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
 _HANDLE = re.compile(r"^[a-z][\w.-]{2,24}$")
-_BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored)\s+)?by:?$", re.IGNORECASE)
+# "By" alone, or a label ("Author:", "Contributors", "Article by") whose next text is the names.
+_BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored|article|story)\s+)?by:?$"
+                       r"|^(?:authors?|author\(s\)|contributors?|writers?)\s*:?$", re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
                                        for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
