@@ -112,3 +112,29 @@ def test_explained_records_validate_against_the_schema(validator, fixtures_dir):
         record = json.loads(render(copydesk.extract(page.read_bytes(), explain=True), "json"))
         assert record["removed"], page
         assert [error.message for error in validator.iter_errors(record)] == []
+
+
+def test_xml_is_well_formed_and_holds_the_record(news_article):
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(render(news_article, "xml"))
+    assert root.tag == "article"
+    assert root.findtext("title") == news_article.title
+    assert root.findtext("section") == "U.K."
+    assert [a.text for a in root.iter("author")] == news_article.authors
+    paragraphs = ["".join(p.itertext()) for p in root.find("body").iter("p")]
+    assert paragraphs[0] == news_article.body[0].text
+    images = root.find("images").findall("image")
+    assert len(images) == len(news_article.images) and images[0].get("credit") == "GETTY"
+    assert [link.get("url") for link in root.find("related")] == [r.url for r in news_article.related]
+
+
+def test_xml_survives_control_characters_and_markup_in_the_text():
+    from xml.etree import ElementTree
+
+    page = ("<html><head><title>A &lt;b&gt; \x01 title</title></head><body><article><p>"
+            + "Text with \x0b a control character & an <em>ampersand</em>, long enough to be a paragraph. " * 3
+            + "</p></article></body></html>")
+    root = ElementTree.fromstring(render(copydesk.extract(page), "xml"))
+    assert "&" in "".join(root.find("body").itertext())
+    assert "<b>" in (root.findtext("title") or "")

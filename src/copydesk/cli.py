@@ -32,7 +32,7 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text: the body; json: the record (schema: copydesk/schema/article.schema.json); markdown: front matter "
-         "with the metadata, then the body; html: the body as clean, safe HTML.",
+         "with the metadata, then the body; html: the body as clean, safe HTML; xml: the record as one XML document.",
 )
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write here (default stdout).")

@@ -1,4 +1,5 @@
-"""The output formats of an `Article`, in one place: JSON, plain text, Markdown with front matter, HTML.
+"""The output formats of an `Article`, in one place: JSON, plain text, Markdown with front matter, HTML,
+XML.
 
 The HTML is safe to embed as it is: it is written from the extracted text, never copied from the
 page, so it holds only `h1`-`h6`, `p`, `ul`/`ol`/`li`, `table`/`tr`/`td`, `pre`/`code`, `blockquote`
@@ -15,7 +16,7 @@ from typing import Any
 
 from .article import Article, BodyNode
 
-FORMATS = ("text", "json", "markdown", "html")
+FORMATS = ("text", "json", "markdown", "html", "xml")
 # The Markdown links assemble.py writes: [text](target).
 _MD_LINK = re.compile(r"\[([^\[\]]+)\]\(([^()\s]+)\)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -32,6 +33,8 @@ def render(article: Article, fmt: str) -> str:
         return to_markdown(article)
     if fmt == "html":
         return to_html(article)
+    if fmt == "xml":
+        return to_xml(article)
     return article.text
 
 
@@ -94,3 +97,51 @@ def _inline(markdown: str) -> str:
         last = match.end()
     parts.append(escape(markdown[last:]))
     return "".join(parts)
+
+
+# --- XML -----------------------------------------------------------------------------------------
+
+# Characters XML 1.0 forbids even escaped: control characters a page may hold are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SCALARS = ("title", "subtitle", "published", "modified", "section", "site_name", "publisher", "language",
+                "url", "canonical_url", "description", "lead_image", "page_type")
+
+
+def to_xml(article: Article) -> str:
+    """One `<article>` document: the metadata as elements, the body as the safe HTML elements of
+    `to_html`, then the images, related links and comments kept apart from it. Always well-formed."""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>', "<article>"]
+    parts += [_element(name, value) for name in _XML_SCALARS if (value := getattr(article, name)) not in (None, "")]
+    parts += _list("authors", "author", article.authors) + _list("tags", "tag", article.tags)
+    parts += _list("breadcrumb", "crumb", article.breadcrumb)
+    parts.append("<body>" + to_html(article) + "</body>")
+    if article.images:
+        parts.append("<images>" + "".join(
+            f"<image{_attributes(src=i.src, alt=i.alt, credit=i.credit)}>{_escape(i.caption or '')}</image>"
+            for i in article.images) + "</images>")
+    if article.related:
+        parts.append("<related>" + "".join(
+            f"<link{_attributes(url=r.url, tag=r.tag)}>{_escape(r.title)}</link>" for r in article.related
+        ) + "</related>")
+    if article.comments:
+        parts.append("<comments>" + "".join(
+            f"<comment{_attributes(author=c.author, time=c.time)}>{_escape(c.text)}</comment>"
+            for c in article.comments) + "</comments>")
+    parts.append("</article>")
+    return _NOT_XML.sub("", "\n".join(parts))
+
+
+def _escape(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _element(name: str, value: object) -> str:
+    return f"<{name}>{_escape(value)}</{name}>"
+
+
+def _list(name: str, item: str, values: list[str]) -> list[str]:
+    return [f"<{name}>" + "".join(_element(item, value) for value in values) + f"</{name}>"] if values else []
+
+
+def _attributes(**values: str | None) -> str:
+    return "".join(f' {name}="{_escape(value)}"' for name, value in values.items() if value)
