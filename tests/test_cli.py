@@ -184,9 +184,9 @@ def test_one_missing_file_among_good_ones(runner, news_path, tmp_path):
 
 
 def test_unknown_format_is_rejected(runner, news_path):
-    result = runner.invoke(main, ["extract", news_path, "--format", "xml"])
+    result = runner.invoke(main, ["extract", news_path, "--format", "docx"])
     assert result.exit_code != 0
-    assert "xml" in result.stderr
+    assert "docx" in result.stderr
 
 
 def test_explain_lists_removed_blocks_in_json(runner_output_json):
