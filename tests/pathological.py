@@ -140,12 +140,19 @@ def deep_unclosed(depth: int = DEEP) -> str:
 
 
 def big_page(size: int = 50 * MB) -> bytes:
-    """A realistic article page of `size` bytes: navigation, many paragraphs with links, a footer."""
-    unit = (f"<div class='post'><h2>Section</h2><p>{WESTERN} <a href='/more'>Read more about it</a>.</p>"
-            "<ul><li><a href='/a'>Home</a></li><li><a href='/b'>News</a></li></ul></div>\n").encode()
+    """A realistic article page of `size` bytes: navigation, many distinct paragraphs with links, a footer.
+    (Distinct: a hundred thousand copies of one paragraph would read as repeated boilerplate.)"""
     head = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Big</title></head><body><article>"
     tail = b"</article></body></html>"
-    return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
+    units, total, number = [], len(head) + len(tail), 0
+    while True:
+        unit = (f"<div class='post'><h2>Section {number}</h2><p>{WESTERN} The council heard report {number} on "
+                f"day {number % 365}, and {number % 97} traders spoke. <a href='/more/{number}'>Read more about it</a>."
+                "</p><ul><li><a href='/a'>Home</a></li><li><a href='/b'>News</a></li></ul></div>\n").encode()
+        if total + len(unit) > size:
+            return head + b"".join(units) + tail
+        units.append(unit)
+        total, number = total + len(unit), number + 1
 
 
 def one_huge_text_node(size: int = 10 * MB) -> str:

@@ -188,3 +188,27 @@ def test_custom_elements_with_href_count_as_links():
         text = copydesk.extract(page, options=options).text
         assert PARAGRAPHS[0] in text
         assert "Category number 3" not in text
+
+
+def _teaser(n: int) -> str:
+    return (f"<li><div><h5><a href='/story-{n}'>Other story number {n} about the council and its budget</a></h5>"
+            f"<div>Reporter {n}</div><div>Wednesday November 20, 2019</div>"
+            f"<p>The first lines of other story {n}, long enough to read as a paragraph of its own deck text.</p>"
+            "</div></li>")
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_a_teaser_grid_longer_than_a_short_article_is_related(options):
+    # The "More ..." module holds more than half the page's text, but it comes after the article.
+    teasers = "".join(_teaser(n) for n in range(3))
+    grid = f"<div><div><h5>More The Valley Courier</h5><ul>{teasers}</ul></div></div>"
+    article = "<article><h1>River night</h1>" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS) + "</article>"
+    text = copydesk.extract(f"<html><body>{article}{grid}</body></html>", options=options).text
+    assert all(paragraph in text for paragraph in PARAGRAPHS)
+    assert "Other story number" not in text and "first lines of other story" not in text
+
+
+def test_a_related_heading_at_the_top_of_the_wrapper_does_not_take_the_article():
+    top = "<div><h5>Trending</h5><ul><li><a href='/t'>A trending headline about something else</a></li></ul>"
+    page = (f"<html><body><div>{top}" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS) + "</div></div></body></html>")
+    assert all(paragraph in copydesk.extract(page).text for paragraph in PARAGRAPHS)

@@ -43,6 +43,9 @@ _MARK_FLAGS = {"hidden": HIDDEN, "comment": COMMENTS}
 # A hidden schema.org item (itemscope under display:none) is the page's metadata and text copied out
 # for search engines: never content, even beside a body the heuristics chose. Not a model feature.
 SCHEMA_COPY = 1 << 20
+# An element a "Related stories"-style heading opens (see classify.mark_related_sections): its mark is
+# believed whatever share of the page it holds, since the heading, not a class name, says what it is.
+HEADED_MODULE = 1 << 21
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import COMMENTS, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks
+from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -77,7 +77,8 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     for i in range(start + 1, end):
         element = elements[i]
         mark = element.mark
-        own = mark if (mark and (mark == "modal" or mark not in disbelieved and _believed(element, limit))) else None
+        own = mark if (mark and (mark == "modal" or element.flags & HEADED_MODULE
+                                 or mark not in disbelieved and _believed(element, limit))) else None
         parent = element.parent
         marks[i - start] = own or (marks[parent - start] if parent > start else None)
     return marks
@@ -147,6 +148,9 @@ def is_headline_link(block: Block) -> bool:
     return block.links > 0 and block.link_chars / block.links >= _HEADLINE_MIN_CHARS and block.kind != "heading"
 
 
+_CONTENT_BEFORE_SHARE = 0.4
+
+
 def mark_related_sections(page: PageBlocks) -> None:
     """Mark what a "Related stories" / "Customers also bought" heading opens as related.
 
@@ -173,10 +177,15 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
     top = heading.element
     while elements[top].parent > 0 and first_block_of.get(elements[top].parent) is heading:
         top = elements[top].parent
-    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
+    # A container that holds most of the page is the module only when the page's content came before
+    # it (a teaser grid under a short article); at the top of the page it may wrap the article too.
+    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars and _chars_before(page, heading) < \
+            _CONTENT_BEFORE_SHARE * page.total_chars:
         return
     parent = elements[top].parent
     elements[top].mark = elements[top].mark or "related"
+    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
+        elements[top].flags |= HEADED_MODULE  # the content came before it: see the guard above
     for index in range(top + 1, len(elements)):
         element = elements[index]
         if element.depth <= elements[parent].depth:
@@ -187,6 +196,10 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
         if first is not None and (first.kind == "heading" or _opens_prose(first)):
             break
         element.mark = element.mark or "related"
+
+
+def _chars_before(page: PageBlocks, block: Block) -> int:
+    return sum(b.chars for b in page.blocks[:block.position])
 
 
 def _opens_prose(block: Block) -> bool:

@@ -211,6 +211,9 @@ RELATED_HEADING = re.compile(
     r"similar (topics|threads|posts|products|items)|other (stories|articles|products)|"
     r"most (read|popular|viewed|shared)|editor'?s'? picks|don'?t miss|in case you missed|around the web|"
     r"from the web|(sponsored|promoted) (stories|content)|what to read next|read this next"
+    # "More The Examiner", "More CNBC": a module of the publication's other stories (not "More information").
+    r"|more (?!information\b|info\b|details\b|about\b|help\b|examples?\b|options\b|ways\b|features\b)"
+    r"[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$"
     # The same modules in the other languages of the web's news and blogs.
     r"|(leia|veja|lea|lee|lire|lisez|leggi) (também|tambem|también|tambien|aussi|anche)|à lire aussi"
     r"|(você|voce) (também |tambem )?(pode|poderá) gostar|(también |tambien )?te (puede|podría) interesar"
