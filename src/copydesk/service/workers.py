@@ -113,7 +113,7 @@ class WorkerPool:
         return result
 
     async def _acquire(self) -> Worker:
-        if self.waiting >= self.options.max_waiting:
+        if self.idle.empty() and self.waiting >= self.options.max_waiting:
             self.metrics.extractions.labels("overloaded").inc()
             raise _overloaded(f"{self.waiting} extractions are already waiting")
         self.waiting += 1
