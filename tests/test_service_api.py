@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import os
 import re
+import signal
+import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -148,3 +152,33 @@ def test_api_answers_carry_the_safety_headers(client):
     headers = client.get("/healthz").headers
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["content-security-policy"].startswith("default-src 'none'")
+
+
+
+def _worker_pids() -> list[int]:
+    """The extraction processes this test process spawned (Linux /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"spawn_main" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def test_workers_killed_from_outside_are_replaced(client, news_html):
+    pids = _worker_pids()
+    assert len(pids) == 2
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    for pid in pids:  # wait until each has exited (all its threads), leaving it for the pool to reap
+        while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            time.sleep(0.01)
+    response = client.post("/v1/extract", content=news_html, headers=HTML)
+    assert response.status_code == 200, response.text
+    assert set(_worker_pids()).isdisjoint(pids)
+    restarts = re.search(r"^copydesk_worker_restarts_total (\S+)$", client.get("/metrics").text, re.M)
+    assert float(restarts.group(1)) >= 1

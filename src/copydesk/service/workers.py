@@ -61,6 +61,11 @@ class Worker:
         self.conn.send(job)
         return self.conn.recv()
 
+    def alive(self) -> bool:
+        # An idle worker has nothing to say: a readable pipe means its end was closed (the process died),
+        # which holds even when something else in this process already reaped the child.
+        return self.process.is_alive() and not self.conn.poll()
+
     def kill(self) -> None:
         self.process.kill()
         self.process.join()
@@ -119,7 +124,12 @@ class WorkerPool:
         self.waiting += 1
         self.metrics.waiting.inc()
         try:
-            return await asyncio.wait_for(self.idle.get(), self.options.wait_timeout)
+            async with asyncio.timeout(self.options.wait_timeout):
+                worker = await self.idle.get()
+                while not worker.alive():  # died while idle (killed from outside, out of memory)
+                    self._replace(worker, "crashed")
+                    worker = await self.idle.get()
+                return worker
         except TimeoutError:
             self.metrics.extractions.labels("overloaded").inc()
             raise _overloaded(f"no extraction worker was free within {self.options.wait_timeout:g} s") from None
