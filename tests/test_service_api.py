@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
 import os
 import re
 import signal
@@ -12,9 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from conftest import NEWS_PAGE
+from copydesk.cli import main
 from copydesk.service import ServiceOptions, create_app
 
 HTML = {"content-type": "text/html"}
@@ -135,6 +138,16 @@ def test_openapi_documents_both_body_types(client):
     content = spec["paths"]["/v1/extract"]["post"]["requestBody"]["content"]
     assert {"text/html", "application/json"} <= set(content)
     assert "413" in spec["paths"]["/v1/extract"]["post"]["responses"]
+    # Every reference resolves inside the document.
+    for ref in re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', json.dumps(spec)):
+        assert ref in spec["components"]["schemas"], ref
+    assert "html" in spec["components"]["schemas"]["ExtractRequest"]["properties"]
+
+
+def test_serve_is_a_command():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--extract-timeout" in result.output and "--allow-network" in result.output
 
 
 def test_page_runs_only_its_own_script(client):

@@ -119,7 +119,7 @@ def create_app(options: ServiceOptions | None = None) -> FastAPI:
 
     @app.post("/v1/extract/batch", summary="Extract several pages", responses=_ERRORS,
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                  "schema": BatchRequest.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+                  "schema": {"$ref": "#/components/schemas/BatchRequest"}}}}})
     async def batch_endpoint(request: Request) -> JSONResponse:
         batch = _parse(BatchRequest, await read_body(request, options.max_body_bytes))
         if len(batch.items) > options.max_batch:
@@ -129,7 +129,26 @@ def create_app(options: ServiceOptions | None = None) -> FastAPI:
         results = await asyncio.gather(*(_settled(run(item)) for item in items))
         return JSONResponse({"results": results})
 
+    _document_request_bodies(app)
     return app
+
+
+def _document_request_bodies(app: FastAPI) -> None:
+    """The request models in the OpenAPI components: the routes read their bodies themselves (raw HTML
+    or JSON, within the size limit), so FastAPI does not see the models on its own."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (ExtractRequest, BatchRequest):
+                schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas[model.__name__].pop("$defs", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def extract_one(item: ExtractRequest, options: ServiceOptions, pool: WorkerPool, client: httpx.AsyncClient,
@@ -254,5 +273,5 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 _EXTRACT_BODY = {"requestBody": {"required": True, "content": {
     "text/html": {"schema": {"type": "string", "description": "The page's HTML (any encoding; gzip accepted)."}},
-    "application/json": {"schema": ExtractRequest.model_json_schema()},
+    "application/json": {"schema": {"$ref": "#/components/schemas/ExtractRequest"}},
 }}}
