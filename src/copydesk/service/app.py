@@ -72,14 +72,14 @@ def create_app(options: ServiceOptions | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         pool = WorkerPool(options, metrics)
-        await pool.start()
-        state["pool"] = pool
-        async with httpx.AsyncClient(trust_env=False, follow_redirects=False) as client:
-            state["client"] = client
-            try:
+        try:
+            await pool.start()
+            # No proxy from the environment (it would connect on our behalf, past the address checks).
+            async with httpx.AsyncClient(trust_env=False, follow_redirects=False) as client:
+                state.update(pool=pool, client=client)
                 yield
-            finally:
-                await pool.close()
+        finally:
+            await pool.close()
 
     app = FastAPI(title="copydesk", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Web pages in, clean structured article records out.")
