@@ -80,6 +80,27 @@ def train_command(data_dir: str | None, out: str, folds: int, seed: int, no_cv: 
     click.echo(f"model written to {out}")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=int, default=None, help="Extraction processes (default: one per CPU).")
+@click.option("--extract-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds one extraction may run before its process is killed (504).")
+@click.option("--max-body-mb", type=float, default=20.0, show_default=True, help="Largest request body (413).")
+@click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
+              help="Let URL fetches reach this non-public network (repeatable), e.g. 10.0.0.0/8.")
+def serve_command(host: str, port: int, workers: int | None, extract_timeout: float, max_body_mb: float,
+                  allow_networks: tuple[str, ...]) -> None:
+    """Serve the extraction API and the web page (needs the `service` extra)."""
+    try:
+        from .service import FetchOptions, ServiceOptions, serve
+    except ImportError as exc:
+        raise click.ClickException(f"{exc.name} is missing: pip install 'copydesk[service]'") from None
+    settings = {"workers": workers} if workers else {}
+    serve(ServiceOptions(host=host, port=port, extract_timeout=extract_timeout, max_body_bytes=int(max_body_mb * 2**20),
+                         fetch=FetchOptions(allow_networks=allow_networks), **settings))
+
+
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
