@@ -1,0 +1,243 @@
+"""Text mode: the same `Article` record from a page a crawler already flattened to text.
+
+`extract_text` splits the dump into lines, scores each line with the shipped line model
+(`textmode_features` says what it sees), lets the wording rules veto (`rules.text_category`: an ad
+label, a comment form, a caption with its credit is never body), then reads the parts off the
+verdicts: the headline above the body, the section from a breadcrumb line, captions and their
+credits, the related links inside the body's span, and every removed line with its category.
+
+Line categories beyond the shared wording rules are decided here, each for a kind of text dump line:
+a breadcrumb ("Home › U.K. › ..." or "Home U.K. Headline cut short..."), a credit-closed caption,
+a tagged related headline ("... [VIDEO]"), a run of short menu lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .article import Article, BodyNode
+from .model import load_booster
+from .options import DEFAULT_OPTIONS, Options
+from .parts import Image, RelatedLink, RemovedBlock, split_credit
+from .rules import SENTENCE_END, TEXT_PATTERNS
+from .textmode_features import FEATURE_NAMES, PROSE_WORDS, normalise_lines, page_features, rule_categories
+
+BUNDLED_LINE_MODEL = "lines.lgb"
+BODY = None  # a line's verdict when it is body
+_DROPPED = "dropped"  # the model's call, given a reported category once the headline is found
+
+# A breadcrumb trail: "Home › News › UK", "Home / Sport", or "Home U.K. The headline cut short..."
+_CRUMB_SEPARATORS = re.compile(r"\s*[›»>/|•·]\s*|\s+-\s+")
+_HOME = re.compile(r"^(home|start|startseite|accueil|inicio|главная)\b\s*", re.I)
+_TRUNCATED = re.compile(r"\s*(\.\.\.|…)$")
+_TAG = re.compile(r"\s*\[(?P<tag>[A-Z][A-Z0-9 &'-]{1,24})\]\s*$")
+_RELATED_PREFIX = next(p for p, category in TEXT_PATTERNS if category == "related" and p.pattern.startswith("^"))
+_BYLINE = re.compile(r"^(by|von|par|por)\s", re.I)
+_HTML_TAG = re.compile(
+    r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
+    r"[\s>/]", re.I,
+)
+_MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    booster: object
+    threshold: float
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4)
+def load_line_model(path: str | None = None) -> LineModel:
+    """The line model at `path` (from `copydesk train --mode text`), or the one shipped."""
+    booster, meta = load_booster(path, BUNDLED_LINE_MODEL, FEATURE_NAMES)
+    return LineModel(booster, float(meta["threshold"]))
+
+
+def looks_like_html(data: str | bytes) -> bool:
+    """Whether input has HTML markup near its start (else it is a text dump for `extract_text`)."""
+    head = data[:65536]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
+    return _HTML_TAG.search(head) is not None
+
+
+def extract_text(text: str, url: str | None = None, options: Options | None = None,
+                 explain: bool = False) -> Article:
+    """Turn one page's visible text (a WET record, a text dump) into an `Article`.
+
+    `text` is one block per line, as crawlers write it; blank lines are ignored. The record has the
+    body, `title`, `section` (from a breadcrumb line), `images` (captions with credits, no `src`),
+    `related` (titles and tags, no `url`) and, with `explain`, every removed line with its category.
+    """
+    options = options or DEFAULT_OPTIONS
+    lines = normalise_lines(text)
+    categories = rule_categories(lines)
+    return assemble_lines(lines, score_lines(lines, categories, options), categories, url, options, explain)
+
+
+def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
+                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False,
+                   threshold: float | None = None) -> Article:
+    """The record from scored lines and their rule categories (`copydesk train --mode text` scores
+    its folds through this too)."""
+    verdicts = line_verdicts(probabilities, categories, options, threshold)
+    title_at = find_title(lines, verdicts)
+    crumbs: list[str] = []
+    if title_at is not None:
+        verdicts[title_at] = "title"
+        crumb_at, crumbs = find_breadcrumb(lines, title_at)
+        if crumb_at is not None:
+            verdicts[crumb_at] = "breadcrumb"
+    for i, verdict in enumerate(verdicts):
+        if verdict == _DROPPED:
+            verdicts[i] = _shape_category(lines[i])
+    return Article(
+        title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
+        breadcrumb=crumbs,
+        body=[_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY],
+        images=find_images(lines, verdicts), related=find_related(lines, verdicts),
+        removed=[RemovedBlock(verdict, line) for line, verdict in zip(lines, verdicts, strict=True)
+                 if verdict is not BODY and verdict != "title"] if explain else None,
+    )
+
+
+def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
+    """Each line's probability of being body: the model's, or a prose test with the model off."""
+    if not options.use_model or len(lines) < _MIN_MODEL_LINES:
+        return np.array([_prose_like(line) for line in lines], dtype=np.float64)
+    return load_line_model(options.text_model_path).probabilities(page_features(lines, categories))
+
+
+def _prose_like(line: str) -> float:
+    return float(line.count(" ") + 1 >= PROSE_WORDS and line[-1] in SENTENCE_END)
+
+
+def line_verdicts(probabilities: np.ndarray, categories: list[str | None], options: Options,
+                  threshold: float | None = None) -> list[str | None]:
+    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
+    if threshold is None:
+        threshold = load_line_model(options.text_model_path).threshold if options.use_model else 0.5
+    use_rules = options.use_heuristics
+    return [
+        category if use_rules and category is not None else (BODY if probability >= threshold else _DROPPED)
+        for probability, category in zip(probabilities, categories, strict=True)
+    ]
+
+
+def _shape_category(line: str) -> str:
+    """Why a line the model dropped was dropped, read off its shape (for `explain`)."""
+    if "©" in line or line.lower().startswith("copyright"):
+        return "footer"
+    if line.count(" ") < 4 and line[-1] not in SENTENCE_END:
+        return "navigation"
+    return "other"
+
+
+def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
+    """The headline: the body's first line when it is headline-shaped and prose follows (the model
+    keeps headlines now and then: some pages' truth starts with one), else the nearest
+    headline-shaped line above the body, within ten lines. A breadcrumb trail is never the headline."""
+    body = [i for i, verdict in enumerate(verdicts) if verdict is BODY and not _crumb_shaped(lines[i])]
+    if not body:
+        return None
+    first = body[0]
+    if _headline_shaped(lines[first]) and len(body) > 1 and lines[body[1]].count(" ") + 1 >= PROSE_WORDS:
+        return first
+    for i in range(first - 1, max(first - 11, -1), -1):
+        if verdicts[i] == _DROPPED and _headline_shaped(lines[i]):
+            return i
+    return None
+
+
+def _crumb_shaped(line: str) -> bool:
+    """"Home › News", "Home U.K. A headline cut short...": a trail that starts at the home page."""
+    return _HOME.match(line) is not None and (_CRUMB_SEPARATORS.search(line) is not None
+                                              or _TRUNCATED.search(line) is not None)
+
+
+def _headline_shaped(line: str) -> bool:
+    """3 to 30 words, one sentence without a closing full stop, not a byline, date or truncation."""
+    words = line.count(" ") + 1
+    if not 3 <= words <= 30 or line[-1] in ".:;,…" or ". " in line or _TRUNCATED.search(line):
+        return False
+    return not _BYLINE.match(line) and not _HOME.match(line)
+
+
+def find_breadcrumb(lines: list[str], title_at: int) -> tuple[int | None, list[str]]:
+    """The breadcrumb line above the headline and its crumbs up to the page's section (the page
+    itself left out), or (None, [])."""
+    title = lines[title_at]
+    for i in range(title_at - 1, max(title_at - 8, -1), -1):
+        crumbs = _crumbs_of(lines[i], title)
+        if crumbs:
+            return i, crumbs
+    return None, []
+
+
+def _crumbs_of(line: str, title: str) -> list[str]:
+    home = _HOME.match(line)
+    if home is None or len(line) > len(title) + 120:
+        return []
+    first, rest = line[: home.end()].strip(), line[home.end():]
+    crumbs = [crumb for crumb in _CRUMB_SEPARATORS.split(rest) if crumb]
+    if len(crumbs) > 1:
+        # "Home › U.K. › Headline": the crumbs before the one that is the page itself.
+        crumbs = [crumb for crumb in crumbs if not _is_title_prefix(crumb, title)]
+        return [first, *crumbs] if crumbs else []
+    # "Home U.K. Headline cut short...": the section is what stands before the headline's start.
+    start = rest.find(" ".join(title.split()[:3]))
+    if start <= 0 or not _TRUNCATED.search(rest) and not rest.endswith(title):
+        return []
+    section = rest[:start].strip()
+    return [first, section] if 0 < len(section) <= 40 else []
+
+
+def _is_title_prefix(crumb: str, title: str) -> bool:
+    return title.startswith(_TRUNCATED.sub("", crumb)) and len(crumb) >= 8
+
+
+def _body_span(verdicts: list[str | None]) -> range:
+    kept = [i for i, verdict in enumerate(verdicts) if verdict is BODY]
+    return range(kept[0], kept[-1] + 1) if kept else range(0)
+
+
+def find_images(lines: list[str], verdicts: list[str | None]) -> list[Image]:
+    """Captions inside the body's span, each with its credit split off (a dump has no picture URLs)."""
+    images = []
+    for i in _body_span(verdicts):
+        if verdicts[i] == "caption":
+            caption, credit = split_credit(lines[i])
+            images.append(Image("", None, caption, credit))
+    return images
+
+
+def find_related(lines: list[str], verdicts: list[str | None]) -> list[RelatedLink]:
+    """Links the article recommends inside its span: "READ MORE: ..." lines and tagged headlines
+    (a dump keeps their titles, not their URLs)."""
+    related = []
+    for i in _body_span(verdicts):
+        if verdicts[i] != "related":
+            continue
+        line = lines[i]
+        tag = _TAG.search(line)
+        title = _TAG.sub("", line) if tag else line
+        prefix = _RELATED_PREFIX.match(title)
+        if prefix and tag is None:
+            title = title[prefix.end():]
+        related.append(RelatedLink(title.strip(), "", tag.group("tag") if tag else None))
+    return related
+
+
+def _node(line: str) -> BodyNode:
+    if line[-1] not in SENTENCE_END and line.count(" ") < 12:
+        return BodyNode("heading", line, 2, render=lambda: f"## {line}")
+    return BodyNode("paragraph", line)
