@@ -13,14 +13,17 @@ a tagged related headline ("... [VIDEO]"), a run of short menu lines.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from .article import Article, BodyNode
-from .model import load_booster
+from .errors import EmptyInputError
+from .model import bundled_model_path, load_booster
 from .options import DEFAULT_OPTIONS, Options
 from .parts import Image, RelatedLink, RemovedBlock, split_credit
 from .rules import SENTENCE_END, TEXT_PATTERNS
@@ -46,20 +49,31 @@ _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line 
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
+    """The line model's trees, its decision threshold and the lexicon its features read."""
+
     booster: object
     threshold: float
+    lexicon: dict[str, float]
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
+    def probabilities(self, lines: list[str], categories: list[str | None]) -> np.ndarray:
+        features = page_features(lines, self.lexicon, categories)
         if len(features) == 0:
             return np.zeros(0)
         return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+
+
+def lexicon_path(model_path: Path) -> Path:
+    """Where a line model's lexicon lives: beside it, `<name>.lexicon.json`."""
+    return model_path.with_suffix(".lexicon.json")
 
 
 @lru_cache(maxsize=4)
 def load_line_model(path: str | None = None) -> LineModel:
     """The line model at `path` (from `copydesk train --mode text`), or the one shipped."""
     booster, meta = load_booster(path, BUNDLED_LINE_MODEL, FEATURE_NAMES)
-    return LineModel(booster, float(meta["threshold"]))
+    model_path = Path(path) if path else bundled_model_path(BUNDLED_LINE_MODEL)
+    lexicon = json.loads(lexicon_path(model_path).read_text(encoding="utf-8"))
+    return LineModel(booster, float(meta["threshold"]), lexicon)
 
 
 def looks_like_html(data: str | bytes) -> bool:
@@ -77,9 +91,13 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     `text` is one block per line, as crawlers write it; blank lines are ignored. The record has the
     body, `title`, `section` (from a breadcrumb line), `images` (captions with credits, no `src`),
     `related` (titles and tags, no `url`) and, with `explain`, every removed line with its category.
+
+    Raises `EmptyInputError` when the text has no line with anything but whitespace.
     """
     options = options or DEFAULT_OPTIONS
     lines = normalise_lines(text)
+    if not lines:
+        raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
     return assemble_lines(lines, score_lines(lines, categories, options), categories, url, options, explain)
 
@@ -97,16 +115,12 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
         crumb_at, crumbs = find_breadcrumb(lines, title_at)
         if crumb_at is not None:
             verdicts[crumb_at] = "breadcrumb"
-    for i, verdict in enumerate(verdicts):
-        if verdict == _DROPPED:
-            verdicts[i] = _shape_category(lines[i])
     return Article(
         title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
         breadcrumb=crumbs,
         body=[_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY],
         images=find_images(lines, verdicts), related=find_related(lines, verdicts),
-        removed=[RemovedBlock(verdict, line) for line, verdict in zip(lines, verdicts, strict=True)
-                 if verdict is not BODY and verdict != "title"] if explain else None,
+        removed=_removed(lines, verdicts) if explain else None,
     )
 
 
@@ -114,7 +128,7 @@ def score_lines(lines: list[str], categories: list[str | None], options: Options
     """Each line's probability of being body: the model's, or a prose test with the model off."""
     if not options.use_model or len(lines) < _MIN_MODEL_LINES:
         return np.array([_prose_like(line) for line in lines], dtype=np.float64)
-    return load_line_model(options.text_model_path).probabilities(page_features(lines, categories))
+    return load_line_model(options.text_model_path).probabilities(lines, categories)
 
 
 def _prose_like(line: str) -> float:
@@ -131,6 +145,11 @@ def line_verdicts(probabilities: np.ndarray, categories: list[str | None], optio
         category if use_rules and category is not None else (BODY if probability >= threshold else _DROPPED)
         for probability, category in zip(probabilities, categories, strict=True)
     ]
+
+
+def _removed(lines: list[str], verdicts: list[str | None]) -> list[RemovedBlock]:
+    return [RemovedBlock(_shape_category(line) if verdict == _DROPPED else verdict, line)
+            for line, verdict in zip(lines, verdicts, strict=True) if verdict is not BODY and verdict != "title"]
 
 
 def _shape_category(line: str) -> str:

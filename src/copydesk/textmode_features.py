@@ -15,20 +15,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
 from .rules import TEXT_PATTERNS, text_category
 
-# Function words of the languages most of the web is written in: prose is full of them, menus are not.
-_STOPWORD_LIST = (
-    "a an the and or but of to in on at for with from by as is are was were be been has have had it its this that "
-    "these those he she they we you i his her their our not no so if than then there which who what when where "
-    "will would can could should may might do does did de la le les et des du un une en el los las y que del por "
-    "con para der die das und ist nicht mit den zu von il di che e per"
-)
-STOPWORDS = frozenset(_STOPWORD_LIST.split())
+Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
 PROSE_WORDS = 10  # a line of ten words or more that ends a sentence counts as prose
 _TERMINAL = ".!?。！？\"'”’»)"
 _SEPARATORS = "|»›>/•·"
@@ -56,6 +51,9 @@ _ACTION = re.compile(
     re.I,
 )
 _ACTION_WORDS = 6  # only lines this short are buttons
+# Whitespace that is not a single space between words (looking for each is faster than a regex scan).
+_UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
+                   *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
 # The shared wording rules anchored at a line's start, as one regex (tried once per line); the rules
 # that may match anywhere need a closing bracket or a rare word, so they run only where those are.
 _START_PATTERNS = [(pattern, category) for pattern, category in TEXT_PATTERNS if pattern.pattern.startswith("^")]
@@ -69,14 +67,14 @@ _CAPTION = re.compile(r"\((image|photo|picture|pic|credit|source|video)s?\s*:\s*
 BASE_NAMES = (
     "log_chars", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share",
     "digit_share", "punct_share", "commas", "sentences", "separators", "tag", "rule", "credit", "action",
-    "bullet", "repeats", "stopword_share", "word_length", "link_like", "copyright", "currency",
+    "bullet", "repeats", "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency",
 )
-_CONTEXT = ("words", "terminal", "stopword_share", "capitalised_share", "rule")
+_CONTEXT = ("words", "terminal", "capitalised_share", "rule", "lexical")
 FEATURE_NAMES = (
     *BASE_NAMES,
     "position", "char_position", "log_lines", "words_vs_page_max", "prose_before", "prose_after",
     "prose_window_2", "prose_window_6", "prose_window_15", "short_run", "rule_window_3", "page_prose_share",
-    "page_mean_words",
+    "page_mean_words", "lexical_window_1", "lexical_window_3", "lexical_window_8",
     *(f"{side}{offset}_{name}" for side, offset in (("prev", 1), ("next", 1), ("prev", 2), ("next", 2))
       for name in _CONTEXT),
 )
@@ -116,10 +114,13 @@ def _char_classes() -> np.ndarray:
 
 def normalise_lines(text: str) -> list[str]:
     """A dump's non-empty lines, whitespace inside each collapsed to single spaces (what the features expect)."""
-    return [" ".join(line.split()) for line in text.splitlines() if line and not line.isspace()]
+    if any(space in text for space in _UNUSUAL_SPACES):
+        return [" ".join(words) for line in text.split("\n") if (words := line.split())]
+    # Most dumps are already single-spaced: stripping each line is all they need.
+    return [stripped for line in text.split("\n") if (stripped := line.strip())]
 
 
-def line_rows(lines: list[str], categories: list[str | None]) -> np.ndarray:
+def line_rows(lines: list[str], categories: list[str | None], lexicon: Lexicon) -> np.ndarray:
     """One row of `BASE_NAMES` per line; `lines` must be normalised (see `normalise_lines`)."""
     n = len(lines)
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
@@ -140,15 +141,16 @@ def line_rows(lines: list[str], categories: list[str | None]) -> np.ndarray:
     words = c["space"] + 1
     last, before_last = codes[ends], codes[np.maximum(ends - 1, 0)]
     ellipsis = (last == 0x2026) | ((last == 46) & (before_last == 46))
-    stop_share, repeats, rules, special = _wording(lines, words, categories)
+    repeats, rules, special = _line_flags(lines, words, categories)
+    lexical, coverage = lexical_scores(lines, words, lexicon)
     rows = np.column_stack([
         np.log1p(lengths), words, ((bits[ends] & _TERMINAL_BIT) > 0) & ~ellipsis, last == 58, ellipsis,
         c["upper"] / np.maximum(c["letter"], 1), c["capital_start"] / words, c["digit"] / lengths,
         c["punct"] / lengths, c["comma"], c["sentence_break"], c["separator_word"], special[:, 0], rules,
-        special[:, 1], special[:, 2], (bits[starts] & _BULLET_BIT) > 0, repeats, stop_share, lengths / words,
+        special[:, 1], special[:, 2], (bits[starts] & _BULLET_BIT) > 0, repeats, lexical, coverage, lengths / words,
         c["link"], c["copyright"], c["currency"],
     ])
-    return rows.astype(np.float32)
+    return rows.astype(np.float64)
 
 
 def rule_categories(lines: list[str]) -> list[str | None]:
@@ -179,13 +181,9 @@ def _lines_with_rare_words(lines: list[str]) -> set[int]:
     return {int(i) - 1 for i in np.searchsorted(starts, hits, side="right")}
 
 
-def _wording(lines: list[str], words: np.ndarray,
-             categories: list[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Stop-word share, repeat count, rule hits and (tag, credit, action) flags of each line."""
-    tokens = "\n".join(lines).lower().split()
-    is_stop = np.fromiter(map(STOPWORDS.__contains__, tokens), dtype=np.float32, count=len(tokens))
-    token_lines = np.repeat(np.arange(len(lines)), words.astype(np.int64))
-    stop_share = np.bincount(token_lines, weights=is_stop, minlength=len(lines)) / words
+def _line_flags(lines: list[str], words: np.ndarray,
+                categories: list[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Repeat count, rule hits and (tag, credit, action) flags of each line."""
     seen = Counter(lines)
     repeats = np.minimum(np.fromiter(map(seen.__getitem__, lines), dtype=np.float32, count=len(lines)), 10)
     rules = np.fromiter((category is not None for category in categories), dtype=np.float32, count=len(lines))
@@ -198,16 +196,38 @@ def _wording(lines: list[str], words: np.ndarray,
             special[i, 1] = _CREDIT.search(line, max(0, len(line) - 100)) is not None
         if words[i] <= _ACTION_WORDS:
             special[i, 2] = _ACTION.match(line) is not None
-    return stop_share, repeats, rules, special
+    return repeats, rules, special
 
 
-def page_features(lines: list[str], categories: list[str | None] | None = None) -> np.ndarray:
+def line_tokens(lines: list[str]) -> list[list[str]]:
+    """The lower-cased words of each line (split at spaces, punctuation kept), what the lexicon scores."""
+    return [line.lower().split() for line in lines]
+
+
+def lexical_scores(lines: list[str], words: np.ndarray, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's mean lexicon weight over the words the lexicon knows, and the share it knows.
+    The page is split in one pass; `words` (each line's word count) tells the lines apart."""
+    n = len(lines)
+    tokens = "\n".join(lines).lower().split()
+    counts = words.astype(np.int64)
+    if len(tokens) != counts.sum():  # whitespace `normalise_lines` did not see: split line by line
+        per_line = line_tokens(lines)
+        tokens, counts = [token for line in per_line for token in line], np.array([len(t) for t in per_line])
+    weights = np.fromiter(map(lexicon.get, tokens, repeat(np.nan)), dtype=np.float64, count=len(tokens))
+    known = ~np.isnan(weights)
+    owners = np.repeat(np.arange(n), counts)[known]
+    hits = np.bincount(owners, minlength=n)
+    total = np.bincount(owners, weights=weights[known], minlength=n)
+    return total / np.maximum(hits, 1), hits / np.maximum(counts, 1)
+
+
+def page_features(lines: list[str], lexicon: Lexicon, categories: list[str | None] | None = None) -> np.ndarray:
     """The feature matrix of a page's normalised lines (`FEATURE_NAMES` columns); `categories` are
     the lines' `rule_categories` when the caller has them already."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    base = line_rows(lines, rule_categories(lines) if categories is None else categories)
+    base = line_rows(lines, rule_categories(lines) if categories is None else categories, lexicon)
     words = base[:, _COLUMN["words"]]
     prose = ((words >= PROSE_WORDS) & (base[:, _COLUMN["terminal"]] > 0)).astype(np.float32)
     prose_words = prose * words
@@ -221,10 +241,11 @@ def page_features(lines: list[str], categories: list[str | None] | None = None) 
         (cumulative - prose_words) / total_prose, (cumulative[-1] - cumulative) / total_prose,
         _window_mean(prose, 2), _window_mean(prose, 6), _window_mean(prose, 15), _short_runs(words),
         _window_mean(base[:, _COLUMN["rule"]], 3), np.full(n, prose.mean()), np.full(n, words.mean()),
+        *(_window_mean(base[:, _COLUMN["lexical"]], radius) for radius in (1, 3, 8)),
     ]
     context = base[:, _CONTEXT_COLUMNS]
     shifted = [_shift(context, offset) for offset in (1, -1, 2, -2)]
-    return np.hstack([base, np.column_stack(columns), *shifted]).astype(np.float32)
+    return np.hstack([base, np.column_stack(columns), *shifted])
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:

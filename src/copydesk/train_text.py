@@ -1,16 +1,23 @@
 """Train text mode's line model on WCXB dev rendered to text: `copydesk train --mode text`.
 
 The pages are rendered and their lines labelled by `bench.render` (one line per block, aligned with
-`main_content`). Reproducible as the block model is: pages in id order, the same fixed
-domain-grouped folds (`train.fold_of`), seeded LightGBM on one thread. The cross-validated F1 is
-each page's `extract_text` body, from the model that did not see its domain, scored with WCXB's
+`main_content`). Two parts are learnt: a lexicon (each common word's log-odds of standing in a body
+line rather than a boilerplate one; only words seen on at least `MIN_DOMAINS` sites, so no site's
+own vocabulary is learnt) and a LightGBM model over the line features, the lexicon's among them.
+The model is trained on lexicon scores made without the page's own domain (inner domain-grouped
+folds), so it learns how far the lexicon can be trusted on a site it has never seen.
+
+Reproducible as the block model is: pages in id order, the same fixed domain-grouped folds
+(`train.fold_of`), seeded LightGBM on one thread. The cross-validated F1 is each page's
+`extract_text` body, from the model (and lexicon) that did not see its domain, scored with WCXB's
 word F1.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +26,8 @@ import numpy as np
 from .bench.render import RenderedPage, render_dataset
 from .bench.scoring import wcxb_page
 from .options import DEFAULT_OPTIONS
-from .textmode import assemble_lines
-from .textmode_features import FEATURE_NAMES, page_features, rule_categories
+from .textmode import assemble_lines, lexicon_path
+from .textmode_features import FEATURE_NAMES, Lexicon, line_tokens, page_features, rule_categories
 from .train import fold_of
 
 PARAMS = {
@@ -30,15 +37,32 @@ PARAMS = {
 }
 ROUNDS = 60
 THRESHOLD = 0.5
+MIN_DOMAINS = 8  # a word enters the lexicon when it occurs on this many sites
+MAX_WORDS = 4000  # the most widespread words only: the lexicon stays small and generic
 
 
 @dataclass(slots=True)
 class LinePage:
-    """One rendered page's lines as training rows."""
+    """One rendered page's lines, ready to become training rows."""
 
     page: RenderedPage
-    features: np.ndarray
+    tokens: list[list[str]]
+    categories: list[str | None]
     weights: np.ndarray
+
+    def features(self, lexicon: Lexicon) -> np.ndarray:
+        return page_features(self.page.lines, lexicon, self.categories)
+
+
+@dataclass(frozen=True, slots=True)
+class LineModelParts:
+    booster: object
+    lexicon: dict[str, float]
+
+    def probabilities(self, example: LinePage) -> np.ndarray:
+        if not example.page.lines:
+            return np.zeros(0)
+        return self.booster.predict(example.features(self.lexicon), num_threads=1)  # type: ignore[attr-defined]
 
 
 def line_examples(pages: list[RenderedPage]) -> list[LinePage]:
@@ -47,42 +71,65 @@ def line_examples(pages: list[RenderedPage]) -> list[LinePage]:
         chars = np.sqrt(np.array([len(line) for line in page.lines], dtype=np.float64))
         # Each page weighs the same in total; longer lines weigh more within it (the metric counts words).
         weights = 100.0 * chars / chars.sum() if len(chars) else chars
-        examples.append(LinePage(page, page_features(page.lines), weights))
+        examples.append(LinePage(page, line_tokens(page.lines), rule_categories(page.lines), weights))
     return examples
 
 
-def fit(examples: list[LinePage], seed: int = 0) -> object:
+def fit_lexicon(examples: list[LinePage]) -> dict[str, float]:
+    """Smoothed log-odds of each widespread word between body lines and the others (weighted as the model's rows)."""
+    counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    domains: dict[str, set[str]] = defaultdict(set)
+    for e in examples:
+        for tokens, label, weight in zip(e.tokens, e.page.labels, e.weights, strict=True):
+            for token in set(tokens):
+                counts[int(label)][token] += weight
+                domains[token].add(e.page.domain)
+    widespread = sorted((token for token, seen in domains.items() if len(seen) >= MIN_DOMAINS),
+                        key=lambda token: (-len(domains[token]), token))[:MAX_WORDS]
+    totals = [sum(counter.values()) + 1.0 for counter in counts]
+    return {token: round(math.log((counts[1][token] + 1) / totals[1]) - math.log((counts[0][token] + 1) / totals[0]), 4)
+            for token in sorted(widespread)}
+
+
+def _inner_fold(example: LinePage, folds: int) -> int:
+    return fold_of(example.page.domain + "#inner", folds)
+
+
+def fit(examples: list[LinePage], folds: int = 5, seed: int = 0) -> LineModelParts:
+    """The lexicon of `examples` and a booster trained on lexicon scores made without each page's domain."""
     import lightgbm
 
-    rows = [e for e in examples if len(e.page.lines)]
+    rows = [e for e in examples if e.page.lines]
     if not rows:
         raise ValueError("no training pages")
-    data = lightgbm.Dataset(
-        np.vstack([e.features for e in rows]), np.concatenate([e.page.labels for e in rows]),
-        weight=np.concatenate([e.weights for e in rows]), feature_name=list(FEATURE_NAMES), free_raw_data=True,
-    )
-    return lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
+    features, labels, weights = [], [], []
+    for inner in range(folds):
+        lexicon = fit_lexicon([e for e in rows if _inner_fold(e, folds) != inner])
+        for e in (e for e in rows if _inner_fold(e, folds) == inner):
+            features.append(e.features(lexicon))
+            labels.append(e.page.labels)
+            weights.append(e.weights)
+    data = lightgbm.Dataset(np.vstack(features), np.concatenate(labels), weight=np.concatenate(weights),
+                            feature_name=list(FEATURE_NAMES), free_raw_data=True)
+    booster = lightgbm.train({**PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
+    return LineModelParts(booster, fit_lexicon(rows))
 
 
-def fold_models(examples: list[LinePage], folds: int, seed: int) -> dict[int, object]:
+def fold_models(examples: list[LinePage], folds: int, seed: int) -> dict[int, LineModelParts]:
     """One model per domain-grouped fold, fit on the other folds' pages."""
-    return {fold: fit([e for e in examples if fold_of(e.page.domain, folds) != fold], seed) for fold in range(folds)}
+    return {fold: fit([e for e in examples if fold_of(e.page.domain, folds) != fold], folds, seed)
+            for fold in range(folds)}
 
 
 def out_of_fold(examples: list[LinePage], folds: int, seed: int) -> dict[str, np.ndarray]:
     """Each page's line probabilities from the model that did not see its domain."""
     models = fold_models(examples, folds, seed)
-    probabilities = {}
-    for e in examples:
-        booster = models[fold_of(e.page.domain, folds)]
-        probabilities[e.page.id] = (booster.predict(e.features, num_threads=1)  # type: ignore[attr-defined]
-                                    if len(e.page.lines) else np.zeros(0))
-    return probabilities
+    return {e.page.id: models[fold_of(e.page.domain, folds)].probabilities(e) for e in examples}
 
 
-def body_text(page: RenderedPage, probabilities: np.ndarray, threshold: float = THRESHOLD) -> str:
+def body_text(example: LinePage, probabilities: np.ndarray, threshold: float = THRESHOLD) -> str:
     """What `extract_text` would return as the body, given the line probabilities."""
-    return assemble_lines(page.lines, probabilities, rule_categories(page.lines), options=DEFAULT_OPTIONS,
+    return assemble_lines(example.page.lines, probabilities, example.categories, options=DEFAULT_OPTIONS,
                           threshold=threshold).text
 
 
@@ -91,8 +138,8 @@ def cv_scores(examples: list[LinePage], probabilities: dict[str, np.ndarray],
     """Mean WCXB word F1 per page type and overall."""
     scores: dict[str, list[float]] = defaultdict(list)
     for e in examples:
-        scores[e.page.page_type].append(wcxb_page(body_text(e.page, probabilities[e.page.id], threshold),
-                                                  e.page.truth).f1)
+        text = body_text(e, probabilities[e.page.id], threshold)
+        scores[e.page.page_type].append(wcxb_page(text, e.page.truth).f1)
     summary = {f"F1 {kind}": float(np.mean(values)) for kind, values in sorted(scores.items())}
     summary["F1 all"] = float(np.mean([v for values in scores.values() for v in values]))
     return summary
@@ -100,14 +147,17 @@ def cv_scores(examples: list[LinePage], probabilities: dict[str, np.ndarray],
 
 def train_text(data_dir: Path, out: Path, folds: int = 5, seed: int = 0, cv: bool = True,
                progress: bool = True) -> dict[str, float]:
-    """Render WCXB dev, fit the line model on all of it and save it (LightGBM text + JSON sidecar);
-    with `cv`, report the domain-grouped cross-validated F1 first."""
+    """Render WCXB dev, fit the line model and lexicon on all of it and save them (LightGBM text, JSON
+    sidecar, JSON lexicon); with `cv`, report the domain-grouped cross-validated F1 first."""
     examples = line_examples(render_dataset("wcxb", data_dir, progress))
     summary = cv_scores(examples, out_of_fold(examples, folds, seed)) if cv else {}
+    parts = fit(examples, folds, seed)
     meta = {"features": list(FEATURE_NAMES), "threshold": THRESHOLD, "params": PARAMS, "rounds": ROUNDS,
+            "lexicon": {"min_domains": MIN_DOMAINS, "max_words": MAX_WORDS, "words": len(parts.lexicon)},
             "data": "WCXB dev rendered to text (CC-BY-4.0, Murrough Foley)", "pages": len(examples),
             "seed": seed, "folds": folds, "cv": summary}
     out.parent.mkdir(parents=True, exist_ok=True)
-    fit(examples, seed).save_model(str(out))  # type: ignore[attr-defined]
+    parts.booster.save_model(str(out))  # type: ignore[attr-defined]
     out.with_suffix(".json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    lexicon_path(out).write_text(json.dumps(parts.lexicon, indent=0, ensure_ascii=False), encoding="utf-8")
     return summary
