@@ -49,10 +49,9 @@ _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line 
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """The line model's trees, its decision threshold and the lexicon its features read."""
+    """The line model's trees and the lexicon its features read."""
 
     booster: object
-    threshold: float
     lexicon: dict[str, float]
 
     def probabilities(self, lines: list[str], categories: list[str | None]) -> np.ndarray:
@@ -70,10 +69,10 @@ def lexicon_path(model_path: Path) -> Path:
 @lru_cache(maxsize=4)
 def load_line_model(path: str | None = None) -> LineModel:
     """The line model at `path` (from `copydesk train --mode text`), or the one shipped."""
-    booster, meta = load_booster(path, BUNDLED_LINE_MODEL, FEATURE_NAMES)
+    booster, _ = load_booster(path, BUNDLED_LINE_MODEL, FEATURE_NAMES)
     model_path = Path(path) if path else bundled_model_path(BUNDLED_LINE_MODEL)
     lexicon = json.loads(lexicon_path(model_path).read_text(encoding="utf-8"))
-    return LineModel(booster, float(meta["threshold"]), lexicon)
+    return LineModel(booster, lexicon)
 
 
 def looks_like_html(data: str | bytes) -> bool:
@@ -103,11 +102,10 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
 
 
 def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
-                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False,
-                   threshold: float | None = None) -> Article:
+                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False) -> Article:
     """The record from scored lines and their rule categories (`copydesk train --mode text` scores
     its folds through this too)."""
-    verdicts = line_verdicts(probabilities, categories, options, threshold)
+    verdicts = line_verdicts(lines, probabilities, categories, options)
     title_at = find_title(lines, verdicts)
     crumbs: list[str] = []
     if title_at is not None:
@@ -135,16 +133,32 @@ def _prose_like(line: str) -> float:
     return float(line.count(" ") + 1 >= PROSE_WORDS and line[-1] in SENTENCE_END)
 
 
-def line_verdicts(probabilities: np.ndarray, categories: list[str | None], options: Options,
-                  threshold: float | None = None) -> list[str | None]:
+def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
+                  options: Options) -> list[str | None]:
     """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
-    if threshold is None:
-        threshold = load_line_model(options.text_model_path).threshold if options.use_model else 0.5
+    kept = expected_f1_cut(probabilities, np.array([line.count(" ") + 1 for line in lines], dtype=np.float64))
     use_rules = options.use_heuristics
     return [
-        category if use_rules and category is not None else (BODY if probability >= threshold else _DROPPED)
-        for probability, category in zip(probabilities, categories, strict=True)
+        category if use_rules and category is not None else (BODY if keep else _DROPPED)
+        for keep, category in zip(kept, categories, strict=True)
     ]
+
+
+def expected_f1_cut(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The lines to keep: the most probable ones, as many as maximise the expected word F1.
+
+    With calibrated probabilities p and word counts w, keeping the set S has expected F1 about
+    2 sum_S(p w) / (sum_S(w) + sum_all(p w)); the best S is a prefix of the lines sorted by p. Where
+    the model is sure this is a cut at 0.5; on an uncertain page (a listing whose items all score
+    0.4) it keeps the likeliest lines rather than none."""
+    mass = probabilities * words
+    if not mass.any():
+        return np.zeros(len(probabilities), dtype=bool)
+    order = np.argsort(-probabilities, kind="stable")
+    expected = 2 * np.cumsum(mass[order]) / (np.cumsum(words[order]) + mass.sum())
+    kept = np.zeros(len(probabilities), dtype=bool)
+    kept[order[: int(np.argmax(expected)) + 1]] = True
+    return kept
 
 
 def _removed(lines: list[str], verdicts: list[str | None]) -> list[RemovedBlock]:

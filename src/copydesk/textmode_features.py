@@ -51,6 +51,7 @@ _ACTION = re.compile(
     re.I,
 )
 _ACTION_WORDS = 6  # only lines this short are buttons
+_SAMPLE_CHARS = 200
 # Whitespace that is not a single space between words (looking for each is faster than a regex scan).
 _UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                    *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
@@ -121,36 +122,42 @@ def normalise_lines(text: str) -> list[str]:
 
 
 def line_rows(lines: list[str], categories: list[str | None], lexicon: Lexicon) -> np.ndarray:
-    """One row of `BASE_NAMES` per line; `lines` must be normalised (see `normalise_lines`)."""
+    """One row of `BASE_NAMES` per line; `lines` must be normalised (see `normalise_lines`).
+
+    Character shares are read off each line's first `_SAMPLE_CHARS` characters: a paragraph's
+    first sentences say as much about its shape as the whole, at a fraction of the cost."""
     n = len(lines)
-    codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
+    heads = sample_heads(lines)
+    codes = np.frombuffer("\n".join(heads).encode("utf-32-le"), dtype=np.uint32)
     bits = _char_classes()[np.minimum(codes, 0xFFFF)]
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+    sampled = np.fromiter(map(len, heads), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
-    starts[1:] = np.cumsum(lengths + 1)[:-1]
-    ends = starts + lengths - 1
+    starts[1:] = np.cumsum(sampled + 1)[:-1]
     # A word starts after a space, a newline (no class) or the page's start.
     word_start = np.ones(len(codes), dtype=bool)
     word_start[1:] = (bits[:-1] == _SPACE) | (codes[:-1] == 10)
     bits[word_start & ((bits & _UPPER) > 0)] |= _CAPITAL_START
     bits[word_start & ((bits & _SEPARATOR) > 0)] |= _SEPARATOR_WORD
     bits[:-1][(codes[:-1] == 46) & (codes[1:] == 32)] |= _SENTENCE_BREAK
+    # uint8 sums cannot overflow: a sampled line has at most 200 characters.
     counts = np.add.reduceat(np.unpackbits(bits.view(np.uint8).reshape(-1, 2), axis=1, bitorder="little"),
-                             starts, axis=0, dtype=np.float32)
+                             starts, axis=0).astype(np.float64)
     c = {name: counts[:, i] for name, i in _COUNTED.items()}
-    words = c["space"] + 1
-    last, before_last = codes[ends], codes[np.maximum(ends - 1, 0)]
+    lengths = np.fromiter(map(len, lines), dtype=np.float64, count=n)
+    words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=n) + 1
+    tails = np.frombuffer("".join(line[-2:].rjust(2) for line in lines).encode("utf-32-le"), dtype=np.uint32)
+    last, before_last = tails[1::2], tails[::2]
     ellipsis = (last == 0x2026) | ((last == 46) & (before_last == 46))
-    repeats, rules, special = _line_flags(lines, words, categories)
-    lexical, coverage = lexical_scores(lines, words, lexicon)
-    rows = np.column_stack([
-        np.log1p(lengths), words, ((bits[ends] & _TERMINAL_BIT) > 0) & ~ellipsis, last == 58, ellipsis,
-        c["upper"] / np.maximum(c["letter"], 1), c["capital_start"] / words, c["digit"] / lengths,
-        c["punct"] / lengths, c["comma"], c["sentence_break"], c["separator_word"], special[:, 0], rules,
-        special[:, 1], special[:, 2], (bits[starts] & _BULLET_BIT) > 0, repeats, lexical, coverage, lengths / words,
-        c["link"], c["copyright"], c["currency"],
+    repeats, rules, special = _line_flags(lines, words, last, categories)
+    sampled_words = c["space"] + 1
+    lexical, coverage = lexical_scores(heads, sampled_words, lexicon)
+    return np.column_stack([
+        np.log1p(lengths), words, ((_char_classes()[np.minimum(last, 0xFFFF)] & _TERMINAL_BIT) > 0) & ~ellipsis,
+        last == 58, ellipsis, c["upper"] / np.maximum(c["letter"], 1), c["capital_start"] / sampled_words,
+        c["digit"] / sampled, c["punct"] / sampled, c["comma"], c["sentence_break"], c["separator_word"],
+        special[:, 0], rules, special[:, 1], special[:, 2], (bits[starts] & _BULLET_BIT) > 0, repeats, lexical,
+        coverage, lengths / words, c["link"], c["copyright"], c["currency"],
     ])
-    return rows.astype(np.float64)
 
 
 def rule_categories(lines: list[str]) -> list[str | None]:
@@ -181,32 +188,38 @@ def _lines_with_rare_words(lines: list[str]) -> set[int]:
     return {int(i) - 1 for i in np.searchsorted(starts, hits, side="right")}
 
 
-def _line_flags(lines: list[str], words: np.ndarray,
+def _line_flags(lines: list[str], words: np.ndarray, last: np.ndarray,
                 categories: list[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Repeat count, rule hits and (tag, credit, action) flags of each line."""
+    """Repeat count, rule hits and (tag, credit, action) flags of each line; the patterns run only on
+    the lines that can match them (closing bracket, few words)."""
     seen = Counter(lines)
-    repeats = np.minimum(np.fromiter(map(seen.__getitem__, lines), dtype=np.float32, count=len(lines)), 10)
-    rules = np.fromiter((category is not None for category in categories), dtype=np.float32, count=len(lines))
-    special = np.zeros((len(lines), 3), dtype=np.float32)
-    for i, line in enumerate(lines):
-        end = line[-1]
-        if end == "]":
-            special[i, 0] = _TAG.search(line) is not None
-        elif end == ")":
-            special[i, 1] = _CREDIT.search(line, max(0, len(line) - 100)) is not None
-        if words[i] <= _ACTION_WORDS:
-            special[i, 2] = _ACTION.match(line) is not None
+    repeats = np.minimum(np.fromiter(map(seen.__getitem__, lines), dtype=np.float64, count=len(lines)), 10)
+    rules = np.fromiter((category is not None for category in categories), dtype=np.float64, count=len(lines))
+    special = np.zeros((len(lines), 3))
+    for i in np.flatnonzero(last == 93).tolist():  # "]"
+        special[i, 0] = _TAG.search(lines[i]) is not None
+    for i in np.flatnonzero(last == 41).tolist():  # ")"
+        special[i, 1] = _CREDIT.search(lines[i], max(0, len(lines[i]) - 100)) is not None
+    for i in np.flatnonzero(words <= _ACTION_WORDS).tolist():
+        special[i, 2] = _ACTION.match(lines[i]) is not None
     return repeats, rules, special
 
 
+def sample_heads(lines: list[str]) -> list[str]:
+    """Each line's first `_SAMPLE_CHARS` characters, cut at a word's end (what the shares and the
+    lexicon read)."""
+    return [line if len(line) <= _SAMPLE_CHARS else line[:_SAMPLE_CHARS].rstrip() for line in lines]
+
+
 def line_tokens(lines: list[str]) -> list[list[str]]:
-    """The lower-cased words of each line (split at spaces, punctuation kept), what the lexicon scores."""
-    return [line.lower().split() for line in lines]
+    """The lower-cased words of each line's head (split at spaces, punctuation kept): what the lexicon scores."""
+    return [head.lower().split() for head in sample_heads(lines)]
 
 
 def lexical_scores(lines: list[str], words: np.ndarray, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """Each line's mean lexicon weight over the words the lexicon knows, and the share it knows.
-    The page is split in one pass; `words` (each line's word count) tells the lines apart."""
+    The page is split in one pass; `words` (each line's word count) tells the lines apart. `lines`
+    are the heads `sample_heads` cuts."""
     n = len(lines)
     tokens = "\n".join(lines).lower().split()
     counts = words.astype(np.int64)
