@@ -26,6 +26,7 @@ from copydesk.cli import main
 from copydesk.textmode import looks_like_html
 from copydesk.textmode_features import FEATURE_NAMES, normalise_lines, page_features, rule_categories
 from copydesk.wet import read_wet
+from test_bench_scoring import tiny_data  # noqa: F401 (the miniature benchmarks, a fixture)
 
 NEWS_TEXT = FIXTURES / "news-page-text.txt"
 
@@ -115,6 +116,13 @@ def test_captions_related_tags_and_ad_labels_are_removed_whatever_the_wording_ar
     assert categories["Advertisement"] == "advertisement"
 
 
+def test_readers_comments_after_the_comment_form_are_not_the_article():
+    comments = ["I walked along the quay this morning and the new stones look very good indeed, well done.",
+                "It took them long enough, the storms were in January and the boats have waited for months."]
+    article = copydesk.extract_text("\n".join([_dump(), "Leave a Reply", *comments]))
+    assert article.text == "\n\n".join(PROSE)
+
+
 def test_whitespace_and_blank_lines_do_not_matter():
     spaced = _dump().replace("\n", "\n\n").replace(" ", "  ").replace("Harbour", "\tHarbour")
     assert copydesk.extract_text(spaced).text == copydesk.extract_text(_dump()).text
@@ -128,6 +136,13 @@ def test_heuristics_alone_keep_the_prose():
 def test_empty_text_is_an_input_error():
     with pytest.raises(copydesk.EmptyInputError):
         copydesk.extract_text(" \n\t\n")
+
+
+def test_a_huge_dump_is_cut_to_a_bounded_number_of_lines():
+    from copydesk.textmode import MAX_LINES
+
+    article = copydesk.extract_text("\n".join([*PROSE, *(["Menu item"] * (MAX_LINES + 5000))]), explain=True)
+    assert len(article.body) + len(article.removed) + (article.title is not None) == MAX_LINES
 
 
 def test_a_snippet_of_two_lines_is_kept_when_it_is_prose():
@@ -245,3 +260,51 @@ def test_cli_still_reads_html_as_html(news_article):
 
     result = CliRunner().invoke(main, ["extract", str(NEWS_PAGE), "--format", "json"], catch_exceptions=False)
     assert json.loads(result.stdout)["authors"] == news_article.authors  # metadata only HTML mode reads
+
+
+# --- bench and training, on miniature datasets the tests write ---------------------------------
+
+
+def test_text_bench_table(tiny_data, tmp_path):  # noqa: F811 (the fixture imported above)
+    from copydesk.bench.command import bench
+
+    out = tmp_path / "text.json"
+    result = CliRunner().invoke(bench, ["--mode", "text", "--dataset", "all", "--data", str(tiny_data), "--quiet",
+                                        "--json", str(out), "--cv", "0"])
+    assert result.exit_code == 0, result.output
+    for system in ("all lines", "C4 lines", "C4 + page rules", "**copydesk text**"):
+        assert f"| aeb (3 pages) | {system} |" in result.output
+        assert f"| wcxb (3 pages) | {system} |" in result.output
+    assert "| aeb | text |" in result.output and "| wcxb | html |" in result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [page["id"] for page in document["datasets"]["wcxb"]["pages"]] == ["0001", "0002", "0003"]
+    assert len(document["ms"]["aeb"]["text"]) == 3
+
+
+def test_text_training_is_reproducible_byte_for_byte(tmp_path):
+    from copydesk.train_text import train_text
+
+    data = tmp_path / "wcxb" / "dev"
+    for i in range(6):
+        page_id = f"{i + 1:04d}"
+        body = "".join(f"<p>{line} Page {i} adds its own words here.</p>" for line in PROSE)
+        html = f"<html><body><nav><a>Home</a> <a>News</a></nav><h1>Story {i}</h1>{body}<footer>© Site</footer>"
+        (data / "html").mkdir(parents=True, exist_ok=True)
+        (data / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
+        record = {"url": f"https://site{i}.example/story", "_internal": {"page_type": {"primary": "article"}},
+                  "ground_truth": {"main_content": "\n\n".join(f"{line} Page {i} adds its own words here."
+                                                               for line in PROSE)}}
+        (data / "ground-truth").mkdir(parents=True, exist_ok=True)
+        (data / "ground-truth" / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
+    first, second = tmp_path / "a" / "lines.lgb", tmp_path / "b" / "lines.lgb"
+    summary = train_text(data.parent, first, folds=2, progress=False)
+    train_text(data.parent, second, folds=2, cv=False, progress=False)
+    assert 0.0 <= summary["F1 all"] <= 1.0
+    for suffix in (".lgb", ".json", ".lexicon.json"):
+        name = "lines" + suffix
+        if suffix == ".json":  # the sidecar records the CV report, which only the first run made
+            assert json.loads((first.parent / name).read_text())["features"] == list(FEATURE_NAMES)
+            continue
+        assert (first.parent / name).read_bytes() == (second.parent / name).read_bytes()
+    article = copydesk.extract_text(_dump(), options=copydesk.Options(text_model_path=str(first)))
+    assert article.body  # the model trained here loads and scores

@@ -31,6 +31,7 @@ from .textmode_features import FEATURE_NAMES, PROSE_WORDS, normalise_lines, page
 
 BUNDLED_LINE_MODEL = "lines.lgb"
 BODY = None  # a line's verdict when it is body
+_ARTICLE_ENDS = frozenset({"comment-form", "spam-notice"})
 _DROPPED = "dropped"  # the model's call, given a reported category once the headline is found
 
 # A breadcrumb trail: "Home › News › UK", "Home / Sport", or "Home U.K. The headline cut short..."
@@ -44,6 +45,7 @@ _HTML_TAG = re.compile(
     r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
     r"[\s>/]", re.I,
 )
+MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
 _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
 
 
@@ -94,7 +96,8 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     Raises `EmptyInputError` when the text has no line with anything but whitespace.
     """
     options = options or DEFAULT_OPTIONS
-    lines = normalise_lines(text)
+    # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
+    lines = normalise_lines(text[: options.max_input_bytes])[:MAX_LINES]
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
@@ -136,12 +139,27 @@ def _prose_like(line: str) -> float:
 def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
                   options: Options) -> list[str | None]:
     """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
-    kept = expected_f1_cut(probabilities, np.array([line.count(" ") + 1 for line in lines], dtype=np.float64))
+    words = np.array([line.count(" ") + 1 for line in lines], dtype=np.float64)
+    kept = expected_f1_cut(probabilities, words)
     use_rules = options.use_heuristics
+    if use_rules:
+        kept[_comment_form_end(kept, words, categories):] = False
     return [
         category if use_rules and category is not None else (BODY if keep else _DROPPED)
         for keep, category in zip(kept, categories, strict=True)
     ]
+
+
+def _comment_form_end(kept: np.ndarray, words: np.ndarray, categories: list[str | None]) -> int:
+    """Where the article ends at the latest: after a comment form (or its spam notice) that follows
+    at least half of the body. What comes after it is readers' comments and the site's chrome."""
+    body_words = np.cumsum(kept * words)
+    if not kept.any():
+        return len(kept)
+    for i, category in enumerate(categories):
+        if category in _ARTICLE_ENDS and body_words[i] >= 0.5 * body_words[-1] > 0:
+            return i + 1
+    return len(kept)
 
 
 def expected_f1_cut(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ interleaved page by page, the call alone timed.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from ..errors import ExtractionError
 from ..options import Options
 from ..pipeline import extract
 from ..textmode import extract_text
@@ -73,11 +75,17 @@ def _score(name: str, pages: list[RenderedPage], folds: int, quiet: bool) -> dic
         "all lines": lambda page: page.text,
         "C4 lines": lambda page: c4_filter(page.text, page_rules=False),
         "C4 + page rules": lambda page: c4_filter(page.text),
-        "copydesk text": _cross_validated(pages, folds, quiet) if name == "wcxb" and folds else
-        (lambda page: extract_text(page.text).text),
+        "copydesk text": _cross_validated(pages, folds, quiet) if name == "wcxb" and folds else _shipped,
     }
     return {system: [score_page(predict(page), page.truth) for page in pages]
             for system, predict in predictions.items()}
+
+
+def _shipped(page: RenderedPage) -> str:
+    try:
+        return extract_text(page.text).text
+    except ExtractionError:  # a page with no visible text at all
+        return ""
 
 
 def _cross_validated(pages: list[RenderedPage], folds: int, quiet: bool) -> Callable[[RenderedPage], str]:
@@ -98,8 +106,9 @@ def _cross_validated(pages: list[RenderedPage], folds: int, quiet: bool) -> Call
 
 def time_modes(html_pages: list[datasets.Page], pages: list[RenderedPage]) -> dict[str, list[float]]:
     """Milliseconds per page of `extract_text` on the dump and `extract` on the HTML, interleaved."""
-    extract_text(pages[0].text)  # load the models before timing
-    extract(html_pages[0].read_html(), options=HTML_OPTIONS)
+    with contextlib.suppress(ExtractionError):  # load the models before timing
+        extract_text(pages[0].text + "\nA line.")
+        extract(html_pages[0].read_html(), options=HTML_OPTIONS)
     times: dict[str, list[float]] = {"text": [], "html": []}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a collection lands on whichever call is running: keep it out of both
@@ -107,9 +116,11 @@ def time_modes(html_pages: list[datasets.Page], pages: list[RenderedPage]) -> di
         for i, (html_page, page) in enumerate(zip(html_pages, pages, strict=True)):
             html, text = html_page.read_html(), page.text
             started = time.perf_counter()
-            extract(html, url=html_page.url, options=HTML_OPTIONS)
+            with contextlib.suppress(ExtractionError):
+                extract(html, url=html_page.url, options=HTML_OPTIONS)
             middle = time.perf_counter()
-            extract_text(text, url=page.url)
+            with contextlib.suppress(ExtractionError):  # a page with no visible text
+                extract_text(text, url=page.url)
             times["html"].append((middle - started) * 1000)
             times["text"].append((time.perf_counter() - middle) * 1000)
             if i % 100 == 99:
