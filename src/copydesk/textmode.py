@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -116,11 +117,12 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
         crumb_at, crumbs = find_breadcrumb(lines, title_at)
         if crumb_at is not None:
             verdicts[crumb_at] = "breadcrumb"
+    span = _body_span(verdicts)
     return Article(
         title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
         breadcrumb=crumbs,
         body=[_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY],
-        images=find_images(lines, verdicts), related=find_related(lines, verdicts),
+        images=find_images(lines, verdicts, span), related=find_related(lines, verdicts, span),
         removed=_removed(lines, verdicts) if explain else None,
     )
 
@@ -139,7 +141,7 @@ def _prose_like(line: str) -> float:
 def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
                   options: Options) -> list[str | None]:
     """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
-    words = np.array([line.count(" ") + 1 for line in lines], dtype=np.float64)
+    words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=len(lines)) + 1
     kept = expected_f1_cut(probabilities, words)
     use_rules = options.use_heuristics
     if use_rules:
@@ -153,9 +155,9 @@ def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[
 def _comment_form_end(kept: np.ndarray, words: np.ndarray, categories: list[str | None]) -> int:
     """Where the article ends at the latest: after a comment form (or its spam notice) that follows
     at least half of the body. What comes after it is readers' comments and the site's chrome."""
-    body_words = np.cumsum(kept * words)
-    if not kept.any():
+    if not kept.any() or _ARTICLE_ENDS.isdisjoint(categories):
         return len(kept)
+    body_words = np.cumsum(kept * words)
     for i, category in enumerate(categories):
         if category in _ARTICLE_ENDS and body_words[i] >= 0.5 * body_words[-1] > 0:
             return i + 1
@@ -197,11 +199,11 @@ def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
     """The headline: the body's first line when it is headline-shaped and prose follows (the model
     keeps headlines now and then: some pages' truth starts with one), else the nearest
     headline-shaped line above the body, within ten lines. A breadcrumb trail is never the headline."""
-    body = [i for i, verdict in enumerate(verdicts) if verdict is BODY and not _crumb_shaped(lines[i])]
-    if not body:
+    body = (i for i, verdict in enumerate(verdicts) if verdict is BODY and not _crumb_shaped(lines[i]))
+    first, second = next(body, None), next(body, None)
+    if first is None:
         return None
-    first = body[0]
-    if _headline_shaped(lines[first]) and len(body) > 1 and lines[body[1]].count(" ") + 1 >= PROSE_WORDS:
+    if _headline_shaped(lines[first]) and second is not None and lines[second].count(" ") + 1 >= PROSE_WORDS:
         return first
     for i in range(first - 1, max(first - 11, -1), -1):
         if verdicts[i] == _DROPPED and _headline_shaped(lines[i]):
@@ -257,25 +259,29 @@ def _is_title_prefix(crumb: str, title: str) -> bool:
 
 
 def _body_span(verdicts: list[str | None]) -> range:
-    kept = [i for i, verdict in enumerate(verdicts) if verdict is BODY]
-    return range(kept[0], kept[-1] + 1) if kept else range(0)
+    """From the body's first line to its last: captions and related links outside it are page chrome."""
+    first = next((i for i, verdict in enumerate(verdicts) if verdict is BODY), None)
+    if first is None:
+        return range(0)
+    last = len(verdicts) - 1 - next(i for i, verdict in enumerate(reversed(verdicts)) if verdict is BODY)
+    return range(first, last + 1)
 
 
-def find_images(lines: list[str], verdicts: list[str | None]) -> list[Image]:
+def find_images(lines: list[str], verdicts: list[str | None], span: range) -> list[Image]:
     """Captions inside the body's span, each with its credit split off (a dump has no picture URLs)."""
     images = []
-    for i in _body_span(verdicts):
+    for i in span:
         if verdicts[i] == "caption":
             caption, credit = split_credit(lines[i])
             images.append(Image("", None, caption, credit))
     return images
 
 
-def find_related(lines: list[str], verdicts: list[str | None]) -> list[RelatedLink]:
+def find_related(lines: list[str], verdicts: list[str | None], span: range) -> list[RelatedLink]:
     """Links the article recommends inside its span: "READ MORE: ..." lines and tagged headlines
     (a dump keeps their titles, not their URLs)."""
     related = []
-    for i in _body_span(verdicts):
+    for i in span:
         if verdicts[i] != "related":
             continue
         line = lines[i]

@@ -139,10 +139,7 @@ def line_rows(lines: list[str], categories: list[str | None], lexicon: Lexicon) 
     bits[word_start & ((bits & _UPPER) > 0)] |= _CAPITAL_START
     bits[word_start & ((bits & _SEPARATOR) > 0)] |= _SEPARATOR_WORD
     bits[:-1][(codes[:-1] == 46) & (codes[1:] == 32)] |= _SENTENCE_BREAK
-    # uint8 sums cannot overflow: a sampled line has at most 200 characters.
-    counts = np.add.reduceat(np.unpackbits(bits.view(np.uint8).reshape(-1, 2), axis=1, bitorder="little"),
-                             starts, axis=0).astype(np.float64)
-    c = {name: counts[:, i] for name, i in _COUNTED.items()}
+    c = _count_classes(bits, starts)
     lengths = np.fromiter(map(len, lines), dtype=np.float64, count=n)
     words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=n) + 1
     tails = np.frombuffer("".join(line[-2:].rjust(2) for line in lines).encode("utf-32-le"), dtype=np.uint32)
@@ -158,6 +155,25 @@ def line_rows(lines: list[str], categories: list[str | None], lexicon: Lexicon) 
         special[:, 0], rules, special[:, 1], special[:, 2], (bits[starts] & _BULLET_BIT) > 0, repeats, lexical,
         coverage, lengths / words, c["link"], c["copyright"], c["currency"],
     ])
+
+
+def _count_classes(bits: np.ndarray, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """How many characters of each line's head carry each class bit. Each character's bits are
+    spread into eight-bit fields of two 64-bit words, so one sum per word counts eight classes at
+    once: a head has at most 200 characters, so a field never carries into the next."""
+    low, high = _packed_classes()
+    sums = [np.add.reduceat(table[bits], starts) for table in (low, high)]
+    return {name: ((sums[i // 8] >> np.uint64(8 * (i % 8))) & np.uint64(255)).astype(np.float64)
+            for name, i in _COUNTED.items()}
+
+
+@lru_cache(maxsize=1)
+def _packed_classes() -> tuple[np.ndarray, np.ndarray]:
+    """For every class-bit pattern, its bits 0-7 and 8-15 spread into the bytes of two 64-bit words."""
+    patterns = np.arange(1 << 16, dtype=np.uint64)
+    spread = [sum(((patterns >> np.uint64(bit)) & np.uint64(1)) << np.uint64(8 * (bit % 8)) for bit in bits)
+              for bits in (range(8), range(8, 16))]
+    return spread[0], spread[1]
 
 
 def rule_categories(lines: list[str]) -> list[str | None]:

@@ -19,6 +19,7 @@ import contextlib
 import gc
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,8 @@ def markdown(runs: list[TextRun], timings: dict[str, dict[str, list[float]]]) ->
             name = f"**{system}**" if system == "copydesk text" else system
             lines.append(f"| {run.name} ({len(run.pages)} pages) | {name} | {f1:.3f} | {precision:.3f} "
                          f"| {recall:.3f} |")
+    for run in (run for run in runs if run.name == "wcxb"):
+        lines += ["", *_per_type_table(run)]
     lines += ["", "| dataset | mode | median ms | mean ms | p95 ms | html / text (median) |",
               "|---|---|---|---|---|---|"]
     for name, times in timings.items():
@@ -154,6 +157,19 @@ def markdown(runs: list[TextRun], timings: dict[str, dict[str, list[float]]]) ->
             lines.append(f"| {name} | {mode} | {medians[mode]:.2f} | {np.mean(values):.2f} | "
                          f"{percentile(values, 95):.2f} | {ratio} |")
     return "\n".join(lines) + "\n"
+
+
+def _per_type_table(run: TextRun) -> list[str]:
+    """WCXB F1 of each system per page type."""
+    counts = Counter(page.page_type for page in run.pages)
+    kinds = sorted(counts)
+    header = " | ".join(f"{kind} (n={counts[kind]})" for kind in kinds)
+    rows = [f"| wcxb F1 per page type | {header} |", "|---" * (len(kinds) + 1) + "|"]
+    for system in SYSTEMS:
+        cells = [np.mean([score.f1 for page, score in zip(run.pages, run.scores[system], strict=True)
+                          if page.page_type == kind]) for kind in kinds]
+        rows.append(f"| {system} | " + " | ".join(f"{cell:.3f}" for cell in cells) + " |")
+    return rows
 
 
 def to_json(runs: list[TextRun], timings: dict[str, dict[str, list[float]]]) -> dict[str, object]:
