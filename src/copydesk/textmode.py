@@ -1,14 +1,16 @@
 """Text mode: the same `Article` record from a page a crawler already flattened to text.
 
 `extract_text` splits the dump into lines, scores each line with the shipped line model
-(`textmode_features` says what it sees), lets the wording rules veto (`rules.text_category`: an ad
-label, a comment form, a caption with its credit is never body), then reads the parts off the
-verdicts: the headline above the body, the section from a breadcrumb line, captions and their
-credits, the related links inside the body's span, and every removed line with its category.
+(`textmode_features` says what it sees), keeps the most probable lines, as many as maximise the
+expected word F1, and lets the wording rules veto (`rules.text_category` and text mode's caption
+rule: an ad label, a comment form, a caption with its credit is never body; a comment form after
+most of the body ends the article). Then it reads the parts off the verdicts: the headline above the
+body, the section from a breadcrumb line, captions and their credits and the related links inside
+the body's span, and every removed line with its category.
 
-Line categories beyond the shared wording rules are decided here, each for a kind of text dump line:
-a breadcrumb ("Home › U.K. › ..." or "Home U.K. Headline cut short..."), a credit-closed caption,
-a tagged related headline ("... [VIDEO]"), a run of short menu lines.
+Decided here, each for a kind of text-dump line: the breadcrumb ("Home › U.K. › ..." or "Home U.K.
+Headline cut short..."), the headline, and for `explain` the category of a line the model dropped
+(a short unpunctuated line is navigation, a copyright line the footer).
 """
 
 from __future__ import annotations

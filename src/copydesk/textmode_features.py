@@ -1,13 +1,14 @@
 """Line features for text mode: what a page flattened to text still says about each line.
 
-A text dump has lost its tags, but not its shape. Prose is long, punctuated and made of function
-words; menus are runs of short title-cased lines; ads, captions and related lists have their own
-wording; boilerplate repeats; the article sits in the middle of the page's prose mass. Each line
-gets its own signals, its neighbours' and its place on the page.
+A text dump has lost its tags, but not its shape. Prose is long and punctuated; menus are runs of
+short title-cased lines; ads, captions and related lists have their own wording; boilerplate
+repeats; the article sits in the middle of the page's prose mass; and some words ("reply",
+"subscribe", "©") belong to boilerplate lines on every site, which a learnt lexicon scores. Each
+line gets its own signals, its neighbours' and its place on the page.
 
-Text mode must stay an order of magnitude faster than parsing the HTML, so the character-level
-signals are counted for the whole page at once: the page's code points are classified through one
-lookup table and summed per line with numpy. Only the wording rules run line by line.
+Text mode must cost a fraction of parsing the HTML, so the character-level signals are counted for
+the whole page at once: each line's head is classified code point by code point through one lookup
+table and summed per line with numpy. Only the wording rules and the lexicon look-ups run per line.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ _TERMINAL = ".!?。！？\"'”’»)"
 _SEPARATORS = "|»›>/•·"
 _BULLETS = "-–—•·*»>▪►✓"
 
-# Character classes (bits of one lookup table).
 # Character classes: bits of one lookup table, counted per line all at once (bit i -> column i).
 (_SPACE, _UPPER, _LETTER, _DIGIT, _TERMINAL_BIT, _PUNCT, _CURRENCY, _SEPARATOR, _BULLET_BIT, _COMMA, _LINK,
  _COPYRIGHT, _CAPITAL_START, _SENTENCE_BREAK, _SEPARATOR_WORD) = (1 << i for i in range(15))
@@ -51,7 +51,7 @@ _ACTION = re.compile(
     re.I,
 )
 _ACTION_WORDS = 6  # only lines this short are buttons
-_SAMPLE_CHARS = 200
+_SAMPLE_CHARS = 200  # a line's head: what the character shares and the lexicon read
 # Whitespace that is not a single space between words (looking for each is faster than a regex scan).
 _UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                    *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
