@@ -308,3 +308,15 @@ def test_text_training_is_reproducible_byte_for_byte(tmp_path):
         assert (first.parent / name).read_bytes() == (second.parent / name).read_bytes()
     article = copydesk.extract_text(_dump(), options=copydesk.Options(text_model_path=str(first)))
     assert article.body  # the model trained here loads and scores
+
+
+@pytest.mark.parametrize(("floor", "exit_code"), [(0.0, 0), (1.01, 1)], ids=["held", "broken"])
+def test_text_bench_floor_gate(tiny_data, tmp_path, floor, exit_code):  # noqa: F811 (the fixture imported above)
+    from copydesk.bench.command import bench
+
+    floors = tmp_path / "floors.json"
+    floors.write_text(json.dumps({"aeb-text": {"f1": floor}}), encoding="utf-8")
+    result = CliRunner().invoke(bench, ["--mode", "text", "--dataset", "aeb", "--data", str(tiny_data / "aeb"),
+                                        "--quiet", "--json", str(tmp_path / "t.json"), "--check-floors", str(floors)])
+    assert result.exit_code == exit_code, result.output
+    assert ("FAILED" in result.output) == (exit_code == 1)

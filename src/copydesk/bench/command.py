@@ -68,7 +68,10 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     if mode == "text":
         from . import text_bench
 
-        text_bench.run(data_dir, _split(dataset_arg, DATASETS, "--dataset"), cv_folds, quiet, json_path)
+        text_floors = _read_floors(floors_path)
+        runs = text_bench.run(data_dir, _split(dataset_arg, DATASETS, "--dataset"), cv_folds, quiet, json_path)
+        if text_floors is not None and not text_bench.floors_pass(runs, text_floors):
+            sys.exit(1)
         return
     if metadata_only:
         from . import metadata

@@ -31,7 +31,7 @@ from ..errors import ExtractionError
 from ..options import Options
 from ..pipeline import extract
 from ..textmode import extract_text
-from . import datasets
+from . import datasets, floors
 from .c4 import c4_filter
 from .render import RenderedPage, render_dataset
 from .runner import percentile
@@ -50,7 +50,7 @@ class TextRun:
     scores: dict[str, list[PageScore]]
 
 
-def run(data_dir: Path | None, names: list[str], folds: int, quiet: bool, json_path: Path | None) -> None:
+def run(data_dir: Path | None, names: list[str], folds: int, quiet: bool, json_path: Path | None) -> list[TextRun]:
     """Render, clean, score and time; print the tables and write the per-page results."""
     runs, timings = [], {}
     for name in names:
@@ -68,6 +68,16 @@ def run(data_dir: Path | None, names: list[str], folds: int, quiet: bool, json_p
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_json(runs, timings), indent=1), encoding="utf-8")
     _status(quiet, f"per-page results: {path}")
+    return runs
+
+
+def floors_pass(runs: list[TextRun], floors_data: dict[str, dict[str, float]]) -> bool:
+    """Text mode's F1 on each dataset against its floor, keyed `<dataset>-text` (`aeb-text`)."""
+    results = [floors.check(f"{run.name}-text", _summary(run.name, run.scores["copydesk text"])[0], floors_data)
+               for run in runs]
+    for result in results:
+        click.echo(f"copydesk bench: floor {'ok' if result.passed else 'FAILED'}: {result.message}", err=True)
+    return all(result.passed for result in results)
 
 
 def _score(name: str, pages: list[RenderedPage], folds: int, quiet: bool) -> dict[str, list[PageScore]]:
