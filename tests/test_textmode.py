@@ -26,7 +26,6 @@ from copydesk.cli import main
 from copydesk.textmode import looks_like_html
 from copydesk.textmode_features import FEATURE_NAMES, normalise_lines, page_features, rule_categories
 from copydesk.wet import read_wet
-from test_bench_scoring import tiny_data  # noqa: F401 (the miniature benchmarks, a fixture)
 
 NEWS_TEXT = FIXTURES / "news-page-text.txt"
 
@@ -265,7 +264,39 @@ def test_cli_still_reads_html_as_html(news_article):
 # --- bench and training, on miniature datasets the tests write ---------------------------------
 
 
-def test_text_bench_table(tiny_data, tmp_path):  # noqa: F811 (the fixture imported above)
+def _page_html(i: int) -> str:
+    body = "".join(f"<p>{line} Page {i} adds its own words here.</p>" for line in PROSE)
+    return f"<html><body><nav><a>Home</a> <a>News</a></nav><h1>Story {i}</h1>{body}<footer>© Site</footer>"
+
+
+def _page_truth(i: int) -> str:
+    return "\n\n".join(f"{line} Page {i} adds its own words here." for line in PROSE)
+
+
+@pytest.fixture()
+def tiny_data(tmp_path):
+    """Both layouts of ../shared/benchmarks in miniature: aeb/ (3 pages) and wcxb/dev/ (6 pages, 6 sites)."""
+    aeb = tmp_path / "aeb"
+    (aeb / "html").mkdir(parents=True)
+    truth = {}
+    for i in range(3):
+        (aeb / "html" / f"aeb{i}.html.gz").write_bytes(gzip.compress(_page_html(i).encode("utf-8")))
+        truth[f"aeb{i}"] = {"articleBody": _page_truth(i), "url": f"https://news{i}.example/story"}
+    (aeb / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    dev = tmp_path / "wcxb" / "dev"
+    (dev / "html").mkdir(parents=True)
+    (dev / "ground-truth").mkdir(parents=True)
+    for i in range(6):
+        page_id = f"{i + 1:04d}"
+        (dev / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(_page_html(i).encode("utf-8")))
+        record = {"url": f"https://site{i}.example/story",
+                  "_internal": {"page_type": {"primary": "forum" if i == 5 else "article"}},
+                  "ground_truth": {"main_content": _page_truth(i)}}
+        (dev / "ground-truth" / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
+    return tmp_path
+
+
+def test_text_bench_table(tiny_data, tmp_path):
     from copydesk.bench.command import bench
 
     out = tmp_path / "text.json"
@@ -274,31 +305,20 @@ def test_text_bench_table(tiny_data, tmp_path):  # noqa: F811 (the fixture impor
     assert result.exit_code == 0, result.output
     for system in ("all lines", "C4 lines", "C4 + page rules", "**copydesk text**"):
         assert f"| aeb (3 pages) | {system} |" in result.output
-        assert f"| wcxb (3 pages) | {system} |" in result.output
+        assert f"| wcxb (6 pages) | {system} |" in result.output
     assert "| aeb | text |" in result.output and "| wcxb | html |" in result.output
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert [page["id"] for page in document["datasets"]["wcxb"]["pages"]] == ["0001", "0002", "0003"]
+    assert [page["id"] for page in document["datasets"]["wcxb"]["pages"]] == [f"{i:04d}" for i in range(1, 7)]
+    assert "forum (n=1)" in result.output
     assert len(document["ms"]["aeb"]["text"]) == 3
 
 
-def test_text_training_is_reproducible_byte_for_byte(tmp_path):
+def test_text_training_is_reproducible_byte_for_byte(tiny_data, tmp_path):
     from copydesk.train_text import train_text
 
-    data = tmp_path / "wcxb" / "dev"
-    for i in range(6):
-        page_id = f"{i + 1:04d}"
-        body = "".join(f"<p>{line} Page {i} adds its own words here.</p>" for line in PROSE)
-        html = f"<html><body><nav><a>Home</a> <a>News</a></nav><h1>Story {i}</h1>{body}<footer>© Site</footer>"
-        (data / "html").mkdir(parents=True, exist_ok=True)
-        (data / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode("utf-8")))
-        record = {"url": f"https://site{i}.example/story", "_internal": {"page_type": {"primary": "article"}},
-                  "ground_truth": {"main_content": "\n\n".join(f"{line} Page {i} adds its own words here."
-                                                               for line in PROSE)}}
-        (data / "ground-truth").mkdir(parents=True, exist_ok=True)
-        (data / "ground-truth" / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
     first, second = tmp_path / "a" / "lines.lgb", tmp_path / "b" / "lines.lgb"
-    summary = train_text(data.parent, first, folds=2, progress=False)
-    train_text(data.parent, second, folds=2, cv=False, progress=False)
+    summary = train_text(tiny_data / "wcxb", first, folds=2, progress=False)
+    train_text(tiny_data / "wcxb", second, folds=2, cv=False, progress=False)
     assert 0.0 <= summary["F1 all"] <= 1.0
     for suffix in (".lgb", ".json", ".lexicon.json"):
         name = "lines" + suffix
@@ -311,7 +331,7 @@ def test_text_training_is_reproducible_byte_for_byte(tmp_path):
 
 
 @pytest.mark.parametrize(("floor", "exit_code"), [(0.0, 0), (1.01, 1)], ids=["held", "broken"])
-def test_text_bench_floor_gate(tiny_data, tmp_path, floor, exit_code):  # noqa: F811 (the fixture imported above)
+def test_text_bench_floor_gate(tiny_data, tmp_path, floor, exit_code):
     from copydesk.bench.command import bench
 
     floors = tmp_path / "floors.json"
