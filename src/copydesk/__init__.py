@@ -12,6 +12,7 @@ from .article import Article, BodyNode
 from .errors import DecodeError, EmptyInputError, ExtractionError, NotHTMLError
 from .options import DEFAULT_OPTIONS, Options
 from .pipeline import extract
+from .textmode import extract_text
 
 __all__ = [
     "Article",
@@ -23,5 +24,6 @@ __all__ = [
     "NotHTMLError",
     "Options",
     "extract",
+    "extract_text",
 ]
 __version__ = "0.1.0"

@@ -8,10 +8,12 @@ from typing import TextIO
 import click
 
 from . import __version__
+from .article import Article
 from .errors import ExtractionError
 from .formats import FORMATS, render
-from .parse import read_gzip_or_plain
+from .parse import decode, read_gzip_or_plain
 from .pipeline import extract
+from .textmode import extract_text, looks_like_html
 
 
 def _read(path: str) -> bytes:
@@ -37,15 +39,19 @@ def main() -> None:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write here (default stdout).")
 @click.option("--explain", is_flag=True, help="List every removed block with its category (json).")
-def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO, explain: bool) -> None:
-    """Extract the main content of PATH... (.html, .html.gz, or - for stdin).
+@click.option("--text", "text_mode", is_flag=True,
+              help="The input is a page's visible text (a crawler's text dump), not HTML. Without markup "
+                   "near its start, input is read as text anyway.")
+def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: TextIO, explain: bool,
+                    text_mode: bool) -> None:
+    """Extract the main content of PATH... (.html, .html.gz, .txt, or - for stdin).
 
     With several pages and --format json, one JSON record per line (JSONL).
     """
     failed = 0
     for path in paths:
         try:
-            article = extract(_read(path), url=url, explain=explain)
+            article = _extract(_read(path), url, explain, text_mode)
         except (OSError, ExtractionError) as exc:
             click.echo(f"copydesk: error: {path}: {_one_line(exc)}", err=True)
             failed += 1
@@ -57,15 +63,25 @@ def extract_command(paths: tuple[str, ...], url: str | None, fmt: str, output: T
         sys.exit(1)
 
 
+def _extract(data: bytes, url: str | None, explain: bool, text_mode: bool) -> Article:
+    if (text_mode or not looks_like_html(data)) and data.strip() and b"\0" not in data[:4096]:
+        return extract_text(decode(data), url=url, explain=explain)
+    return extract(data, url=url, explain=explain)
+
+
 @main.command("train")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="WCXB folder (default ../shared/benchmarks/wcxb).")
-@click.option("--out", type=click.Path(dir_okay=False), default="src/copydesk/models/blocks.lgb", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Default: src/copydesk/models/blocks.lgb (html) or lines.lgb (text).")
 @click.option("--folds", type=int, default=5, show_default=True, help="Domain-grouped folds for the CV report.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-cv", is_flag=True, help="Skip the cross-validation report (fit on all pages only).")
-def train_command(data_dir: str | None, out: str, folds: int, seed: int, no_cv: bool) -> None:
-    """Train the block model on WCXB dev and save it (LightGBM text + JSON sidecar)."""
+@click.option("--mode", type=click.Choice(["html", "text"]), default="html", show_default=True,
+              help="html: the block, page-type and confidence models; text: the line model of extract_text, "
+                   "trained on WCXB dev rendered to text.")
+def train_command(data_dir: str | None, out: str | None, folds: int, seed: int, no_cv: bool, mode: str) -> None:
+    """Train the block model (or, with --mode text, the line model) on WCXB dev and save it."""
     from pathlib import Path
 
     from .bench.datasets import default_data_dir
@@ -74,7 +90,13 @@ def train_command(data_dir: str | None, out: str, folds: int, seed: int, no_cv: 
     folder = Path(data_dir) if data_dir else default_data_dir("wcxb")
     if folder is None:
         raise click.UsageError("no WCXB data: pass --data DIR")
-    summary = train(folder, Path(out), folds=folds, seed=seed, cv=not no_cv)
+    out = out or f"src/copydesk/models/{'lines' if mode == 'text' else 'blocks'}.lgb"
+    if mode == "text":
+        from .train_text import train_text
+
+        summary = train_text(folder, Path(out), folds=folds, seed=seed, cv=not no_cv)
+    else:
+        summary = train(folder, Path(out), folds=folds, seed=seed, cv=not no_cv)
     for name, value in summary.items():
         click.echo(f"cv {name:<40} {value:.3f}")
     click.echo(f"model written to {out}")

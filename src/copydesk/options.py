@@ -28,6 +28,8 @@ class Options:
         confidence_model_path: a confidence model from `copydesk train`; None for the shipped one.
         metadata: read the page's metadata (authors, dates, section, language, ...). Off, the record
             has the title only: corpus runs that want the text save a millisecond a page.
+        text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
+            shipped one.
     """
 
     include_tables: bool = True
@@ -43,6 +45,7 @@ class Options:
     page_model_path: str | None = None
     confidence_model_path: str | None = None
     metadata: bool = True
+    text_model_path: str | None = None
 
 
 DEFAULT_OPTIONS = Options()

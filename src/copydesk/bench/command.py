@@ -54,13 +54,25 @@ class Selection:
 @click.option("--speed", "speed_only", is_flag=True,
               help="Instead: per-page p50/p95/p99/max ms and each system's peak RSS, with the bare parse "
                    "as the floor (shipped model, no --cv).")
+@click.option("--mode", type=click.Choice(["html", "text"]), default="html", show_default=True,
+              help="text: the pages rendered to text dumps, cleaned by extract_text, the do-nothing baseline "
+                   "and the C4 line filter; with text mode's speed against HTML mode's.")
 def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
           json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
-          cv_folds: int, quiet: bool, metadata_only: bool = False, speed_only: bool = False) -> None:
+          cv_folds: int, quiet: bool, metadata_only: bool = False, speed_only: bool = False,
+          mode: str = "html") -> None:
     """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
 
     Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
     """
+    if mode == "text":
+        from . import text_bench
+
+        text_floors = _read_floors(floors_path)
+        runs = text_bench.run(data_dir, _split(dataset_arg, DATASETS, "--dataset"), cv_folds, quiet, json_path)
+        if text_floors is not None and not text_bench.floors_pass(runs, text_floors):
+            sys.exit(1)
+        return
     if metadata_only:
         from . import metadata
 

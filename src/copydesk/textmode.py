@@ -1,0 +1,302 @@
+"""Text mode: the same `Article` record from a page a crawler already flattened to text.
+
+`extract_text` splits the dump into lines, scores each line with the shipped line model
+(`textmode_features` says what it sees), keeps the most probable lines, as many as maximise the
+expected word F1, and lets the wording rules veto (`rules.text_category` and text mode's caption
+rule: an ad label, a comment form, a caption with its credit is never body; a comment form after
+most of the body ends the article). Then it reads the parts off the verdicts: the headline above the
+body, the section from a breadcrumb line, captions and their credits and the related links inside
+the body's span, and every removed line with its category.
+
+Decided here, each for a kind of text-dump line: the breadcrumb ("Home › U.K. › ..." or "Home U.K.
+Headline cut short..."), the headline, and for `explain` the category of a line the model dropped
+(a short unpunctuated line is navigation, a copyright line the footer).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+
+from .article import Article, BodyNode
+from .errors import EmptyInputError
+from .model import bundled_model_path, load_booster
+from .options import DEFAULT_OPTIONS, Options
+from .parts import Image, RelatedLink, RemovedBlock, split_credit
+from .rules import SENTENCE_END, TEXT_PATTERNS
+from .textmode_features import FEATURE_NAMES, PROSE_WORDS, normalise_lines, page_features, rule_categories
+
+BUNDLED_LINE_MODEL = "lines.lgb"
+BODY = None  # a line's verdict when it is body
+_ARTICLE_ENDS = frozenset({"comment-form", "spam-notice"})
+_DROPPED = "dropped"  # the model's call, given a reported category once the headline is found
+
+# A breadcrumb trail: "Home › News › UK", "Home / Sport", or "Home U.K. The headline cut short..."
+_CRUMB_SEPARATORS = re.compile(r"\s*[›»>/|•·]\s*|\s+-\s+")
+_HOME = re.compile(r"^(home|start|startseite|accueil|inicio|главная)\b\s*", re.I)
+_TRUNCATED = re.compile(r"\s*(\.\.\.|…)$")
+_TAG = re.compile(r"\s*\[(?P<tag>[A-Z][A-Z0-9 &'-]{1,24})\]\s*$")
+_RELATED_PREFIX = next(p for p, category in TEXT_PATTERNS if category == "related" and p.pattern.startswith("^"))
+_BYLINE = re.compile(r"^(by|von|par|por)\s", re.I)
+_HTML_TAG = re.compile(
+    r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
+    r"[\s>/]", re.I,
+)
+MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
+_MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """The line model's trees and the lexicon its features read."""
+
+    booster: object
+    lexicon: dict[str, float]
+
+    def probabilities(self, lines: list[str], categories: list[str | None]) -> np.ndarray:
+        features = page_features(lines, self.lexicon, categories)
+        if len(features) == 0:
+            return np.zeros(0)
+        return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+
+
+def lexicon_path(model_path: Path) -> Path:
+    """Where a line model's lexicon lives: beside it, `<name>.lexicon.json`."""
+    return model_path.with_suffix(".lexicon.json")
+
+
+@lru_cache(maxsize=4)
+def load_line_model(path: str | None = None) -> LineModel:
+    """The line model at `path` (from `copydesk train --mode text`), or the one shipped."""
+    booster, _ = load_booster(path, BUNDLED_LINE_MODEL, FEATURE_NAMES)
+    model_path = Path(path) if path else bundled_model_path(BUNDLED_LINE_MODEL)
+    lexicon = json.loads(lexicon_path(model_path).read_text(encoding="utf-8"))
+    return LineModel(booster, lexicon)
+
+
+def looks_like_html(data: str | bytes) -> bool:
+    """Whether input has HTML markup near its start (else it is a text dump for `extract_text`)."""
+    head = data[:65536]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
+    return _HTML_TAG.search(head) is not None
+
+
+def extract_text(text: str, url: str | None = None, options: Options | None = None,
+                 explain: bool = False) -> Article:
+    """Turn one page's visible text (a WET record, a text dump) into an `Article`.
+
+    `text` is one block per line, as crawlers write it; blank lines are ignored. The record has the
+    body, `title`, `section` (from a breadcrumb line), `images` (captions with credits, no `src`),
+    `related` (titles and tags, no `url`) and, with `explain`, every removed line with its category.
+
+    Raises `EmptyInputError` when the text has no line with anything but whitespace.
+    """
+    options = options or DEFAULT_OPTIONS
+    # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
+    lines = normalise_lines(text[: options.max_input_bytes])[:MAX_LINES]
+    if not lines:
+        raise EmptyInputError("no text (empty or only whitespace)")
+    categories = rule_categories(lines)
+    return assemble_lines(lines, score_lines(lines, categories, options), categories, url, options, explain)
+
+
+def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
+                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False) -> Article:
+    """The record from scored lines and their rule categories (`copydesk train --mode text` scores
+    its folds through this too)."""
+    verdicts = line_verdicts(lines, probabilities, categories, options)
+    title_at = find_title(lines, verdicts)
+    crumbs: list[str] = []
+    if title_at is not None:
+        verdicts[title_at] = "title"
+        crumb_at, crumbs = find_breadcrumb(lines, title_at)
+        if crumb_at is not None:
+            verdicts[crumb_at] = "breadcrumb"
+    span = _body_span(verdicts)
+    return Article(
+        title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
+        breadcrumb=crumbs,
+        body=[_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY],
+        images=find_images(lines, verdicts, span), related=find_related(lines, verdicts, span),
+        removed=_removed(lines, verdicts) if explain else None,
+    )
+
+
+def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
+    """Each line's probability of being body: the model's, or a prose test with the model off."""
+    if not options.use_model or len(lines) < _MIN_MODEL_LINES:
+        return np.array([_prose_like(line) for line in lines], dtype=np.float64)
+    return load_line_model(options.text_model_path).probabilities(lines, categories)
+
+
+def _prose_like(line: str) -> float:
+    return float(line.count(" ") + 1 >= PROSE_WORDS and line[-1] in SENTENCE_END)
+
+
+def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
+                  options: Options) -> list[str | None]:
+    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
+    words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=len(lines)) + 1
+    kept = expected_f1_cut(probabilities, words)
+    use_rules = options.use_heuristics
+    if use_rules:
+        kept[_comment_form_end(kept, words, categories):] = False
+    return [
+        category if use_rules and category is not None else (BODY if keep else _DROPPED)
+        for keep, category in zip(kept, categories, strict=True)
+    ]
+
+
+def _comment_form_end(kept: np.ndarray, words: np.ndarray, categories: list[str | None]) -> int:
+    """Where the article ends at the latest: after a comment form (or its spam notice) that follows
+    at least half of the body. What comes after it is readers' comments and the site's chrome."""
+    if not kept.any() or _ARTICLE_ENDS.isdisjoint(categories):
+        return len(kept)
+    body_words = np.cumsum(kept * words)
+    for i, category in enumerate(categories):
+        if category in _ARTICLE_ENDS and body_words[i] >= 0.5 * body_words[-1] > 0:
+            return i + 1
+    return len(kept)
+
+
+def expected_f1_cut(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """The lines to keep: the most probable ones, as many as maximise the expected word F1.
+
+    With calibrated probabilities p and word counts w, keeping the set S has expected F1 about
+    2 sum_S(p w) / (sum_S(w) + sum_all(p w)); the best S is a prefix of the lines sorted by p. Where
+    the model is sure this is a cut at 0.5; on an uncertain page (a listing whose items all score
+    0.4) it keeps the likeliest lines rather than none."""
+    mass = probabilities * words
+    if not mass.any():
+        return np.zeros(len(probabilities), dtype=bool)
+    order = np.argsort(-probabilities, kind="stable")
+    expected = 2 * np.cumsum(mass[order]) / (np.cumsum(words[order]) + mass.sum())
+    kept = np.zeros(len(probabilities), dtype=bool)
+    kept[order[: int(np.argmax(expected)) + 1]] = True
+    return kept
+
+
+def _removed(lines: list[str], verdicts: list[str | None]) -> list[RemovedBlock]:
+    return [RemovedBlock(_shape_category(line) if verdict == _DROPPED else verdict, line)
+            for line, verdict in zip(lines, verdicts, strict=True) if verdict is not BODY and verdict != "title"]
+
+
+def _shape_category(line: str) -> str:
+    """Why a line the model dropped was dropped, read off its shape (for `explain`)."""
+    if "©" in line or line.lower().startswith("copyright"):
+        return "footer"
+    if line.count(" ") < 4 and line[-1] not in SENTENCE_END:
+        return "navigation"
+    return "other"
+
+
+def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
+    """The headline: the body's first line when it is headline-shaped and prose follows (the model
+    keeps headlines now and then: some pages' truth starts with one), else the nearest
+    headline-shaped line above the body, within ten lines. A breadcrumb trail is never the headline."""
+    body = (i for i, verdict in enumerate(verdicts) if verdict is BODY and not _crumb_shaped(lines[i]))
+    first, second = next(body, None), next(body, None)
+    if first is None:
+        return None
+    if _headline_shaped(lines[first]) and second is not None and lines[second].count(" ") + 1 >= PROSE_WORDS:
+        return first
+    for i in range(first - 1, max(first - 11, -1), -1):
+        if verdicts[i] == _DROPPED and _headline_shaped(lines[i]):
+            return i
+    return None
+
+
+def _crumb_shaped(line: str) -> bool:
+    """"Home › News", "Home U.K. A headline cut short...": a trail that starts at the home page."""
+    return _HOME.match(line) is not None and (_CRUMB_SEPARATORS.search(line) is not None
+                                              or _TRUNCATED.search(line) is not None)
+
+
+def _headline_shaped(line: str) -> bool:
+    """3 to 30 words, one sentence without a closing full stop, not a byline, date or truncation."""
+    words = line.count(" ") + 1
+    if not 3 <= words <= 30 or line[-1] in ".:;,…" or ". " in line or _TRUNCATED.search(line):
+        return False
+    return not _BYLINE.match(line) and not _HOME.match(line)
+
+
+def find_breadcrumb(lines: list[str], title_at: int) -> tuple[int | None, list[str]]:
+    """The breadcrumb line above the headline and its crumbs up to the page's section (the page
+    itself left out), or (None, [])."""
+    title = lines[title_at]
+    for i in range(title_at - 1, max(title_at - 8, -1), -1):
+        crumbs = _crumbs_of(lines[i], title)
+        if crumbs:
+            return i, crumbs
+    return None, []
+
+
+def _crumbs_of(line: str, title: str) -> list[str]:
+    home = _HOME.match(line)
+    if home is None or len(line) > len(title) + 120:
+        return []
+    first, rest = line[: home.end()].strip(), line[home.end():]
+    crumbs = [crumb for crumb in _CRUMB_SEPARATORS.split(rest) if crumb]
+    if len(crumbs) > 1:
+        # "Home › U.K. › Headline": the crumbs before the one that is the page itself.
+        crumbs = [crumb for crumb in crumbs if not _is_title_prefix(crumb, title)]
+        return [first, *crumbs] if crumbs else []
+    # "Home U.K. Headline cut short...": the section is what stands before the headline's start.
+    start = rest.find(" ".join(title.split()[:3]))
+    if start <= 0 or not _TRUNCATED.search(rest) and not rest.endswith(title):
+        return []
+    section = rest[:start].strip()
+    return [first, section] if 0 < len(section) <= 40 else []
+
+
+def _is_title_prefix(crumb: str, title: str) -> bool:
+    return title.startswith(_TRUNCATED.sub("", crumb)) and len(crumb) >= 8
+
+
+def _body_span(verdicts: list[str | None]) -> range:
+    """From the body's first line to its last: captions and related links outside it are page chrome."""
+    first = next((i for i, verdict in enumerate(verdicts) if verdict is BODY), None)
+    if first is None:
+        return range(0)
+    last = len(verdicts) - 1 - next(i for i, verdict in enumerate(reversed(verdicts)) if verdict is BODY)
+    return range(first, last + 1)
+
+
+def find_images(lines: list[str], verdicts: list[str | None], span: range) -> list[Image]:
+    """Captions inside the body's span, each with its credit split off (a dump has no picture URLs)."""
+    images = []
+    for i in span:
+        if verdicts[i] == "caption":
+            caption, credit = split_credit(lines[i])
+            images.append(Image("", None, caption, credit))
+    return images
+
+
+def find_related(lines: list[str], verdicts: list[str | None], span: range) -> list[RelatedLink]:
+    """Links the article recommends inside its span: "READ MORE: ..." lines and tagged headlines
+    (a dump keeps their titles, not their URLs)."""
+    related = []
+    for i in span:
+        if verdicts[i] != "related":
+            continue
+        line = lines[i]
+        tag = _TAG.search(line)
+        title = _TAG.sub("", line) if tag else line
+        prefix = _RELATED_PREFIX.match(title)
+        if prefix and tag is None:
+            title = title[prefix.end():]
+        related.append(RelatedLink(title.strip(), "", tag.group("tag") if tag else None))
+    return related
+
+
+def _node(line: str) -> BodyNode:
+    if line[-1] not in SENTENCE_END and line.count(" ") < 12:
+        return BodyNode("heading", line, 2, render=lambda: f"## {line}")
+    return BodyNode("paragraph", line)
