@@ -19,8 +19,11 @@ import numpy as np
 
 SIGNATURE_KEY = "_signature"  # the worker's row carries it to the writer, which keeps it beside the part
 NUM_PERM = 128
-BANDS = 32  # 32 bands of 4 rows: pairs above ~0.5 similar almost surely share a band
-SHINGLE = 3
+# Chosen on perturbed WCXB dev bodies (`copydesk bench --dedup`): word pairs keep some order yet survive
+# scattered edits that break longer shingles; 64 bands of 2 rows make pairs from about 0.25 similar
+# share a band almost surely, and the similarity check then decides.
+BANDS = 64
+SHINGLE = 2
 _BLOCK = 2048  # shingles hashed at once: bounds the (shingles x permutations) matrix on huge pages
 _WORD = re.compile(r"\w+")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -43,9 +46,9 @@ def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
     return np.unique(hashes)
 
 
-def signature(text: str) -> bytes | None:
+def signature(text: str, shingle: int = SHINGLE) -> bytes | None:
     """The body's MinHash signature (NUM_PERM uint32), or None when it has fewer words than a shingle."""
-    hashes = shingle_hashes(text)
+    hashes = shingle_hashes(text, shingle)
     if not len(hashes):
         return None
     low = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
@@ -61,7 +64,7 @@ def similarity(left: np.ndarray, right: np.ndarray) -> float:
     return float(np.mean(left == right))
 
 
-def clusters(signatures: np.ndarray, lengths: np.ndarray, threshold: float) -> np.ndarray:
+def clusters(signatures: np.ndarray, lengths: np.ndarray, threshold: float, bands: int = BANDS) -> np.ndarray:
     """For each row of `signatures` (n x NUM_PERM uint32), the index of its cluster's canonical member.
 
     Candidates share an LSH band; a candidate joins when its estimated similarity to the band's first
@@ -69,8 +72,8 @@ def clusters(signatures: np.ndarray, lengths: np.ndarray, threshold: float) -> n
     linear). The canonical member is the longest body (`lengths`), the earliest on ties.
     """
     parent = np.arange(len(signatures))
-    rows = NUM_PERM // BANDS
-    for band in range(BANDS):
+    rows = NUM_PERM // bands
+    for band in range(bands):
         buckets: dict[bytes, int] = {}
         chunk = np.ascontiguousarray(signatures[:, band * rows: (band + 1) * rows])
         for index in range(len(signatures)):

@@ -88,6 +88,7 @@ class Pool:
         self.retry: deque[list[Task]] = deque()
         self.peak_rss: list[int] = []
         self.replaced = 0
+        self.ready_at: float | None = None  # when every first worker had loaded its models
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
@@ -149,6 +150,8 @@ class Pool:
                 return
             if kind == "ready":
                 worker.ready = True
+                if self.ready_at is None and all(other.ready for other in self.workers):
+                    self.ready_at = time.perf_counter()
             elif kind == "row":
                 worker.tasks.popleft()
                 self.emit(payload)

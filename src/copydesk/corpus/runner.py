@@ -25,6 +25,8 @@ class Summary:
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     pages_per_second: float = 0.0
+    pages: int = 0  # rows of records that went to a worker (pages and texts), this run
+    working_seconds: float = 0.0  # from every worker ready (models loaded) to the last row
     worker_peak_rss: list[int] = field(default_factory=list)
     workers_replaced: int = 0
     dedup: dict[str, int] | None = None
@@ -32,7 +34,8 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "resumed": self.resumed, "statuses": dict(self.statuses),
                 "reasons": dict(self.reasons.most_common(20)), "seconds": round(self.seconds, 2),
-                "pages_per_second": round(self.pages_per_second, 1), "worker_peak_rss": self.worker_peak_rss,
+                "pages_per_second": round(self.pages_per_second, 1), "pages": self.pages,
+                "working_seconds": round(self.working_seconds, 2), "worker_peak_rss": self.worker_peak_rss,
                 "workers_replaced": self.workers_replaced, "dedup": self.dedup}
 
 
@@ -54,8 +57,8 @@ class _Progress:
         now = time.perf_counter()
         if now - self.shown > 0.5:
             self.shown = now
-            rate = summary.rows / max(now - self.started, 1e-9)
-            self.bar.set_postfix(pages=summary.rows, pages_s=f"{rate:.1f}", errors=summary.statuses["error"],
+            rate = summary.pages / max(now - self.started, 1e-9)
+            self.bar.set_postfix(pages=summary.pages, pages_s=f"{rate:.1f}", errors=summary.statuses["error"],
                                  refresh=False)
 
     def close(self) -> None:
@@ -79,7 +82,11 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
             summary.reasons[_reason_key(row)] += 1
         progress.note(summary)
 
-    pool = Pool(settings, emit)
+    def emit_page(row: dict[str, Any]) -> None:
+        summary.pages += 1
+        emit(row)
+
+    pool = Pool(settings, emit_page)
     try:
         pool.run(_chunks(read_inputs(inputs, settings.options.max_input_bytes, progress.advance), done, emit,
                          settings, summary))
@@ -89,8 +96,10 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
         raise
     finally:
         progress.close()
+    finished = time.perf_counter()
     writer.commit()
-    summary.seconds = time.perf_counter() - started
+    summary.seconds = finished - started
+    summary.working_seconds = finished - (pool.ready_at or started)
     summary.pages_per_second = summary.rows / summary.seconds if summary.seconds else 0.0
     summary.worker_peak_rss, summary.workers_replaced = pool.peak_rss, pool.replaced
     if settings.dedup:

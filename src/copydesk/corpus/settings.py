@@ -44,7 +44,8 @@ class CorpusSettings:
         part_rows: rows per part file; a part is the unit a resumed run keeps or redoes.
         format: "parquet" or "jsonl".
         dedup: mark near-duplicate bodies (MinHash + LSH) once every page is written.
-        dedup_threshold: estimated Jaccard similarity of word 5-shingles from which two bodies are near-copies.
+        dedup_threshold: estimated Jaccard similarity of word 2-shingles from which two bodies are near-copies
+            (0.3: chosen on perturbed WCXB dev bodies, see `copydesk bench --dedup`).
         extractor: the per-page function, "module:function" (see COPYDESK_EXTRACTOR).
         progress: draw a progress bar on stderr.
     """
@@ -59,6 +60,6 @@ class CorpusSettings:
     part_rows: int = 20000
     format: str = "parquet"
     dedup: bool = False
-    dedup_threshold: float = 0.7
+    dedup_threshold: float = 0.3
     extractor: str = COPYDESK_EXTRACTOR
     progress: bool = True
