@@ -33,6 +33,16 @@ SENTENCES = [
 ]
 
 
+_SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "ro", "vi", "de", "pa", "zu", "fe", "go", "hi", "ju", "bo"]
+
+
+def distinct_paragraphs(seed: int, paragraphs: int = 6, words: int = 40) -> list[str]:
+    """Paragraphs of made-up words drawn for `seed`: two seeds share almost no word pairs."""
+    rng = random.Random(seed)
+    vocabulary = ["".join(rng.choices(_SYLLABLES, k=3)) for _ in range(300)]
+    return [" ".join(rng.choices(vocabulary, k=words)).capitalize() + "." for _ in range(paragraphs)]
+
+
 def article_html(seed: int, paragraphs: int = 6, marker: str = "", body: list[str] | None = None,
                  chrome: str = "") -> str:
     """An article page: nav, headline, paragraphs (from `body` or random sentences), footer."""

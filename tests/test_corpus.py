@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from copydesk.corpus.output import OutputMismatch
 from copydesk.corpus.warcfile import WarcWriter
 from copydesk.corpus.work import TEXT_MODE_MISSING, text_mode_extractor
 from copydesk.options import Options
-from corpus_pages import SENTENCES, article_html
+from corpus_pages import article_html, distinct_paragraphs
 
 TESTS = Path(__file__).parent
 
@@ -182,7 +181,7 @@ def test_a_different_run_into_the_same_folder_is_refused(tmp_path):
 
 
 def test_dedup_puts_a_syndicated_story_in_one_cluster(tmp_path):
-    story = [" ".join(random.Random(seed).sample(SENTENCES, 4)) for seed in range(6)]
+    story = distinct_paragraphs(7)
     pages = tmp_path / "pages"
     pages.mkdir()
     # The same story on three sites, each with its own chrome and a line of its own; three unrelated stories.
@@ -190,7 +189,7 @@ def test_dedup_puts_a_syndicated_story_in_one_cluster(tmp_path):
         body = [*story, f"This story first appeared in the national edition and was shared by site {site}."]
         (pages / f"copy{site}.html").write_text(article_html(50 + site, body=body, chrome=f"Site {site} news"))
     for number in range(3):
-        (pages / f"other{number}.html").write_text(article_html(200 + number, paragraphs=6))
+        (pages / f"other{number}.html").write_text(article_html(200 + number, body=distinct_paragraphs(number)))
 
     summary = run([str(pages)], tmp_path / "out", _settings(dedup=True))
 
