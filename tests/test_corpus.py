@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import copydesk
 from copydesk.corpus import CorpusSettings, Filters, run
 from copydesk.corpus.output import OutputMismatch
 from copydesk.corpus.warcfile import WarcWriter
@@ -202,3 +203,23 @@ def test_dedup_puts_a_syndicated_story_in_one_cluster(tmp_path):
     assert len({row["dup_cluster"] for row in others} | {copies[0]["dup_cluster"]}) == 4
     assert summary.dedup == {"clusters": 4, "duplicates": 2}
 
+
+
+def test_text_records_go_to_text_mode_once_copydesk_has_it(monkeypatch):
+    from copydesk.corpus.readers import Task
+    from copydesk.corpus.work import PageWorker
+
+    worker = PageWorker(_settings(filters=Filters(min_chars=10)))
+    task = Task("wet-1", "http://a.test/", "x.wet.gz", "text", b"A page's text, as a WET record holds it.")
+    if text_mode_extractor() is None:
+        assert worker.process(task)["reason"] == TEXT_MODE_MISSING
+    seen = []
+
+    def extract_text(text: str, url: str | None) -> copydesk.Article:
+        seen.append((text, url))
+        return copydesk.Article(url=url, body=[copydesk.BodyNode("paragraph", text)])
+
+    monkeypatch.setattr(copydesk, "extract_text", extract_text, raising=False)
+    row = worker.process(task)
+    assert seen == [("A page's text, as a WET record holds it.", "http://a.test/")]
+    assert row["status"] == "ok" and row["text"] == seen[0][0] and row["record_id"] == "wet-1"

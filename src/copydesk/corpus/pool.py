@@ -44,13 +44,14 @@ def worker_main(conn: Connection, settings: CorpusSettings) -> None:
     worker = PageWorker(settings)
     worker.process(Task("warm-up", None, "", "html", WARM_UP_PAGE))  # load the models before the clock runs
     conn.send(("ready", os.getpid()))
+    started = _cpu_seconds()
     while True:
         try:
             chunk = conn.recv()
         except EOFError:  # the parent is gone (killed): nothing to write to any more
             return
         if chunk is None:
-            conn.send(("bye", _peak_rss()))
+            conn.send(("bye", (_peak_rss(), _cpu_seconds() - started)))
             return
         for task in chunk:
             conn.send(("row", worker.process(task)))
@@ -61,6 +62,11 @@ def _without_unused_libraries() -> None:
     copydesk never calls (it predicts on numpy arrays): in each worker they would cost about 130 MB."""
     for name in ("sklearn", "pandas"):
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _peak_rss() -> int:
@@ -87,6 +93,7 @@ class Pool:
         self.workers = [self._start() for _ in range(max(1, settings.workers))]
         self.retry: deque[list[Task]] = deque()
         self.peak_rss: list[int] = []
+        self.cpu_seconds: list[float] = []  # each worker's CPU time after start-up, for per-core figures
         self.replaced = 0
         self.ready_at: float | None = None  # when every first worker had loaded its models
 
@@ -180,7 +187,8 @@ class Pool:
                 while True:
                     kind, payload = worker.conn.recv()
                     if kind == "bye":
-                        self.peak_rss.append(payload)
+                        self.peak_rss.append(payload[0])
+                        self.cpu_seconds.append(payload[1])
                         break
             except (EOFError, OSError):
                 pass

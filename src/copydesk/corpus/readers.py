@@ -92,13 +92,23 @@ def read_warc(path: str, limit: int, advance: Advance) -> Iterator[Item]:
     """Response records with an HTML type are pages, conversion (WET) records are texts; the rest is skipped."""
     from fastwarc import ArchiveIterator
 
-    with open(path, "rb") as raw:
+    with open_input(path) as raw:
         seen = 0
         for record in ArchiveIterator(raw, parse_http=True, auto_decode="all", fsspec_args=False):
             item = _warc_item(record, path, limit)
             advance(raw.tell() - seen)  # compressed bytes read from disk so far
             seen = raw.tell()
             yield item
+
+
+def open_input(path: str) -> BinaryIO:
+    """A local file, or with a scheme (s3://, gs://, https://) a file opened through fsspec (install it and
+    the scheme's package, e.g. s3fs, on the Spark executors)."""
+    if "://" not in path:
+        return open(path, "rb")
+    import fsspec
+
+    return fsspec.open(path, "rb").open()  # type: ignore[no-any-return]
 
 
 def _warc_item(record: Any, path: str, limit: int) -> Item:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ class Summary:
     pages: int = 0  # rows of records that went to a worker (pages and texts), this run
     working_seconds: float = 0.0  # from every worker ready (models loaded) to the last row
     worker_peak_rss: list[int] = field(default_factory=list)
+    worker_cpu_seconds: list[float] = field(default_factory=list)  # after start-up, workers still alive at the end
+    parent_cpu_seconds: float = 0.0
     workers_replaced: int = 0
     dedup: dict[str, int] | None = None
 
@@ -36,6 +39,8 @@ class Summary:
                 "reasons": dict(self.reasons.most_common(20)), "seconds": round(self.seconds, 2),
                 "pages_per_second": round(self.pages_per_second, 1), "pages": self.pages,
                 "working_seconds": round(self.working_seconds, 2), "worker_peak_rss": self.worker_peak_rss,
+                "worker_cpu_seconds": [round(cpu, 2) for cpu in self.worker_cpu_seconds],
+                "parent_cpu_seconds": round(self.parent_cpu_seconds, 2),
                 "workers_replaced": self.workers_replaced, "dedup": self.dedup}
 
 
@@ -72,7 +77,7 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
     writer = output.PartWriter(out, settings, first_part)
     summary = Summary()
     progress = _Progress(sum(input_size(path) for path in inputs), settings.progress)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), _cpu_seconds()
 
     def emit(row: dict[str, Any]) -> None:
         writer.write(row)
@@ -102,10 +107,16 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
     summary.working_seconds = finished - (pool.ready_at or started)
     summary.pages_per_second = summary.rows / summary.seconds if summary.seconds else 0.0
     summary.worker_peak_rss, summary.workers_replaced = pool.peak_rss, pool.replaced
+    summary.worker_cpu_seconds, summary.parent_cpu_seconds = pool.cpu_seconds, _cpu_seconds() - started_cpu
     if settings.dedup:
         summary.dedup = output.mark_duplicates(out, settings.format, settings.dedup_threshold, settings.group_rows)
     output.write_success(out, summary.as_dict())
     return summary
+
+
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _chunks(items: Iterator[Task | dict[str, Any]], done: set[str], emit: Any, settings: CorpusSettings,
