@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -18,10 +20,17 @@ from corpus_pages import article_html
 def session():
     from pyspark.sql import SparkSession
 
+    # Spark's Python workers must be this interpreter (the one with this copydesk), not python3 from PATH.
+    saved = os.environ.get("PYSPARK_PYTHON")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
     spark = (SparkSession.builder.master("local[1]").appName("copydesk-test")
              .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1").getOrCreate())
     yield spark
     spark.stop()
+    if saved is None:
+        os.environ.pop("PYSPARK_PYTHON")
+    else:
+        os.environ["PYSPARK_PYTHON"] = saved
 
 
 def test_html_strings_and_warc_paths_give_the_corpus_rows(session, tmp_path: Path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -59,28 +60,30 @@ def signature(text: str, shingle: int = SHINGLE) -> bytes | None:
     return (low >> np.uint64(32)).astype(np.uint32).tobytes()
 
 
-def similarity(left: np.ndarray, right: np.ndarray) -> float:
-    """Estimated Jaccard similarity of the two shingle sets."""
-    return float(np.mean(left == right))
-
-
 def clusters(signatures: np.ndarray, lengths: np.ndarray, threshold: float, bands: int = BANDS) -> np.ndarray:
     """For each row of `signatures` (n x NUM_PERM uint32), the index of its cluster's canonical member.
 
-    Candidates share an LSH band; a candidate joins when its estimated similarity to the band's first
-    member reaches `threshold` (comparing with one member per band keeps a bucket of thousands of copies
-    linear). The canonical member is the longest body (`lengths`), the earliest on ties.
+    Candidates share an LSH band; a candidate joins when its estimated similarity to the band bucket's
+    first member reaches `threshold` (comparing with one member per bucket keeps a bucket of thousands of
+    copies linear). The canonical member is the longest body (`lengths`), the earliest on ties.
     """
     parent = np.arange(len(signatures))
+    for first, other in _candidate_pairs(signatures, bands):
+        agree = np.mean(signatures[first] == signatures[other], axis=1)
+        for left, right in zip(first[agree >= threshold].tolist(), other[agree >= threshold].tolist(), strict=True):
+            _union(parent, left, right)
+    return _canonical(parent, lengths)
+
+
+def _candidate_pairs(signatures: np.ndarray, bands: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Per band: (bucket's first member, member) for every row that is not the first in its bucket."""
     rows = NUM_PERM // bands
     for band in range(bands):
-        buckets: dict[bytes, int] = {}
-        chunk = np.ascontiguousarray(signatures[:, band * rows: (band + 1) * rows])
-        for index in range(len(signatures)):
-            first = buckets.setdefault(chunk[index].tobytes(), index)
-            if first != index and similarity(signatures[first], signatures[index]) >= threshold:
-                _union(parent, first, index)
-    return _canonical(parent, lengths)
+        keys = np.ascontiguousarray(signatures[:, band * rows: (band + 1) * rows]).view(f"V{rows * 4}").ravel()
+        _, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        first = first_index[inverse.ravel()]
+        others = np.flatnonzero(first != np.arange(len(signatures)))
+        yield first[others], others
 
 
 def _find(parent: np.ndarray, index: int) -> int:
