@@ -50,7 +50,7 @@ class CorpusSettings:
         progress: draw a progress bar on stderr.
     """
 
-    options: Options = field(default_factory=lambda: Options())
+    options: Options = field(default_factory=Options)
     filters: Filters = field(default_factory=Filters)
     workers: int = 1
     timeout: float = 60.0
