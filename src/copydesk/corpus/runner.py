@@ -34,6 +34,12 @@ class Summary:
     workers_replaced: int = 0
     dedup: dict[str, int] | None = None
 
+    def count(self, row: dict[str, Any]) -> None:
+        self.rows += 1
+        self.statuses[row["status"]] += 1
+        if row.get("reason") or row.get("error"):
+            self.reasons[_reason_key(row)] += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "resumed": self.resumed, "statuses": dict(self.statuses),
                 "reasons": dict(self.reasons.most_common(20)), "seconds": round(self.seconds, 2),
@@ -71,7 +77,10 @@ class _Progress:
 
 
 def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
-    """Extract every record of `paths` into OUT (see `output` for the layout); resumes a killed run."""
+    """Extract every record of `paths` into OUT (see `output` for the layout); resumes a killed run.
+
+    Workers are spawned processes: a script calling this needs the `if __name__ == "__main__":` guard.
+    """
     inputs = all_inputs(paths)
     done, first_part = output.prepare(out, inputs, settings)
     writer = output.PartWriter(out, settings, first_part)
@@ -81,10 +90,7 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
 
     def emit(row: dict[str, Any]) -> None:
         writer.write(row)
-        summary.rows += 1
-        summary.statuses[row["status"]] += 1
-        if row.get("reason") or row.get("error"):
-            summary.reasons[_reason_key(row)] += 1
+        summary.count(row)
         progress.note(summary)
 
     def emit_page(row: dict[str, Any]) -> None:
@@ -103,15 +109,19 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
         progress.close()
     finished = time.perf_counter()
     writer.commit()
+    _timings(summary, pool, started, started_cpu, finished)
+    if settings.dedup:
+        summary.dedup = output.mark_duplicates(out, settings.format, settings.dedup_threshold, settings.group_rows)
+    output.write_success(out, summary.as_dict())
+    return summary
+
+
+def _timings(summary: Summary, pool: Pool, started: float, started_cpu: float, finished: float) -> None:
     summary.seconds = finished - started
     summary.working_seconds = finished - (pool.ready_at or started)
     summary.pages_per_second = summary.rows / summary.seconds if summary.seconds else 0.0
     summary.worker_peak_rss, summary.workers_replaced = pool.peak_rss, pool.replaced
     summary.worker_cpu_seconds, summary.parent_cpu_seconds = pool.cpu_seconds, _cpu_seconds() - started_cpu
-    if settings.dedup:
-        summary.dedup = output.mark_duplicates(out, settings.format, settings.dedup_threshold, settings.group_rows)
-    output.write_success(out, summary.as_dict())
-    return summary
 
 
 def _cpu_seconds() -> float:
