@@ -99,9 +99,12 @@ def test_jsonl_output_and_filters(tmp_path):
         "<html lang='de'><body><article><h1>Nachrichten</h1>" + "<p>Der Gemeinderat hat am Dienstag beschlossen, "
         "die Bibliothek länger zu öffnen, und die Bürger begrüßen die Entscheidung sehr.</p>" * 6
         + "</article></body></html>")
-    settings = _settings(format="jsonl", filters=Filters(languages=("en",), min_chars=600))
+    settings = _settings(format="jsonl", filters=Filters(languages=("en",), min_chars=600), chunk_pages=1,
+                         recycle_pages=2)
 
-    run([str(pages)], tmp_path / "out.jsonl", settings)
+    summary = run([str(pages)], tmp_path / "out.jsonl", settings)
+
+    assert len(summary.worker_peak_rss) >= 3  # workers retired after 2 pages each, and their stand-ins
 
     rows = {Path(row["record_id"]).name: row for row in _rows(tmp_path / "out.jsonl")}
     assert len(rows) == 6 and all(rows[f"long{n}.html"]["status"] == "ok" for n in range(4))

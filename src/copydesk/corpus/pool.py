@@ -82,6 +82,7 @@ class _Worker:
     ready: bool = False
     tasks: deque[Task] = field(default_factory=deque)
     since: float = field(default_factory=time.monotonic)  # start of the current page (or of start-up)
+    pages: int = 0  # pages done, for recycling
 
 
 class Pool:
@@ -114,7 +115,10 @@ class Pool:
             self._wait()
 
     def _assign(self, chunks: Iterator[list[Task]]) -> bool:
-        for worker in self.workers:
+        for index, worker in enumerate(self.workers):
+            if worker.ready and not worker.tasks and worker.pages >= self.settings.recycle_pages:
+                self._stop(worker)  # a fresh process gives back what a long life has fragmented
+                self.workers[index] = worker = self._start()
             if worker.ready and not worker.tasks:
                 chunk = self.retry.popleft() if self.retry else next(chunks, None)
                 if chunk is None:
@@ -161,6 +165,7 @@ class Pool:
                     self.ready_at = time.perf_counter()
             elif kind == "row":
                 worker.tasks.popleft()
+                worker.pages += 1
                 self.emit(payload)
             worker.since = time.monotonic()
 
@@ -180,22 +185,25 @@ class Pool:
         self.workers[index] = self._start()
 
     def close(self) -> None:
-        """Stop every worker, collecting each one's peak RSS."""
+        """Stop every worker, collecting each one's peak RSS and CPU time."""
         for worker in self.workers:
-            try:
-                worker.conn.send(None)
-                while True:
-                    kind, payload = worker.conn.recv()
-                    if kind == "bye":
-                        self.peak_rss.append(payload[0])
-                        self.cpu_seconds.append(payload[1])
-                        break
-            except (EOFError, OSError):
-                pass
-            worker.process.join(timeout=10)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
+            self._stop(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        try:
+            worker.conn.send(None)
+            while True:
+                kind, payload = worker.conn.recv()
+                if kind == "bye":
+                    self.peak_rss.append(payload[0])
+                    self.cpu_seconds.append(payload[1])
+                    break
+        except (EOFError, OSError):
+            pass
+        worker.process.join(timeout=10)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
 
     def kill(self) -> None:
         for worker in self.workers:

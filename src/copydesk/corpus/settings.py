@@ -38,6 +38,8 @@ class CorpusSettings:
         filters: which extracted pages are kept as `ok`.
         workers: extraction processes (the parent only reads inputs and writes rows).
         timeout: seconds one page may take before its worker is killed and the page recorded as an error.
+        recycle_pages: a worker that has done this many pages is replaced by a fresh process between chunks
+            (long-lived processes keep the memory their biggest pages fragmented).
         chunk_pages: pages sent to a worker at once (bounds what is in flight: workers x chunk).
         chunk_bytes: ... or fewer, when their raw bytes reach this.
         group_rows: rows per Parquet row group (or per flush of a JSONL part).
@@ -54,6 +56,7 @@ class CorpusSettings:
     filters: Filters = field(default_factory=Filters)
     workers: int = 1
     timeout: float = 60.0
+    recycle_pages: int = 10000
     chunk_pages: int = 16
     chunk_bytes: int = 8 * 1024 * 1024
     group_rows: int = 1000
