@@ -43,13 +43,17 @@ def worker_main(conn: Connection, settings: CorpusSettings) -> None:
 
     worker = PageWorker(settings)
     worker.process(Task("warm-up", None, "", "html", WARM_UP_PAGE))  # load the models before the clock runs
-    conn.send(("ready", os.getpid()))
+    try:
+        conn.send(("ready", os.getpid()))
+        _serve(conn, worker)
+    except (EOFError, BrokenPipeError):  # the parent is gone (killed): nothing to write to any more
+        return
+
+
+def _serve(conn: Connection, worker: Any) -> None:
     started = _cpu_seconds()
     while True:
-        try:
-            chunk = conn.recv()
-        except EOFError:  # the parent is gone (killed): nothing to write to any more
-            return
+        chunk = conn.recv()
         if chunk is None:
             conn.send(("bye", (_peak_rss(), _cpu_seconds() - started)))
             return
