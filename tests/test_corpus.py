@@ -250,3 +250,15 @@ def test_jsonl_parts_resume_after_a_lost_part(tmp_path):
     assert Counter(row["record_id"] for row in _rows(out)) == Counter(str(pages / f"p{n}.html") for n in range(7))
     assert all((out / name).read_bytes() == data for name, data in first_two.items())
     assert not list(out.glob("*.tmp"))
+
+
+def test_an_unreadable_warc_costs_one_error_row_and_the_run_goes_on(tmp_path):
+    (tmp_path / "broken.warc").write_bytes(b"this is not a WARC file at all\r\n\r\n" * 10)
+    expected = _build_warc(tmp_path / "good.warc.gz", pages=2)
+
+    run([str(tmp_path / "broken.warc"), str(tmp_path / "good.warc.gz")], tmp_path / "out", _settings(workers=1))
+
+    rows = _rows(tmp_path / "out")
+    broken = [row for row in rows if row["source"].endswith("broken.warc")]
+    assert len(broken) == 1 and broken[0]["status"] == "error" and broken[0]["error"].startswith("unreadable WARC")
+    assert {row["record_id"]: row["status"] for row in rows if row not in broken} == expected

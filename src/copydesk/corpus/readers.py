@@ -89,13 +89,24 @@ class _Counting:
 
 
 def read_warc(path: str, limit: int, advance: Advance) -> Iterator[Item]:
-    """Response records with an HTML type are pages, conversion (WET) records are texts; the rest is skipped."""
+    """Response records with an HTML type are pages, conversion (WET) records are texts; the rest is skipped.
+
+    A corrupt or truncated file ends with one error row saying where reading stopped (its id is the path
+    and the byte offset, the same on every run), and the run goes on with the next input.
+    """
     from fastwarc import ArchiveIterator
 
     with open_input(path) as raw:
+        records = iter(ArchiveIterator(raw, parse_http=True, auto_decode="all", fsspec_args=False))
         seen = 0
-        for record in ArchiveIterator(raw, parse_http=True, auto_decode="all", fsspec_args=False):
-            item = _warc_item(record, path, limit)
+        while True:
+            try:
+                item = _warc_item(next(records), path, limit)
+            except StopIteration:
+                return
+            except (OSError, ValueError) as exc:
+                yield rows.row(f"{path}@{raw.tell()}", None, path, "error", error=f"unreadable WARC: {exc}")
+                return
             advance(raw.tell() - seen)  # compressed bytes read from disk so far
             seen = raw.tell()
             yield item
