@@ -159,8 +159,12 @@ def read_folder(path: str, limit: int, advance: Advance) -> Iterator[Item]:
 
 def read_page_file(path: str, limit: int, advance: Advance) -> Iterator[Item]:
     # The raw bytes, gzip and all: unpacking (bounded) is the worker's job, as is decoding.
-    with open(path, "rb") as handle:
-        data = handle.read(limit)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit)
+    except OSError as exc:
+        yield rows.row(path, None, path, "error", error=f"unreadable file: {exc.strerror or exc}")
+        return
     advance(os.path.getsize(path))
     yield Task(path, None, path, "html", data)
 
@@ -170,10 +174,14 @@ def read_page_file(path: str, limit: int, advance: Advance) -> Iterator[Item]:
 
 def read_jsonl(path: str, limit: int, advance: Advance) -> Iterator[Item]:
     """Lines with `html` (a page) or `text` (text mode), an `id` (else path:line) and optionally a `url`."""
-    with open(path, "rb") as raw:
-        for number, line in enumerate(_lines(raw, path, advance), 1):
-            if line.strip():
-                yield _jsonl_item(line.decode("utf-8", "replace"), f"{path}:{number}", path, limit)
+    number = 0
+    try:
+        with open(path, "rb") as raw:
+            for number, line in enumerate(_lines(raw, path, advance), 1):
+                if line.strip():
+                    yield _jsonl_item(line.decode("utf-8", "replace"), f"{path}:{number}", path, limit)
+    except (OSError, EOFError) as exc:  # a truncated .gz: say where reading stopped, go on with the next input
+        yield rows.row(f"{path}:{number + 1}", None, path, "error", error=f"unreadable JSONL: {exc}")
 
 
 def _lines(raw: BinaryIO, path: str, advance: Advance) -> Iterator[bytes]:
