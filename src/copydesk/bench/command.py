@@ -57,12 +57,14 @@ class Selection:
 @click.option("--corpus", "corpus_only", is_flag=True,
               help="Instead: build a WARC of the pages and time `copydesk corpus` on it with 1 and 2 workers, "
                    "copydesk against trafilatura as the extractor, with each worker's peak RSS.")
+@click.option("--rounds", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --corpus: run every configuration this many times, alternating, and keep the fastest.")
 @click.option("--dedup", "dedup_only", is_flag=True,
               help="Instead: precision and recall of --dedup on perturbed copies of the WCXB bodies.")
 def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
           json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
           cv_folds: int, quiet: bool, metadata_only: bool = False, speed_only: bool = False,
-          corpus_only: bool = False, dedup_only: bool = False) -> None:
+          corpus_only: bool = False, rounds: int = 1, dedup_only: bool = False) -> None:
     """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
 
     Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
@@ -79,7 +81,7 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     selections = [_select(name, _data_dir(name, data_dir, len(names) > 1), sample, limit) for name in names]
     floors_data = _read_floors(floors_path)
     if corpus_only or dedup_only:
-        _corpus_benches(selections, corpus_only, dedup_only, quiet, json_path)
+        _corpus_benches(selections, corpus_only, dedup_only, rounds, quiet, json_path)
         return
     if speed_only:
         speed_bench.run(selections, _split(peers_arg, PEERS, "--peers") if peers_arg else [], quiet, json_path)
@@ -114,13 +116,13 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
         sys.exit(1)
 
 
-def _corpus_benches(selections: list[Selection], corpus_only: bool, dedup_only: bool, quiet: bool,
+def _corpus_benches(selections: list[Selection], corpus_only: bool, dedup_only: bool, rounds: int, quiet: bool,
                     json_path: Path | None) -> None:
     pages = [page for sel in selections for page in sel.pages]
     if corpus_only:
         from . import corpus as corpus_bench
 
-        corpus_bench.run_command(pages, (1, 2), quiet, json_path)
+        corpus_bench.run_command(pages, (1, 2), quiet, json_path, rounds)
     if dedup_only:
         from . import dedup as dedup_bench
 
