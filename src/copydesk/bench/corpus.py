@@ -92,8 +92,8 @@ def run_command(pages: Sequence[Page], worker_counts: Sequence[int], quiet: bool
                     _status(quiet, f"round {number + 1}: {name} with {workers} worker(s)")
                     load = os.getloadavg()[0]
                     summary = measure(warc, extractor, workers, scratch)
-                    runs.append({"extractor": name, "workers": workers, "pages_per_second": round(rate(summary), 1),
-                                 "load_average_before": round(load, 2), **summary.as_dict()})
+                    runs.append({**summary.as_dict(), "extractor": name, "workers": workers,
+                                 "pages_per_second": round(rate(summary), 1), "load_average_before": round(load, 2)})
                     best = results.setdefault(name, {}).get(workers)
                     if best is None or rate(summary) > rate(best):
                         results[name][workers] = summary

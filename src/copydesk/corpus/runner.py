@@ -25,7 +25,7 @@ class Summary:
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
-    pages_per_second: float = 0.0
+    records_per_second: float = 0.0  # rows (every record, pages or not) per wall-clock second
     pages: int = 0  # rows of records that went to a worker (pages and texts), this run
     working_seconds: float = 0.0  # from every worker ready (models loaded) to the last row
     worker_peak_rss: list[int] = field(default_factory=list)
@@ -43,7 +43,7 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "resumed": self.resumed, "statuses": dict(self.statuses),
                 "reasons": dict(self.reasons.most_common(20)), "seconds": round(self.seconds, 2),
-                "pages_per_second": round(self.pages_per_second, 1), "pages": self.pages,
+                "records_per_second": round(self.records_per_second, 1), "pages": self.pages,
                 "working_seconds": round(self.working_seconds, 2), "worker_peak_rss": self.worker_peak_rss,
                 "worker_cpu_seconds": [round(cpu, 2) for cpu in self.worker_cpu_seconds],
                 "parent_cpu_seconds": round(self.parent_cpu_seconds, 2),
@@ -119,7 +119,7 @@ def run(paths: list[str], out: Path, settings: CorpusSettings) -> Summary:
 def _timings(summary: Summary, pool: Pool, started: float, started_cpu: float, finished: float) -> None:
     summary.seconds = finished - started
     summary.working_seconds = finished - (pool.ready_at or started)
-    summary.pages_per_second = summary.rows / summary.seconds if summary.seconds else 0.0
+    summary.records_per_second = summary.rows / summary.seconds if summary.seconds else 0.0
     summary.worker_peak_rss, summary.workers_replaced = pool.peak_rss, pool.replaced
     summary.worker_cpu_seconds, summary.parent_cpu_seconds = pool.cpu_seconds, _cpu_seconds() - started_cpu
 
@@ -163,7 +163,7 @@ def _reason_key(row: dict[str, Any]) -> str:
 def format_summary(summary: Summary, out: Path) -> str:
     """The lines printed at the end of a run."""
     lines = [f"copydesk corpus: {summary.rows} rows written to {out} in {summary.seconds:.1f} s "
-             f"({summary.pages_per_second:.1f} records/s)"
+             f"({summary.records_per_second:.1f} records/s)"
              + (f"; {summary.resumed} records already done by an earlier run" if summary.resumed else "")]
     lines.append("  " + ", ".join(f"{status}: {count}" for status, count in sorted(summary.statuses.items())))
     lines += [f"  {count:>8}  {reason}" for reason, count in summary.reasons.most_common(8)]
