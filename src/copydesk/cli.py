@@ -136,7 +136,14 @@ def _register_bench() -> None:
     main.add_command(bench)
 
 
+def _register_corpus() -> None:
+    from .corpus.command import corpus
+
+    main.add_command(corpus)
+
+
 _register_bench()
+_register_corpus()
 
 if __name__ == "__main__":
     main()

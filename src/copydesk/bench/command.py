@@ -57,10 +57,17 @@ class Selection:
 @click.option("--mode", type=click.Choice(["html", "text"]), default="html", show_default=True,
               help="text: the pages rendered to text dumps, cleaned by extract_text, the do-nothing baseline "
                    "and the C4 line filter; with text mode's speed against HTML mode's.")
+@click.option("--corpus", "corpus_only", is_flag=True,
+              help="Instead: build a WARC of the pages and time `copydesk corpus` on it with 1 and 2 workers, "
+                   "copydesk against trafilatura as the extractor, with each worker's peak RSS.")
+@click.option("--rounds", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --corpus: run every configuration this many times, alternating, and keep the fastest.")
+@click.option("--dedup", "dedup_only", is_flag=True,
+              help="Instead: precision and recall of --dedup on perturbed copies of the WCXB bodies.")
 def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int | None, limit: int | None,
           json_path: Path | None, plot_path: Path | None, memory: bool, floors_path: Path | None,
           cv_folds: int, quiet: bool, metadata_only: bool = False, speed_only: bool = False,
-          mode: str = "html") -> None:
+          mode: str = "html", corpus_only: bool = False, rounds: int = 1, dedup_only: bool = False) -> None:
     """Measure copydesk (and optionally its peers) on the AEB and WCXB benchmarks.
 
     Prints a Markdown table (F1, precision, recall, speed) and writes every page's scores to JSON.
@@ -84,6 +91,9 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     systems = _systems(_split(peers_arg, PEERS, "--peers") if peers_arg else [])
     selections = [_select(name, _data_dir(name, data_dir, len(names) > 1), sample, limit) for name in names]
     floors_data = _read_floors(floors_path)
+    if corpus_only or dedup_only:
+        _corpus_benches(selections, corpus_only, dedup_only, rounds, quiet, json_path)
+        return
     if speed_only:
         speed_bench.run(selections, _split(peers_arg, PEERS, "--peers") if peers_arg else [], quiet, json_path)
         return
@@ -115,6 +125,19 @@ def bench(dataset_arg: str, data_dir: Path | None, peers_arg: str, sample: int |
     _status(quiet, f"took {elapsed:.0f} s")
     if floors_data is not None and not _floors_pass(runs, floors_data):
         sys.exit(1)
+
+
+def _corpus_benches(selections: list[Selection], corpus_only: bool, dedup_only: bool, rounds: int, quiet: bool,
+                    json_path: Path | None) -> None:
+    pages = [page for sel in selections for page in sel.pages]
+    if corpus_only:
+        from . import corpus as corpus_bench
+
+        corpus_bench.run_command(pages, (1, 2), quiet, json_path, rounds)
+    if dedup_only:
+        from . import dedup as dedup_bench
+
+        dedup_bench.run_command(pages, quiet, json_path)
 
 
 def _preload_language_model() -> None:
