@@ -177,15 +177,14 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
     top = heading.element
     while elements[top].parent > 0 and first_block_of.get(elements[top].parent) is heading:
         top = elements[top].parent
-    # A container that holds most of the page is the module only when the page's content came before
-    # it (a teaser grid under a short article); at the top of the page it may wrap the article too.
-    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars and _chars_before(page, heading) < \
-            _CONTENT_BEFORE_SHARE * page.total_chars:
-        return
+    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
+        # A container that holds most of the page is the module only when the page's content came
+        # before it (a teaser grid under a short article); at the top it may wrap the article too.
+        if _chars_before(page, heading) < _CONTENT_BEFORE_SHARE * page.total_chars:
+            return
+        elements[top].flags |= HEADED_MODULE
     parent = elements[top].parent
     elements[top].mark = elements[top].mark or "related"
-    if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
-        elements[top].flags |= HEADED_MODULE  # the content came before it: see the guard above
     for index in range(top + 1, len(elements)):
         element = elements[index]
         if element.depth <= elements[parent].depth:

@@ -179,13 +179,18 @@ _ANYWHERE_RULES = tuple(
 )
 
 
+def start_category(text: str) -> str | None:
+    """The category of the first wording rule anchored at the text's start that matches, or None."""
+    match = _START_RULE.match(text)
+    return _START_CATEGORIES[int(match.lastgroup[4:])] if match and match.lastgroup else None
+
+
 def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
     if len(text) > 300:
         return None
-    match = _START_RULE.match(text)
-    if match and match.lastgroup:
-        return _START_CATEGORIES[int(match.lastgroup[4:])]
+    if category := start_category(text):
+        return category
     last = text.rstrip()[-1:]
     lowered = None
     for pattern, category, closer, needles in _ANYWHERE_RULES:
@@ -211,9 +216,10 @@ RELATED_HEADING = re.compile(
     r"similar (topics|threads|posts|products|items)|other (stories|articles|products)|"
     r"most (read|popular|viewed|shared)|editor'?s'? picks|don'?t miss|in case you missed|around the web|"
     r"from the web|(sponsored|promoted) (stories|content)|what to read next|read this next"
-    # "More The Examiner", "More CNBC": a module of the publication's other stories (not "More information").
+    # "More The Examiner", "More Recipes": "More" and one to three words is a module of more stories or
+    # items (but "More information", "More details" and the like are the page's own sections).
     r"|more (?!information\b|info\b|details\b|about\b|help\b|examples?\b|options\b|ways\b|features\b)"
-    r"[A-Z][\w.'’-]*( [A-Z][\w.'’-]*){0,2}$"
+    r"[a-z][\w.'’-]*( [a-z][\w.'’-]*){0,2}$"
     # The same modules in the other languages of the web's news and blogs.
     r"|(leia|veja|lea|lee|lire|lisez|leggi) (também|tambem|también|tambien|aussi|anche)|à lire aussi"
     r"|(você|voce) (também |tambem )?(pode|poderá) gostar|(también |tambien )?te (puede|podría) interesar"

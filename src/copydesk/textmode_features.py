@@ -22,7 +22,7 @@ from itertools import repeat
 
 import numpy as np
 
-from .rules import TEXT_PATTERNS, text_category
+from .rules import start_category, text_category
 
 Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
 PROSE_WORDS = 10  # a line of ten words or more that ends a sentence counts as prose
@@ -55,11 +55,8 @@ _SAMPLE_CHARS = 200  # a line's head: what the character shares and the lexicon 
 # Whitespace that is not a single space between words (looking for each is faster than a regex scan).
 _UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                    *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
-# The shared wording rules anchored at a line's start, as one regex (tried once per line); the rules
-# that may match anywhere need a closing bracket or a rare word, so they run only where those are.
-_START_PATTERNS = [(pattern, category) for pattern, category in TEXT_PATTERNS if pattern.pattern.startswith("^")]
-_START_RULE = re.compile("|".join(f"(?P<r{i}>{pattern.pattern})" for i, (pattern, _) in enumerate(_START_PATTERNS)),
-                         re.I)
+# The shared wording rules anchored at a line's start run on every line; the rules that may match
+# anywhere need a closing bracket or a rare word, so they run only where those are.
 _RARE_WORDS = ("akismet", "comment data", "cookie")
 _RARE_WORD = re.compile("|".join(_RARE_WORDS))
 # Text mode's caption: a credit closing a line ("... (Image: GETTY)"), whatever the line's length.
@@ -183,10 +180,8 @@ def rule_categories(lines: list[str]) -> list[str | None]:
     for i, line in enumerate(lines):
         category = None
         if len(line) <= 300:
-            match = _START_RULE.match(line)
-            if match and match.lastgroup:
-                category = _START_PATTERNS[int(match.lastgroup[1:])][1]
-            elif line[-1] in ")]" or i in rare:
+            category = start_category(line)
+            if category is None and (line[-1] in ")]" or i in rare):
                 category = text_category(line)
         if category is None and line[-1] == ")" and _CAPTION.search(line, max(0, len(line) - 100)):
             category = "caption"

@@ -138,8 +138,7 @@ def _by_line_near(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     """A short "By Name" line among the first texts after the headline ("By" alone takes the next
     text). Unmarked text, so the names must look like names: capitalised words."""
     pending = False
-    for raw in _texts_after(tree, head, MAX_TEXTS_AFTER):
-        text = _SPACES.sub(" ", raw)
+    for text in _texts_after(tree, head, MAX_TEXTS_AFTER):
         wanted = pending or (len(text) <= MAX_BY_LINE_CHARS and _BY_LINE.match(text))
         names = split_names(text) if wanted else []
         # A lone lower-case word after "by" is a user's handle ("by jdoe"); several are a phrase.
@@ -211,13 +210,13 @@ def _texts_before(head: LexborNode | None, limit: int) -> Iterator[str]:
 
 
 def _texts_after(tree: LexborHTMLParser, head: LexborNode | None, limit: int) -> Iterator[str]:
-    """The first `limit` non-blank texts after the headline in reading order. Walks text nodes, not
+    """The first `limit` non-blank texts after the headline in reading order, spaces collapsed. Walks text nodes, not
     elements (an element's text is its whole subtree's, costly near the root), and starts at the
     headline, not at the top of the page."""
     seen = 0
     for node in _following(head):
         if node.tag == "-text" and node.parent is not None and node.parent.tag not in _NOT_TEXT:
-            text = (node.text_content or "").strip()
+            text = _SPACES.sub(" ", node.text_content or "").strip()
             if text:
                 yield text
                 seen += 1
