@@ -212,3 +212,33 @@ def test_a_related_heading_at_the_top_of_the_wrapper_does_not_take_the_article()
     top = "<div><h5>Trending</h5><ul><li><a href='/t'>A trending headline about something else</a></li></ul>"
     page = (f"<html><body><div>{top}" + "".join(f"<p>{text}</p>" for text in PARAGRAPHS) + "</div></div></body></html>")
     assert all(paragraph in copydesk.extract(page).text for paragraph in PARAGRAPHS)
+
+
+def _teaser_card(n: int) -> str:
+    return (
+        f"<article class='card'><header><div>KICKER {n}</div>"
+        f"<h2><a href='/story/{n}'>Another story number {n} that the site would like you to read next</a></h2>"
+        f"</header><p>Teaser {n}: a sentence that sells the other story to a reader passing by.</p></article>"
+    )
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_teaser_cards_beside_the_story_are_related(options):
+    story = "".join(f"<p>{text} {text}</p>" for text in PARAGRAPHS)
+    grid = "".join(_teaser_card(n) for n in range(1, 7))
+    page = (f"<html><body><main><article><h1>The river</h1>{story}</article>"
+            f"<div class='more'>{grid}</div></main></body></html>")
+    article = copydesk.extract(page, options=options, explain=True)
+    for paragraph in PARAGRAPHS:
+        assert paragraph in article.text
+    assert "Another story number" not in article.text
+    assert "Teaser 3" not in article.text
+    assert any(r.category == "related" and "Another story number 2" in r.text for r in article.removed)
+
+
+def test_listing_of_equal_cards_keeps_every_card():
+    # No card dominates: a listing page, whose cards are its content.
+    grid = "".join(_teaser_card(n) for n in range(1, 9))
+    article = copydesk.extract(f"<html><body><main><h1>Latest</h1>{grid}</main></body></html>")
+    for n in range(1, 9):
+        assert f"Teaser {n}" in article.text

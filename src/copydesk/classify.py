@@ -197,6 +197,57 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
         element.mark = element.mark or "related"
 
 
+# An <article> holding this much prose, and at least this share of the page's, is the page's story...
+_STORY_MIN_PROSE = 1000
+_STORY_MIN_SHARE = 0.5
+# ...and other <article>s that open with a linked headline and are this small beside it are teaser
+# cards for other stories: a "more stories" grid that has no heading to say so.
+_CARD_MAX_SHARE = 0.25
+_CARD_MAX_CHARS = 800
+_MIN_CARDS = 2
+
+
+def mark_teaser_cards(page: PageBlocks) -> None:
+    """Mark as related the small <article> cards beside a page's one dominant <article>.
+
+    A listing's cards are alike in size and none holds half the page, so it is left alone; so is a
+    forum thread, whose posts are articles of the same kind.
+    """
+    elements = page.elements
+    owner = _outermost_articles(elements)
+    articles = sorted({i for i in owner if i >= 0})
+    if len(articles) <= _MIN_CARDS:
+        return
+    story = max(articles, key=lambda i: elements[i].prose)
+    story_prose = elements[story].prose
+    if story_prose < _STORY_MIN_PROSE or story_prose < _STORY_MIN_SHARE * page.total_prose:
+        return
+    opening: dict[int, list[Block]] = {}
+    for block in page.blocks:
+        article = owner[block.element]
+        if article >= 0 and len(blocks := opening.setdefault(article, [])) < 2:
+            blocks.append(block)
+    cards = [
+        i for i in articles
+        if i != story and elements[i].prose <= _CARD_MAX_SHARE * story_prose and elements[i].chars <= _CARD_MAX_CHARS
+        and any(b.kind == "heading" and b.link_chars >= 0.6 * b.chars for b in opening.get(i, ()))
+    ]
+    if len(cards) >= _MIN_CARDS:
+        for i in cards:
+            elements[i].mark = elements[i].mark or "related"
+
+
+def _outermost_articles(elements: list[Element]) -> list[int]:
+    """For each element, the outermost <article> at or above it (outside comment areas), else -1."""
+    owner = [-1] * len(elements)
+    for i, element in enumerate(elements):
+        above = owner[element.parent] if element.parent >= 0 else -1
+        if above < 0 and element.tag == "article" and not element.flags & COMMENTS:
+            above = i
+        owner[i] = above
+    return owner
+
+
 def _chars_before(page: PageBlocks, block: Block) -> int:
     return sum(b.chars for b in page.blocks[:block.position])
 
@@ -214,6 +265,7 @@ def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | Non
     """
     elements = page.elements
     mark_related_sections(page)
+    mark_teaser_cards(page)
     marks = _inherited_marks(page, 0, len(elements))
     scores = [0.0] * len(elements)
     for block in page.blocks:
