@@ -242,3 +242,33 @@ def test_listing_of_equal_cards_keeps_every_card():
     article = copydesk.extract(f"<html><body><main><h1>Latest</h1>{grid}</main></body></html>")
     for n in range(1, 9):
         assert f"Teaser {n}" in article.text
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_related_heading_over_a_grid_of_cards_longer_than_the_post(options):
+    # The module outweighs the short post above it; its heading and its run of like cards say what it is.
+    post = f"<article><h1>Self-esteem</h1><p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p></article>"
+    cards = "".join(
+        f"<article class='post-{n}'><div><a href='/share/{n}'>Share</a></div>"
+        f"<p>Card {n}: another quotation of the day, long enough to read as prose to any counter of words, "
+        f"and longer still so that the grid of cards outweighs the short post above it.</p></article>"
+        for n in range(6)
+    )
+    page = f"<html><body><main>{post}<section><h3>You may also like...</h3>{cards}</section></main></body></html>"
+    text = copydesk.extract(page, options=options).text
+    assert PARAGRAPHS[0] in text
+    assert "Card 2" not in text
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_recommended_posts_of_a_forum_thread_stay(options):
+    replies = "".join(
+        f"<article class='post'><div><a href='/u/{n}'>member{n}</a></div>"
+        f"<p>Reply {n}: I had the same trouble with the payment module after the upgrade, and the fix was "
+        f"to clear the cache and reinstall it from the back office.</p></article>"
+        for n in range(6)
+    )
+    page = (f"<html><body><main><h1>Payment issues</h1><article><p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p></article>"
+            f"<section><h3>Recommended Posts</h3>{replies}</section></main></body></html>")
+    text = copydesk.extract(page, options=options).text
+    assert "Reply 4" in text

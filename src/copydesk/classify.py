@@ -149,6 +149,10 @@ def is_headline_link(block: Block) -> bool:
 
 
 _CONTENT_BEFORE_SHARE = 0.4
+# ...or this much prose before the heading, when the module's container is a run of like cards.
+_PROSE_BEFORE_CARDS = 200
+_CARD_TAGS = frozenset({"article", "li", "div", "section"})
+_CARDS_MIN_SHARE = 0.6
 
 
 def mark_related_sections(page: PageBlocks) -> None:
@@ -179,8 +183,11 @@ def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: B
         top = elements[top].parent
     if elements[top].chars > _MARK_MAX_SHARE * page.total_chars:
         # A container that holds most of the page is the module only when the page's content came
-        # before it (a teaser grid under a short article); at the top it may wrap the article too.
-        if _chars_before(page, heading) < _CONTENT_BEFORE_SHARE * page.total_chars:
+        # before it: most of the page's text (a teaser grid under a short article), or some prose
+        # with the container a run of like cards (a short post, then a grid of other posts). At the
+        # top of the page it may wrap the article too.
+        if _chars_before(page, heading) < _CONTENT_BEFORE_SHARE * page.total_chars and not (
+                _prose_before(page, heading) >= _PROSE_BEFORE_CARDS and _holds_cards(elements, top)):
             return
         elements[top].flags |= HEADED_MODULE
     parent = elements[top].parent
@@ -250,6 +257,30 @@ def _outermost_articles(elements: list[Element]) -> list[int]:
 
 def _chars_before(page: PageBlocks, block: Block) -> int:
     return sum(b.chars for b in page.blocks[:block.position])
+
+
+def _prose_before(page: PageBlocks, block: Block) -> int:
+    """Characters of prose-like blocks (long, few links) before `block`."""
+    return sum(b.chars - b.link_chars for b in page.blocks[:block.position]
+               if b.chars - b.link_chars >= 60 and b.link_chars <= 0.3 * b.chars)
+
+
+def _holds_cards(elements: list[Element], top: int) -> bool:
+    """Whether most of the element's text sits in a run of like cards: children of one card tag, each
+    a container (with elements of its own), at least `_MIN_CARDS + 1` of them."""
+    depth = elements[top].depth
+    chars: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    index = top + 1
+    while index < len(elements) and elements[index].depth > depth:
+        element = elements[index]
+        is_container = index + 1 < len(elements) and elements[index + 1].parent == index
+        if element.parent == top and element.tag in _CARD_TAGS and element.chars and is_container:
+            chars[element.tag] = chars.get(element.tag, 0) + element.chars
+            counts[element.tag] = counts.get(element.tag, 0) + 1
+        index += 1
+    return any(counts[tag] > _MIN_CARDS and total >= _CARDS_MIN_SHARE * elements[top].chars
+               for tag, total in chars.items())
 
 
 def _opens_prose(block: Block) -> bool:

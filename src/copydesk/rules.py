@@ -211,7 +211,8 @@ SENTENCE_END = frozenset(".!?。！？…\"'”’»:;)")
 
 # Headings that announce a recirculation module: the section they open is "related", not content.
 RELATED_HEADING = re.compile(
-    r"^(related|recommended|more (from|in|on|like this|stories|articles|news)|you (may|might) also|"
+    # "Recommended Posts" is what forum engines title a thread's own replies with: not a module.
+    r"^(related|recommended(?! posts)|more (from|in|on|like this|stories|articles|news)|you (may|might) also|"
     r"customers (also|who)|recently viewed|popular|trending|also (read|see|on)|read (next|more)|"
     r"similar (topics|threads|posts|products|items)|other (stories|articles|products)|"
     r"most (read|popular|viewed|shared)|editor'?s'? picks|don'?t miss|in case you missed|around the web|"
