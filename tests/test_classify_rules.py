@@ -272,3 +272,20 @@ def test_recommended_posts_of_a_forum_thread_stay(options):
             f"<section><h3>Recommended Posts</h3>{replies}</section></main></body></html>")
     text = copydesk.extract(page, options=options).text
     assert "Reply 4" in text
+
+
+@pytest.mark.parametrize("options", [HEURISTICS_ONLY, Options()])
+def test_div_titled_link_list_is_related(options):
+    links = "".join(f"<p><a href='/s/{n}'>Another project number {n} to build this weekend</a></p>" for n in range(5))
+    module = f"<div class='widget'><div class='title'>You might also like:</div>{links}</div>"
+    text = copydesk.extract(_story(module), options=options).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    assert "Another project number" not in text
+
+
+def test_label_over_a_list_without_links_is_not_a_module():
+    specs = ("<div>Recommended:</div><ul><li>OS: Windows 11 64bit</li><li>Memory: 16 GB RAM</li>"
+             "<li>Storage: 8 GB</li></ul>")
+    text = copydesk.extract(_story(specs), options=HEURISTICS_ONLY).text
+    assert "Memory: 16 GB RAM" in text

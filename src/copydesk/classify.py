@@ -162,7 +162,8 @@ def mark_related_sections(page: PageBlocks) -> None:
     with a heading: pages wrap such modules as <section><h2/><ul/></section> as often as they
     write <div><h2/></div><ul/>.
     """
-    headings = [b for b in page.blocks if b.kind == "heading" and b.chars <= 60 and RELATED_HEADING.search(b.text)]
+    headings = [b for b in page.blocks if (b.kind == "heading" and b.chars <= 60 or _is_list_label(page, b))
+                and RELATED_HEADING.search(b.text)]
     if not headings:
         return
     elements = page.elements
@@ -174,6 +175,23 @@ def mark_related_sections(page: PageBlocks) -> None:
             index = elements[index].parent
     for heading in headings:
         _mark_section(page, first_block_of, heading)
+
+
+# A short unlinked line in a <p> or <div> titles the link list after it as a heading would: sites
+# style a div as a module's title as often as they write <h3>.
+_LABEL_MAX_CHARS = 40
+_LABEL_TAGS = frozenset({"p", "div"})
+
+
+def _is_list_label(page: PageBlocks, block: Block) -> bool:
+    """A short unlinked line followed by links: the next block and two of the next three mostly link text."""
+    if block.kind not in ("paragraph", "cell") or block.chars > _LABEL_MAX_CHARS or block.link_chars:
+        return False
+    following = page.blocks[block.position + 1:block.position + 4]
+    if len(following) < 3 or page.elements[block.element].tag not in _LABEL_TAGS:
+        return False
+    linked = [b.link_chars >= 0.5 * b.chars for b in following]
+    return linked[0] and sum(linked) >= 2
 
 
 def _mark_section(page: PageBlocks, first_block_of: dict[int, Block], heading: Block) -> None:
