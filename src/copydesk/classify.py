@@ -162,8 +162,9 @@ def mark_related_sections(page: PageBlocks) -> None:
     with a heading: pages wrap such modules as <section><h2/><ul/></section> as often as they
     write <div><h2/></div><ul/>.
     """
-    headings = [b for b in page.blocks if (b.kind == "heading" and b.chars <= 60 or _is_list_label(page, b))
-                and RELATED_HEADING.search(b.text)]
+    headings = [b for b in page.blocks
+                if (b.chars <= 60 if b.kind == "heading" else b.chars <= _LABEL_MAX_CHARS and not b.link_chars)
+                and RELATED_HEADING.search(b.text) and (b.kind == "heading" or _is_list_label(page, b))]
     if not headings:
         return
     elements = page.elements
@@ -239,6 +240,8 @@ def mark_teaser_cards(page: PageBlocks) -> None:
     forum thread, whose posts are articles of the same kind.
     """
     elements = page.elements
+    if sum(element.tag == "article" for element in elements) <= _MIN_CARDS:
+        return
     owner = _outermost_articles(elements)
     articles = sorted({i for i in owner if i >= 0})
     if len(articles) <= _MIN_CARDS:
