@@ -448,3 +448,18 @@ def test_a_declared_update_date_alone_is_the_best_publication_date():
     head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
     article = copydesk.extract(page(head=head, body="<h1>Portfolio</h1>"))
     assert article.published == article.modified == "2023-06-12T10:39:42+00:00"
+
+
+@pytest.mark.parametrize(("meta_line", "name"), [
+    ("<p>Dec. 19, 2025 · Niko Marsh on behalf of the docs team</p>", "Niko Marsh"),
+    ("<p><span>2025-12-17</span><span>·</span><span>Trond Tei</span></p>", "Trond Tei"),
+    ("<p><span>Bence Kovas</span><span>02-12-2025</span></p>", "Bence Kovas"),
+    ("<p><span>Ema Oyo</span><span>#Cloud</span><span>Published on Oct 21, 2025</span></p>", "Ema Oyo"),
+])
+def test_an_unmarked_name_beside_the_date_line_is_the_author(meta_line, name):
+    assert copydesk.extract(page(body=f"<h1>Pipelines</h1>{meta_line}")).authors == [name]
+
+
+def test_a_label_beside_the_date_line_is_not_a_name():
+    body = "<h1>Pipelines</h1><p>Last Updated: March 3, 2025</p><p><a>Get Started</a></p>"
+    assert copydesk.extract(page(body=body)).authors == []

@@ -132,7 +132,8 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
         if names and not {name.casefold() for name in names} <= owners:
             return names
         fallback = fallback or names
-    return dom.byline(tree, head()) or fallback or dom.named_author(tree, head())
+    return (dom.byline(tree, head()) or fallback or dom.named_author(tree, head())
+            or dom.name_by_date(tree, head()))
 
 
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
