@@ -463,3 +463,25 @@ def test_an_unmarked_name_beside_the_date_line_is_the_author(meta_line, name):
 def test_a_label_beside_the_date_line_is_not_a_name():
     body = "<h1>Pipelines</h1><p>Last Updated: March 3, 2025</p><p><a>Get Started</a></p>"
     assert copydesk.extract(page(body=body)).authors == []
+
+
+def test_a_labelled_thread_starter_outranks_the_first_of_several_marked_posters():
+    post = ('<article itemprop="comment" itemscope><div itemprop="author" itemscope>'
+            '<span class="username" itemprop="name">{0}</span></div><p>{1}</p></article>')
+    body = ('<h1>Which GPU for 1440p?</h1><ul><li><span>Thread starter</span> <a>kestrel_9</a></li></ul>'
+            + post.format("ModeratorMo", "Pinned: read the rules.") + post.format("kestrel_9", "Which one?")
+            + post.format("rainman", "The cheaper one."))
+    assert copydesk.extract(page(body=body)).authors == ["kestrel_9"]
+
+
+def test_the_first_poster_still_names_a_thread_without_a_byline():
+    post = ('<div itemprop="comment" itemscope><div itemprop="author" itemscope>'
+            '<span itemprop="name">{0}</span></div><p>{1}</p></div>')
+    body = "<h1>Tent for a wet week?</h1>" + post.format("fellwalker", "Which tent?") + post.format("rain", "Tunnel.")
+    assert copydesk.extract(page(body=body)).authors == ["fellwalker"]
+
+
+def test_login_links_are_not_a_byline_and_a_bylines_name_element_is_the_name():
+    body = ('<header><a class="authorize__link">Sign In</a></header><h1>Consulting: worth it?</h1>'
+            '<div class="post-author"><span class="author__username">AtlanG</span> <span class="rank">CO</span></div>')
+    assert copydesk.extract(page(body=body)).authors == ["AtlanG"]

@@ -8,7 +8,9 @@ Every field comes from the most trusted source that has a usable value, in this 
 2. OpenGraph and Twitter cards (`og:*`, `article:*`, `twitter:*`).
 3. Plain `<meta>` names: `author`, `date`, Dublin Core (`dc.*`, `dcterms.*`), `parsely-*`,
    `sailthru.*`, `citation_*`, `keywords`, ...; then Twitter's "Written by" label/data pair.
-4. Microdata (`itemprop`: author, datePublished, headline, ...).
+4. Microdata (`itemprop`: author, datePublished, headline, ...). Several different people marked as
+   authors are a thread's posters: the first of them counts only after the visible byline (a
+   "Thread starter" label), since a pinned or featured post may come first.
 5. `<time datetime>` elements (one marked as the publication's first, else the first in the page);
    then any other `<meta>` whose name says it holds a publication or update date.
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
@@ -132,7 +134,8 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
         if names and not {name.casefold() for name in names} <= owners:
             return names
         fallback = fallback or names
-    return (dom.byline(tree, head()) or fallback or dom.named_author(tree, head())
+    posters = clean_authors([_clean_text(v) or "" for value in pick.all("posters") for v in value])
+    return (dom.byline(tree, head()) or fallback or posters[:1] or dom.named_author(tree, head())
             or dom.name_by_date(tree, head()))
 
 

@@ -17,12 +17,14 @@ from .names import split_names
 _SPACES = re.compile(r"\s+")
 _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*="author"], address'
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
-_NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
+_NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply|authoriz", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
 _HANDLE = re.compile(r"^[a-z][\w.-]{2,24}$")
 # "By" alone, or a label ("Author:", "Contributors", "Article by") whose next text is the names.
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored|article|story)\s+)?by:?$"
-                       r"|^(?:authors?|author\(s\)|contributors?|writers?)\s*:?$", re.IGNORECASE)
+                       r"|^(?:authors?|author\(s\)|contributors?|writers?|(?:thread|topic) starter|original poster)"
+                       r"\s*:?$",
+                       re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
                                        for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
@@ -100,10 +102,17 @@ def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     for node in tree.css(_BYLINE_SELECTOR)[:40]:
         if _NOT_BYLINE.search(_marks(node)) or _inside_comments(node):
             continue
-        text = _text(node)
+        text = _text(_name_inside(node))
         if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
             return names
     return _by_line_near(tree, head)
+
+
+def _name_inside(node: LexborNode) -> LexborNode:
+    """The byline's element marked as the name ("username", "author-name"), when it has one: the rest
+    is a rank, a badge or share buttons."""
+    inner = (found for found in node.css(_NAMED_SELECTOR)[:10] if _NAME_MARK.search(_marks(found)))
+    return next((found for found in inner if _text(found)), node)
 
 
 def named_author(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
