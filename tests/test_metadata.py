@@ -485,3 +485,21 @@ def test_login_links_are_not_a_byline_and_a_bylines_name_element_is_the_name():
     body = ('<header><a class="authorize__link">Sign In</a></header><h1>Consulting: worth it?</h1>'
             '<div class="post-author"><span class="author__username">AtlanG</span> <span class="rank">CO</span></div>')
     assert copydesk.extract(page(body=body)).authors == ["AtlanG"]
+
+
+@pytest.mark.parametrize(("raw", "names"), [
+    ("CM Craig McCarthy", ["Craig McCarthy"]),
+    ("page.head.extra.author", []),
+    ("sara.r.peter", ["sara.r.peter"]),
+])
+def test_avatar_initials_and_template_keys_are_not_names(raw, names):
+    assert clean_authors([raw]) == names
+
+
+def test_the_publishers_name_is_not_an_author():
+    head = ('<meta property="og:site_name" content="The Daily Post">'
+            + ld({"@type": "NewsArticle", "headline": "Rates", "author": "Ann Lee and Bo Chen, The Daily Post"}))
+    assert copydesk.extract(page(head, "<h1>Rates</h1>")).authors == ["Ann Lee", "Bo Chen"]
+    body = '<h1>Rates</h1><div class="byline">Ann Lee The Daily Post</div>'
+    assert copydesk.extract(page('<meta property="og:site_name" content="The Daily Post">', body)).authors == \
+        ["Ann Lee"]

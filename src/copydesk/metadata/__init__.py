@@ -132,11 +132,25 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
     for value in pick.all("authors"):
         names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
         if names and not {name.casefold() for name in names} <= owners:
-            return names
+            return _people(names, owners)
         fallback = fallback or names
     posters = clean_authors([_clean_text(v) or "" for value in pick.all("posters") for v in value])
-    return (dom.byline(tree, head()) or fallback or posters[:1] or dom.named_author(tree, head())
+    return (_people(dom.byline(tree, head()), owners) or fallback or posters[:1] or dom.named_author(tree, head())
             or dom.name_by_date(tree, head()))
+
+
+def _people(names: list[str], owners: set[str]) -> list[str]:
+    """Names without the publication's: "Ann Lee, The Daily Post" is Ann Lee, and so is a byline's
+    "Ann Lee USA TODAY" (the publisher's name run on after hers)."""
+    people = []
+    for name in names:
+        folded = name.casefold()
+        owner = next((owner for owner in owners if folded.endswith(" " + owner)), None)
+        if owner and name[: -len(owner)].rstrip()[-1:].isalpha():
+            name = name[: -len(owner)].rstrip()
+        if folded not in owners and name:
+            people.append(name)
+    return people or names
 
 
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
