@@ -503,3 +503,17 @@ def test_the_publishers_name_is_not_an_author():
     body = '<h1>Rates</h1><div class="byline">Ann Lee The Daily Post</div>'
     assert copydesk.extract(page('<meta property="og:site_name" content="The Daily Post">', body)).authors == \
         ["Ann Lee"]
+
+
+def test_the_declared_title_confirming_the_headline_outranks_a_section_heading_in_the_title_tag():
+    head = ('<title>Meditation calms anxiety : Shots - Health News : NPR</title>'
+            '<meta property="og:title" content="Daily meditation may work as well as a drug, study finds">')
+    body = '<h2>Shots</h2><h1>Daily meditation may work as well as a drug, study finds</h1>'
+    assert copydesk.extract(page(head, body)).title == "Daily meditation may work as well as a drug, study finds"
+
+
+def test_a_heading_that_is_the_sites_name_is_not_the_headline():
+    head = ('<title>Audeze LCD-2 Planar Headphones – Headphones.com</title>'
+            '<meta property="og:site_name" content="Headphones.com">')
+    body = '<h2>Headphones.com</h2><h1>Audeze LCD-2 Headphones</h1>'
+    assert copydesk.extract(page(head, body)).title == "Audeze LCD-2 Headphones"

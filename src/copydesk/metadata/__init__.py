@@ -63,7 +63,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     sources = [from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), markup.labelled(meta),
                markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
-    title = find_title(tree, pick.texts("title"))
+    title = find_title(tree, pick.texts("title"), pick.texts("site_name"))
     head = _Lazy(lambda: dom.headline(tree, title))
     crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
     base = url or _first_url(links.get("canonical_url"), None)
