@@ -448,3 +448,72 @@ def test_a_declared_update_date_alone_is_the_best_publication_date():
     head = '<meta property="article:modified_time" content="2023-06-12T10:39:42+00:00">'
     article = copydesk.extract(page(head=head, body="<h1>Portfolio</h1>"))
     assert article.published == article.modified == "2023-06-12T10:39:42+00:00"
+
+
+@pytest.mark.parametrize(("meta_line", "name"), [
+    ("<p>Dec. 19, 2025 · Niko Marsh on behalf of the docs team</p>", "Niko Marsh"),
+    ("<p><span>2025-12-17</span><span>·</span><span>Trond Tei</span></p>", "Trond Tei"),
+    ("<p><span>Bence Kovas</span><span>02-12-2025</span></p>", "Bence Kovas"),
+    ("<p><span>Ema Oyo</span><span>#Cloud</span><span>Published on Oct 21, 2025</span></p>", "Ema Oyo"),
+])
+def test_an_unmarked_name_beside_the_date_line_is_the_author(meta_line, name):
+    assert copydesk.extract(page(body=f"<h1>Pipelines</h1>{meta_line}")).authors == [name]
+
+
+def test_a_label_beside_the_date_line_is_not_a_name():
+    body = "<h1>Pipelines</h1><p>Last Updated: March 3, 2025</p><p><a>Get Started</a></p>"
+    assert copydesk.extract(page(body=body)).authors == []
+
+
+def test_a_labelled_thread_starter_outranks_the_first_of_several_marked_posters():
+    post = ('<article itemprop="comment" itemscope><div itemprop="author" itemscope>'
+            '<span class="username" itemprop="name">{0}</span></div><p>{1}</p></article>')
+    body = ('<h1>Which GPU for 1440p?</h1><ul><li><span>Thread starter</span> <a>kestrel_9</a></li></ul>'
+            + post.format("ModeratorMo", "Pinned: read the rules.") + post.format("kestrel_9", "Which one?")
+            + post.format("rainman", "The cheaper one."))
+    assert copydesk.extract(page(body=body)).authors == ["kestrel_9"]
+
+
+def test_the_first_poster_still_names_a_thread_without_a_byline():
+    post = ('<div itemprop="comment" itemscope><div itemprop="author" itemscope>'
+            '<span itemprop="name">{0}</span></div><p>{1}</p></div>')
+    body = "<h1>Tent for a wet week?</h1>" + post.format("fellwalker", "Which tent?") + post.format("rain", "Tunnel.")
+    assert copydesk.extract(page(body=body)).authors == ["fellwalker"]
+
+
+def test_login_links_are_not_a_byline_and_a_bylines_name_element_is_the_name():
+    body = ('<header><a class="authorize__link">Sign In</a></header><h1>Consulting: worth it?</h1>'
+            '<div class="post-author"><span class="author__username">AtlanG</span> <span class="rank">CO</span></div>')
+    assert copydesk.extract(page(body=body)).authors == ["AtlanG"]
+
+
+@pytest.mark.parametrize(("raw", "names"), [
+    ("CM Craig McCarthy", ["Craig McCarthy"]),
+    ("page.head.extra.author", []),
+    ("sara.r.peter", ["sara.r.peter"]),
+])
+def test_avatar_initials_and_template_keys_are_not_names(raw, names):
+    assert clean_authors([raw]) == names
+
+
+def test_the_publishers_name_is_not_an_author():
+    head = ('<meta property="og:site_name" content="The Daily Post">'
+            + ld({"@type": "NewsArticle", "headline": "Rates", "author": "Ann Lee and Bo Chen, The Daily Post"}))
+    assert copydesk.extract(page(head, "<h1>Rates</h1>")).authors == ["Ann Lee", "Bo Chen"]
+    body = '<h1>Rates</h1><div class="byline">Ann Lee The Daily Post</div>'
+    assert copydesk.extract(page('<meta property="og:site_name" content="The Daily Post">', body)).authors == \
+        ["Ann Lee"]
+
+
+def test_the_declared_title_confirming_the_headline_outranks_a_section_heading_in_the_title_tag():
+    head = ('<title>Meditation calms anxiety : Shots - Health News : NPR</title>'
+            '<meta property="og:title" content="Daily meditation may work as well as a drug, study finds">')
+    body = '<h2>Shots</h2><h1>Daily meditation may work as well as a drug, study finds</h1>'
+    assert copydesk.extract(page(head, body)).title == "Daily meditation may work as well as a drug, study finds"
+
+
+def test_a_heading_that_is_the_sites_name_is_not_the_headline():
+    head = ('<title>Audeze LCD-2 Planar Headphones – Headphones.com</title>'
+            '<meta property="og:site_name" content="Headphones.com">')
+    body = '<h2>Headphones.com</h2><h1>Audeze LCD-2 Headphones</h1>'
+    assert copydesk.extract(page(head, body)).title == "Audeze LCD-2 Headphones"

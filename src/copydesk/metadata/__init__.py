@@ -8,7 +8,9 @@ Every field comes from the most trusted source that has a usable value, in this 
 2. OpenGraph and Twitter cards (`og:*`, `article:*`, `twitter:*`).
 3. Plain `<meta>` names: `author`, `date`, Dublin Core (`dc.*`, `dcterms.*`), `parsely-*`,
    `sailthru.*`, `citation_*`, `keywords`, ...; then Twitter's "Written by" label/data pair.
-4. Microdata (`itemprop`: author, datePublished, headline, ...).
+4. Microdata (`itemprop`: author, datePublished, headline, ...). Several different people marked as
+   authors are a thread's posters: the first of them counts only after the visible byline (a
+   "Thread starter" label), since a pinned or featured post may come first.
 5. `<time datetime>` elements (one marked as the publication's first, else the first in the page);
    then any other `<meta>` whose name says it holds a publication or update date.
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
@@ -61,7 +63,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     sources = [from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), markup.labelled(meta),
                markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
     pick = _Picker(sources)
-    title = find_title(tree, pick.texts("title"))
+    title = find_title(tree, pick.texts("title"), pick.texts("site_name"))
     head = _Lazy(lambda: dom.headline(tree, title))
     crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
     base = url or _first_url(links.get("canonical_url"), None)
@@ -130,9 +132,25 @@ def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
     for value in pick.all("authors"):
         names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
         if names and not {name.casefold() for name in names} <= owners:
-            return names
+            return _people(names, owners)
         fallback = fallback or names
-    return dom.byline(tree, head()) or fallback or dom.named_author(tree, head())
+    posters = clean_authors([_clean_text(v) or "" for value in pick.all("posters") for v in value])
+    return (_people(dom.byline(tree, head()), owners) or fallback or posters[:1] or dom.named_author(tree, head())
+            or dom.name_by_date(tree, head()))
+
+
+def _people(names: list[str], owners: set[str]) -> list[str]:
+    """Names without the publication's: "Ann Lee, The Daily Post" is Ann Lee, and so is a byline's
+    "Ann Lee USA TODAY" (the publisher's name run on after hers)."""
+    people = []
+    for name in names:
+        folded = name.casefold()
+        owner = next((owner for owner in owners if folded.endswith(" " + owner)), None)
+        if owner and name[: -len(owner)].rstrip()[-1:].isalpha():
+            name = name[: -len(owner)].rstrip()
+        if folded not in owners and name:
+            people.append(name)
+    return people or names
 
 
 def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:

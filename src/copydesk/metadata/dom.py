@@ -11,18 +11,20 @@ from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .dates import date_in_text
+from .dates import DATE_IN_TEXT, date_in_text
 from .names import split_names
 
 _SPACES = re.compile(r"\s+")
 _BYLINE_SELECTOR = '[rel~="author"], [class*="byline"], [id*="byline"], [class*="author"], address'
 # Author boxes at the foot of the article and comment authors hold names too, but not (only) the byline's.
-_NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply", re.IGNORECASE)
+_NOT_BYLINE = re.compile(r"comment|avatar|bio|description|about|box|related|more-from|reply|authoriz", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|van|von|der|de|da|del|di|le|la|bin|al)(?:\s+|$)){1,5}$")
 _HANDLE = re.compile(r"^[a-z][\w.-]{2,24}$")
 # "By" alone, or a label ("Author:", "Contributors", "Article by") whose next text is the names.
 _BY_ALONE = re.compile(r"^(?:(?:written|posted|published|reported|words|authored|article|story)\s+)?by:?$"
-                       r"|^(?:authors?|author\(s\)|contributors?|writers?)\s*:?$", re.IGNORECASE)
+                       r"|^(?:authors?|author\(s\)|contributors?|writers?|(?:thread|topic) starter|original poster)"
+                       r"\s*:?$",
+                       re.IGNORECASE)
 _BY_LINE = re.compile(r"^(?:(?:written|posted|published|reported|words)\s+)?by\s+\S", re.IGNORECASE)
 _DATE_SELECTOR = ", ".join(["time"] + [f'[{attr}*="{word}"]' for attr in ("class", "id")
                                        for word in ("date", "time", "publish", "posted", "meta", "byline", "stamp")])
@@ -50,6 +52,16 @@ MAX_WALKED = 5000
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "h1"})
 _UPDATE_MARKS = re.compile(r"updat|modif|revis", re.IGNORECASE)
+# A full name at the start of a text: two to four capitalised words, what may follow in lower case
+# ("Ann Lee in Travel", "Ann Lee on behalf of ...") left out; an optional "By" before it.
+_LEADING_NAME = re.compile(r"^(?:by\s+)?((?:[A-Z][^\W\d_][\w'’.-]*\s+){1,3}[A-Z][^\W\d_][\w'’.-]*)(?:\s+[a-z].*)?$")
+# Labels and buttons that are capitalised words too ("Last Updated", "Written By", "Get Started").
+_NOT_A_NAME = re.compile(r"\b(?:updated?|published|modified|posted|written|by|on|started|read|share|reviewed|"
+                         r"edited|min|minutes|subscribe|sign|log|more|contents?)\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"^\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d$")
+_SEPARATOR = re.compile(r"^[\s|•·–—,:-]*$")
+NAME_BY_DATE_TEXTS = 6  # the date line must be among the first texts after the headline
+NAME_BY_DATE_REACH = 2  # and the name at most this many texts from it
 
 
 def _text(node: LexborNode) -> str:
@@ -90,10 +102,17 @@ def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     for node in tree.css(_BYLINE_SELECTOR)[:40]:
         if _NOT_BYLINE.search(_marks(node)) or _inside_comments(node):
             continue
-        text = _text(node)
+        text = _text(_name_inside(node))
         if 2 <= len(text) <= MAX_BYLINE_CHARS and (names := split_names(text)):
             return names
     return _by_line_near(tree, head)
+
+
+def _name_inside(node: LexborNode) -> LexborNode:
+    """The byline's element marked as the name ("username", "author-name"), when it has one: the rest
+    is a rank, a badge or share buttons."""
+    inner = (found for found in node.css(_NAMED_SELECTOR)[:10] if _NAME_MARK.search(_marks(found)))
+    return next((found for found in inner if _text(found)), node)
 
 
 def named_author(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
@@ -110,6 +129,33 @@ def named_author(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
         if 2 <= len(text) <= MAX_NAMED_CHARS and (names := split_names(text)):
             return names[:1]
     return []
+
+
+def name_by_date(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
+    """For pages with no byline and no marked name: a full name written beside the date line just
+    after the headline ("Dec 19, 2025 · Ann Lee", "Ann Lee 02-12-2025", "Ann Lee | Travel | May 3, 2024").
+    The text is unmarked, so the date line must be right after the headline and the name must look
+    like a person's full name: capitalised words, two to four."""
+    if head is None:
+        return []
+    texts = [text for text in _texts_after(tree, head, NAME_BY_DATE_TEXTS * 2) if not _SEPARATOR.match(text)]
+    texts = texts[:NAME_BY_DATE_TEXTS]
+    at = next((i for i, text in enumerate(texts) if _is_date_line(text)), None)
+    if at is None:
+        return []
+    rest = DATE_IN_TEXT.sub(" ", texts[at]).strip(" |•·–—,:-")
+    nearby = sorted(range(max(0, at - NAME_BY_DATE_REACH), min(len(texts), at + NAME_BY_DATE_REACH + 1)),
+                    key=lambda i: (abs(i - at), i < at))
+    for candidate in [rest] + [texts[i] for i in nearby if i != at]:
+        match = _LEADING_NAME.match(candidate.strip(" |•·–—,:-"))
+        if match and len(candidate) <= MAX_NAMED_CHARS and not _NOT_A_NAME.search(match.group(1)):
+            return [match.group(1)]
+    return []
+
+
+def _is_date_line(text: str) -> bool:
+    return len(text) <= SHORT_TEXT_CHARS and (date_in_text(text, updates=True) is not None
+                                              or _NUMERIC_DATE.match(text) is not None)
 
 
 def _inside_comments(node: LexborNode, levels: int = 6) -> bool:

@@ -134,6 +134,10 @@ def from_microdata(tree: LexborHTMLParser) -> Fields:
             value = _item_value(node, field) if field else None
             if value:
                 fields.setdefault(field, []).append([value] if field == "authors" else value)
+    if len({name.casefold() for [name] in fields.get("authors", [])}) > 1:
+        # Several people marked as authors: a thread's posters, in page order, where the first may
+        # be a pinned or featured post; a byline ("Thread starter ...") says who began the thread.
+        fields["posters"] = fields.pop("authors")
     return fields
 
 

@@ -35,7 +35,8 @@ _ROLE_PHRASE = re.compile(rf"\s+(?:(?:{_MODIFIERS})\s+)*(?:{_ROLE_WORDS})s?\b.*$
 _ONLY_ROLE = re.compile(rf"^(?:(?:{_MODIFIERS}|{_ROLE_WORDS})s?\b[\s-]*)+$", re.IGNORECASE)
 _MID_BY = re.compile(r"^.{0,40}?\s\bby\s+(?=\S)", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.IGNORECASE)
-_NOT_NAME = re.compile(r"https?:|www\.|@\w+\.|\.(?:com|org|net)\b|[<>{}=]"
+# A template's unfilled key ("page.head.extra.author") is no name either.
+_NOT_NAME = re.compile(r"https?:|www\.|@\w+\.|\.(?:com|org|net)\b|[<>{}=]|^[a-z_]+(?:\.[a-z_]+)+\.(?:author|name)$"
                        r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z.]{0,5}$")
 _STRIPPED = " .,:;-–\"'“”‘’[]"
@@ -84,11 +85,19 @@ def _comma_names(chunk: str) -> list[str]:
     return [", ".join(parts)]
 
 
+def _without_initials(part: str) -> str:
+    """"CM Craig McCarthy" -> "Craig McCarthy": an avatar's initials before the name they abbreviate."""
+    first, _, rest = part.partition(" ")
+    initials = "".join(word[0] for word in rest.split() if word[:1].isupper())
+    return rest if len(first) >= 2 and first.isupper() and first == initials and " " in rest else part
+
+
 def _one_name(part: str) -> str | None:
     part = _LEADING.sub("", part).strip(_STRIPPED)
     cut = _ROLE_PHRASE.sub("", part).strip(_STRIPPED)
     # "Jo Lee Senior Editor" is Jo Lee; "Podium Staff" is a byline of its own, not a person and a role.
     part = cut if " " in cut and not _ONLY_ROLE.match(cut) else part
+    part = _without_initials(part)
     if part.count("(") > part.count(")"):
         part += ")"
     if not part or len(part) > MAX_NAME_CHARS or len(part.split()) > MAX_NAME_WORDS:

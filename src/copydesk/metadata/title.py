@@ -1,7 +1,8 @@
 """The page's headline.
 
 Order of trust: a heading that the `<title>` or a declared title (JSON-LD headline, OpenGraph,
-Twitter, Dublin Core) confirms (the `<title>` usually carries the headline plus the site's name, and
+Twitter, Dublin Core) confirms, the longest confirming text winning, and never by a part that is the
+site's name (the `<title>` usually carries the headline plus the site's name, and
 the page's own heading has the headline without truncation); then the first `<h1>` when it shares at
 least half its words with those titles (it is the headline as the reader sees it, reworded from the
 search-engine title; an `<h1>` that shares nothing is a slogan or a section name); then the declared
@@ -94,9 +95,11 @@ def _heading_text(node: LexborNode) -> str:
     return "".join(parts)
 
 
-def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str | None:
+def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
+               site_names: list[str] | None = None) -> str | None:
     """The page's headline. `declared`: the titles the page's metadata gives, most trusted first;
-    None reads the OpenGraph/Twitter title itself."""
+    None reads the OpenGraph/Twitter title itself. `site_names`: the names the page gives its site
+    (a heading that is one of them is the logo, not the headline)."""
     title_node = tree.css_first("title")
     title = _clean(title_node.text()) if title_node is not None else None
     if declared is None:
@@ -104,11 +107,14 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None) -> str
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
     headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(_heading_text(node)))]
-    for reference in (title, social):
-        if reference:
-            confirmed = _best_confirmed(headings, _title_candidates(reference))
-            if confirmed:
-                return confirmed
+    # Both titles at once: the longer the confirming text, the surer the match (a section's name in
+    # the <title> may match a section heading while the declared title matches the headline whole).
+    sites = {name.casefold() for name in site_names or ()}
+    candidates = [text for reference in (title, social) if reference for text in _title_candidates(reference)
+                  if text.casefold() not in sites]
+    confirmed = _best_confirmed(headings, candidates)
+    if confirmed:
+        return confirmed
     first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(_heading_text(node)))), None)
     if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
         return first_h1
