@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import FEATURE_NAMES
+from .trees import TreeEnsemble
 
 BUNDLED_MODEL = "blocks.lgb"
 
@@ -24,14 +25,14 @@ BUNDLED_MODEL = "blocks.lgb"
 class BlockModel:
     """A loaded model: `probabilities(X)` gives each block's chance of being main content."""
 
-    booster: object
+    booster: TreeEnsemble
     threshold: float
     meta: dict
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         if len(features) == 0:
             return np.zeros(0)
-        return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+        return self.booster.predict(features)
 
 
 def bundled_model_path(name: str = BUNDLED_MODEL) -> Path:
@@ -39,16 +40,17 @@ def bundled_model_path(name: str = BUNDLED_MODEL) -> Path:
 
 
 @lru_cache(maxsize=16)
-def load_booster(path: str | None, bundled: str, features: tuple[str, ...]) -> tuple[object, dict]:
-    """Load (once per process) a LightGBM model and its JSON sidecar: the file at `path`, or the one
-    shipped as `bundled`. A model trained on other features than `features` is refused."""
-    import lightgbm  # imported here: only extraction with the models needs it
+def load_booster(path: str | None, bundled: str, features: tuple[str, ...]) -> tuple[TreeEnsemble, dict]:
+    """Load (once per process) a LightGBM model file and its JSON sidecar: the file at `path`, or the
+    one shipped as `bundled`. A model trained on other features than `features` is refused.
 
+    The trees are scored by `trees.TreeEnsemble`, not by LightGBM: the same predictions without
+    LightGBM's per-call overhead or its imports."""
     model_path = Path(path) if path else bundled_model_path(bundled)
     meta = json.loads(model_path.with_suffix(".json").read_text(encoding="utf-8"))
     if tuple(meta["features"]) != features:
         raise RuntimeError(f"{model_path}: trained on other features; retrain with `copydesk train`")
-    return lightgbm.Booster(model_file=str(model_path)), meta
+    return TreeEnsemble.from_file(model_path), meta
 
 
 def load_model(path: str | None = None) -> BlockModel:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from typing import Any
 
 from . import rows
 from .readers import Task
-from .settings import COPYDESK_EXTRACTOR, CorpusSettings
+from .settings import CorpusSettings
 
 STARTUP_SECONDS = 300.0  # importing and loading models; a worker that cannot start within this is broken
 WARM_UP_PAGE = b"<html><head><title>t</title></head><body><p>" + b"Warm up text. " * 40 + b"</p></body></html>"
@@ -37,8 +36,6 @@ class WorkerStartError(RuntimeError):
 def worker_main(conn: Connection, settings: CorpusSettings) -> None:
     """A worker's life: build the extractor, say ready, then turn chunks into rows until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if settings.extractor == COPYDESK_EXTRACTOR:
-        _without_unused_libraries()
     from .work import PageWorker
 
     worker = PageWorker(settings)
@@ -59,13 +56,6 @@ def _serve(conn: Connection, worker: Any) -> None:
             return
         for task in chunk:
             conn.send(("row", worker.process(task)))
-
-
-def _without_unused_libraries() -> None:
-    """Keep lightgbm from importing scikit-learn and pandas, which it loads when installed for wrappers
-    copydesk never calls (it predicts on numpy arrays): in each worker they would cost about 130 MB."""
-    for name in ("sklearn", "pandas"):
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def _cpu_seconds() -> float:
