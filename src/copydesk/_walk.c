@@ -149,6 +149,9 @@ static struct {
     PyObject *heading_markers;  /* str */
     PyObject *s_space, *s_newline, *s_line_break, *s_backtick, *s_hidden, *s_empty, *s_body, *s_html;
     PyObject *zero_float;
+    /* pieces that are always the same: (" ", None), (LINE_BREAK, None), ("\n", None), ("`", MARKDOWN_ONLY);
+       tuples are immutable, so one object serves every block (the Python walker makes equal ones) */
+    PyObject *t_space, *t_line_break, *t_newline, *t_backtick;
     Py_UCS4 line_break;
     long prose_min_chars, schema_copy, comments;
 } cfg;
@@ -411,11 +414,14 @@ typedef struct {
     size_t bc_cap;
     PyObject *pieces;          /* list or NULL */
     PyObject *href;            /* owned, NULL for None */
+    PyObject *space_piece;     /* (" ", href) for the current href, or NULL */
     long link_depth;
     int had_link;
     PyObject *structured_data, *images;
     Py_UCS4 *buf;
     size_t buf_cap;
+    PyObject **ints;           /* one int object per element index, shared by every field holding it */
+    size_t ints_cap;
 } Walk;
 
 #define GROW(ptr, n, cap, type)                                                    \
@@ -582,6 +588,16 @@ tag_info(Walk *w, lxb_node *node, int *none)
 /* -- pieces -- */
 
 static int
+add_piece_tuple(Walk *w, PyObject *piece)  /* borrows piece */
+{
+    if (w->pieces == NULL) {
+        w->pieces = PyList_New(0);
+        if (w->pieces == NULL) return -1;
+    }
+    return PyList_Append(w->pieces, piece);
+}
+
+static int
 add_piece(Walk *w, PyObject *text, PyObject *href)
 {
     if (w->pieces == NULL) {
@@ -649,6 +665,25 @@ grow_block_arrays(Walk *w, size_t n)
     return 0;
 }
 
+/* A new reference to int(i) for an element index (or -1): made once per index and shared, as the Python
+   walker's Element and Block fields share its `index` ints. */
+static PyObject *
+index_int(Walk *w, Py_ssize_t i)
+{
+    if (i < 256) return PyLong_FromSsize_t(i);  /* -1 and small ints: CPython's own cached objects */
+    if ((size_t)i >= w->ints_cap) {
+        size_t cap = w->ints_cap ? w->ints_cap : 1024;
+        while (cap <= (size_t)i) cap *= 2;
+        PyObject **fresh = PyMem_Realloc(w->ints, cap * sizeof(PyObject *));
+        if (fresh == NULL) return PyErr_NoMemory();
+        memset(fresh + w->ints_cap, 0, (cap - w->ints_cap) * sizeof(PyObject *));
+        w->ints = fresh;
+        w->ints_cap = cap;
+    }
+    if (w->ints[i] == NULL && (w->ints[i] = PyLong_FromSsize_t(i)) == NULL) return NULL;
+    return Py_NewRef(w->ints[i]);
+}
+
 static inline int
 set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)  /* steals value */
 {
@@ -668,27 +703,25 @@ new_instance(PyTypeObject *type)
 static PyObject *
 collapse_ascii(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int heading)
 {
-    if (ensure_buf(w, (size_t)total / 4 + 1) < 0) return NULL;
+    if (ensure_buf(w, (size_t)total / 4 + 2) < 0) return NULL;
     unsigned char *buf = (unsigned char *)w->buf;
-    size_t n = 0, start = 0;
-    int pending = 0;
+    size_t n = 0, start = 0, pending = 0;
     for (Py_ssize_t i = 0; i < np; i++) {
         PyObject *p = PyList_GET_ITEM(pieces, i);
         if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
         PyObject *s = PyTuple_GET_ITEM(p, 0);
         Py_ssize_t m = PyUnicode_GET_LENGTH(s);
         const unsigned char *data = PyUnicode_1BYTE_DATA(s);
+        /* branch-free: a space before a word when whitespace came between it and an earlier word
+           (buf has room for two more bytes than the output) */
         for (Py_ssize_t k = 0; k < m; k++) {
             unsigned char c = data[k];
-            if (Py_UNICODE_ISSPACE(c)) {
-                pending = n > 0;
-                continue;
-            }
-            if (pending) {
-                buf[n++] = ' ';
-                pending = 0;
-            }
-            buf[n++] = c;
+            size_t ws = _Py_ascii_whitespace[c] != 0;
+            buf[n] = ' ';
+            n += pending & (ws ^ 1);
+            buf[n] = c;
+            n += ws ^ 1;
+            pending = ws & (n > 0);
         }
     }
     if (heading) {
@@ -845,7 +878,7 @@ made:;
     if (b == NULL) goto fail;
     const Py_ssize_t *off = cfg.block_off;
     int bad = 0;
-    bad |= set_slot(b, off[B_ELEMENT], PyLong_FromSsize_t(w->open[w->open_n - 1]));
+    bad |= set_slot(b, off[B_ELEMENT], index_int(w, w->open[w->open_n - 1]));
     bad |= set_slot(b, off[B_KIND], Py_NewRef(cfg.kinds[frame->kind]));
     bad |= set_slot(b, off[B_PIECES], pieces);
     pieces = NULL;
@@ -853,13 +886,13 @@ made:;
     bad |= set_slot(b, off[B_LINK_CHARS], PyLong_FromLongLong(link_chars));
     bad |= set_slot(b, off[B_LINKS], PyLong_FromLongLong(links));
     bad |= set_slot(b, off[B_LEVEL], PyLong_FromLong(frame->level));
-    bad |= set_slot(b, off[B_LIST_ELEMENT], PyLong_FromSsize_t(frame->list_element));
+    bad |= set_slot(b, off[B_LIST_ELEMENT], index_int(w, frame->list_element));
     bad |= set_slot(b, off[B_ORDERED], PyBool_FromLong(frame->ordered));
     bad |= set_slot(b, off[B_LIST_DEPTH], PyLong_FromLong(frame->list_depth));
-    bad |= set_slot(b, off[B_TABLE], PyLong_FromSsize_t(frame->table));
-    bad |= set_slot(b, off[B_ROW], PyLong_FromSsize_t(frame->row));
-    bad |= set_slot(b, off[B_QUOTE], PyLong_FromSsize_t(frame->quote));
-    bad |= set_slot(b, off[B_POSITION], PyLong_FromSsize_t(position));
+    bad |= set_slot(b, off[B_TABLE], index_int(w, frame->table));
+    bad |= set_slot(b, off[B_ROW], index_int(w, frame->row));
+    bad |= set_slot(b, off[B_QUOTE], index_int(w, frame->quote));
+    bad |= set_slot(b, off[B_POSITION], index_int(w, position));
     bad |= set_slot(b, off[B_SCORE], Py_NewRef(cfg.zero_float));
     bad |= set_slot(b, off[B_RULE], Py_NewRef(Py_None));
     bad |= set_slot(b, off[B_LABEL], Py_NewRef(Py_None));
@@ -906,11 +939,21 @@ names_category(Walk *w, ClassEntry *entry)
     return entry->category;
 }
 
+/* A hash of a byte string, eight bytes at a time (class strings run to hundreds of bytes). */
 static inline uint64_t
-fnv1a(uint64_t h, const unsigned char *p, size_t n)
+hash_bytes(uint64_t h, const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
-    return h;
+    const uint64_t K = 0x9E3779B97F4A7C15ULL;
+    uint64_t v;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&v, p, 8);
+        h = (h ^ v) * K;
+        h ^= h >> 29;
+    }
+    v = 0;
+    if (n) memcpy(&v, p, n);
+    h = (h ^ v ^ ((uint64_t)n << 59)) * K;
+    return h ^ (h >> 32);
 }
 
 /* The entry for this element's class and id (raw bytes: equal bytes decode to equal strings). */
@@ -920,10 +963,8 @@ class_entry(Walk *w, Attrs *a)
     int cs = a->has[A_CLASS] ? (a->val[A_CLASS] ? 2 : 1) : 0, is = a->has[A_ID] ? (a->val[A_ID] ? 2 : 1) : 0;
     const unsigned char *c = cs == 2 ? a->val[A_CLASS] : NULL, *d = is == 2 ? a->val[A_ID] : NULL;
     size_t cl = cs == 2 ? a->len[A_CLASS] : 0, dl = is == 2 ? a->len[A_ID] : 0;
-    uint64_t h = 14695981039346656037ULL;
-    h = fnv1a(h, c, cl);
-    h = (h ^ (uint64_t)(cs * 4 + is)) * 1099511628211ULL;
-    h = fnv1a(h, d, dl);
+    uint64_t h = hash_bytes((uint64_t)(cs * 4 + is), c, cl);
+    h = hash_bytes(h, d, dl);
     if (w->classes_n * 2 >= w->classes_cap) {
         size_t cap = w->classes_cap ? w->classes_cap * 2 : 256;
         ClassEntry *fresh = PyMem_Calloc(cap, sizeof(ClassEntry));
@@ -1124,6 +1165,7 @@ open_link(Walk *w, PyObject *href)  /* borrows href (str or None) */
     w->had_link = 1;
     w->link_depth += 1;
     if (w->link_depth == 1) {
+        Py_CLEAR(w->space_piece);
         Py_XDECREF(w->href);
         w->href = (href != Py_None && PyObject_IsTrue(href) == 1) ? Py_NewRef(href) : Py_NewRef(cfg.s_empty);
     }
@@ -1133,7 +1175,10 @@ static void
 close_link(Walk *w)
 {
     w->link_depth -= 1;
-    if (w->link_depth == 0) Py_CLEAR(w->href);
+    if (w->link_depth == 0) {
+        Py_CLEAR(w->href);
+        Py_CLEAR(w->space_piece);
+    }
 }
 
 /* Is the text node's data only ASCII whitespace (as str.isspace() counts it)? */
@@ -1170,7 +1215,12 @@ whitespace_piece(Walk *w)
         Py_UCS4 c = PyUnicode_READ_CHAR(last, n - 1);
         if (c == ' ' || c == '\n' || c == cfg.line_break) return 0;
     }
-    return add_piece(w, cfg.s_space, w->href);
+    if (w->href == NULL) return add_piece_tuple(w, cfg.t_space);
+    if (w->space_piece == NULL) {  /* (" ", href), one per link */
+        w->space_piece = PyTuple_Pack(2, cfg.s_space, w->href);
+        if (w->space_piece == NULL) return -1;
+    }
+    return add_piece_tuple(w, w->space_piece);
 }
 
 static int
@@ -1236,7 +1286,7 @@ element_node(Walk *w, lxb_node *node)
     case T_SCRIPT:
         return skipped_node(w, node, t);
     case T_BR:
-        return add_piece(w, top->pre ? cfg.s_newline : cfg.s_line_break, NULL);
+        return add_piece_tuple(w, top->pre ? cfg.t_newline : cfg.t_line_break);
     case T_BLOCK:
         if (open_element(w, node, t, NULL) < 0 || push(w, CLOSE_BLOCK) < 0) return -1;
         break;
@@ -1264,7 +1314,7 @@ element_node(Walk *w, lxb_node *node)
     }
     case T_CODE:
         if (!top->pre) {
-            if (add_piece(w, cfg.s_backtick, cfg.markdown_only) < 0 || push(w, CLOSE_CODE) < 0) return -1;
+            if (add_piece_tuple(w, cfg.t_backtick) < 0 || push(w, CLOSE_CODE) < 0) return -1;
         }
         break;
     default:
@@ -1303,7 +1353,7 @@ finish(Walk *w)
         PyList_SET_ITEM(elements, (Py_ssize_t)i, o);
         int bad = 0;
         bad |= set_slot(o, off[E_TAG], Py_NewRef(e->tag));
-        bad |= set_slot(o, off[E_PARENT], PyLong_FromSsize_t(e->parent));
+        bad |= set_slot(o, off[E_PARENT], index_int(w, e->parent));
         bad |= set_slot(o, off[E_MARK], Py_NewRef(e->mark));
         bad |= set_slot(o, off[E_DEPTH], PyLong_FromLong(e->depth));
         bad |= set_slot(o, off[E_CHARS], PyLong_FromLongLong(e->chars));
@@ -1338,9 +1388,12 @@ walk_free(Walk *w)
     PyMem_Free(w->block_chars);
     PyMem_Free(w->block_links);
     PyMem_Free(w->buf);
+    for (size_t i = 0; i < w->ints_cap; i++) Py_XDECREF(w->ints[i]);
+    PyMem_Free(w->ints);
     Py_XDECREF(w->blocks);
     Py_XDECREF(w->pieces);
     Py_XDECREF(w->href);
+    Py_XDECREF(w->space_piece);
     Py_XDECREF(w->structured_data);
     Py_XDECREF(w->images);
     for (size_t i = 0; i < w->classes_cap; i++)
@@ -1391,7 +1444,7 @@ walk(PyObject *self, PyObject *args)
             continue;
         }
         if (item == CLOSE_CODE) {
-            if (add_piece(&w, cfg.s_backtick, cfg.markdown_only) < 0) goto done;
+            if (add_piece_tuple(&w, cfg.t_backtick) < 0) goto done;
             continue;
         }
         lxb_node *node = (lxb_node *)item;
@@ -1551,6 +1604,11 @@ configure(PyObject *self, PyObject *args)
     STR(s_html, "html");
 #undef STR
     if (cfg.zero_float == NULL && (cfg.zero_float = PyFloat_FromDouble(0.0)) == NULL) return NULL;
+    Py_XSETREF(cfg.t_space, PyTuple_Pack(2, cfg.s_space, Py_None));
+    Py_XSETREF(cfg.t_line_break, PyTuple_Pack(2, cfg.s_line_break, Py_None));
+    Py_XSETREF(cfg.t_newline, PyTuple_Pack(2, cfg.s_newline, Py_None));
+    Py_XSETREF(cfg.t_backtick, PyTuple_Pack(2, cfg.s_backtick, cfg.markdown_only));
+    if (!cfg.t_space || !cfg.t_line_break || !cfg.t_newline || !cfg.t_backtick) return NULL;
     cfg.ready = 1;
     Py_RETURN_NONE;
 }
