@@ -53,8 +53,10 @@
  * Element and Block instances are made without their dataclass __init__: allocated by their type
  * (tp_alloc), each field written through the slot offset of its member descriptor. `configure()` checks
  * that the dataclasses' field names are exactly the ones this file fills, so a field added in Python
- * makes it refuse (and the Python walker runs). The walk makes thousands of objects and no reference
- * cycles, so the cyclic garbage collector is paused while it runs (and left as it was found).
+ * makes it refuse (and the Python walker runs). Immutable values are shared where the Python walker
+ * makes equal ones: one int per element index, and the constant pieces ((" ", None), (LINE_BREAK, None),
+ * ("\n", None), ("`", MARKDOWN_ONLY)). The walk makes thousands of objects and no reference cycles, so the
+ * cyclic garbage collector is paused while it runs (and left as it was found).
  */
 
 #define PY_SSIZE_T_CLEAN
