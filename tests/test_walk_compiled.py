@@ -7,6 +7,7 @@ text nodes, invalid UTF-8, NUL bytes. Skipped when the extension is not built (o
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -230,3 +231,28 @@ def test_pure_python_environment_variable():
     out = subprocess.run([sys.executable, "-c", "import copydesk.blocks as b; print(b.WALKER, b.__file__)"],
                          env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["python", blocks.__file__]
+
+
+def test_rules_are_read_at_call_time(monkeypatch):
+    """The rules stay in Python: edited ones reach both walkers alike."""
+    markup = ("<div class='story'><span>one</span> <x-card href='/c'>card</x-card><h4>h</h4><p>text</p></div>"
+              "<section class='promo'>ad</section><noscript><p>ns</p></noscript>")
+    monkeypatch.setattr(blocks, "BLOCK_TAGS", blocks.BLOCK_TAGS | {"span"})
+    monkeypatch.setattr(blocks, "HEADING_LEVELS", {**blocks.HEADING_LEVELS, "h4": 2})
+    monkeypatch.setattr(blocks, "TAG_CATEGORIES", {**blocks.TAG_CATEGORIES, "section": "other"})
+    monkeypatch.setattr(blocks, "attribute_category", lambda names: "related" if "story" in names else None)
+    page = assert_same_walk(LexborHTMLParser(markup))
+    assert [e.tag for e in page.elements].count("span") == 1
+    assert any(e.mark == "related" for e in page.elements)
+
+
+def test_errors_in_callbacks_propagate():
+    def broken(names: str) -> str | None:
+        raise ZeroDivisionError(names)
+
+    tree = LexborHTMLParser("<div class='x'>a</div>")
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        blocks._fast.walk(tree.body.mem_id, "body", blocks.SKIPPED_TAGS, blocks.BLOCK_TAGS, blocks.HEADING_LEVELS,
+                          blocks.TAG_CATEGORIES, broken)
+    assert gc.isenabled()  # the collector, paused during the walk, is running again
