@@ -3,13 +3,23 @@
 Each extension is optional: without a C compiler the install still succeeds and copydesk uses the
 pure-Python code beside it, which gives the same results, only slower.
 
+- `copydesk._walk` (src/copydesk/_walk.c): the DOM walk (see blocks.py; the Python `_Walker` is the
+  reference and the fallback).
 - `copydesk._trees` (src/copydesk/_trees.c): scoring the shipped tree models (see trees.py).
 """
+
+import sys
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
+        Extension(
+            "copydesk._walk",
+            ["src/copydesk/_walk.c"],
+            libraries=["dl"] if sys.platform.startswith("linux") else [],
+            optional=True,
+        ),
         Extension("copydesk._trees", ["src/copydesk/_trees.c"], optional=True),
     ]
 )

@@ -8,8 +8,9 @@ table (`Element`) with parent indices, so scoring subtrees needs no further DOM 
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -384,11 +385,31 @@ _NOSCRIPT_RETRY_PROSE = 200
 _SKIPPED_WITH_NOSCRIPT = SKIPPED_TAGS - {"noscript"}
 
 
+def walk_python(root: LexborNode, skipped: frozenset[str]) -> PageBlocks:
+    """The walk by `_Walker`: the reference implementation."""
+    return _Walker(skipped).run(root)
+
+
+def walk_compiled(root: LexborNode, skipped: frozenset[str]) -> PageBlocks:
+    """The walk by the compiled walker (copydesk/_walk.c): the same PageBlocks as `walk_python`.
+
+    Raises RuntimeError when it is unavailable (see `COMPILED_WALKER_UNAVAILABLE`)."""
+    if _fast is None:
+        raise RuntimeError(f"compiled walker unavailable: {COMPILED_WALKER_UNAVAILABLE}")
+    # A fragment's root is walked with its siblings by selectolax (it starts from the hidden wrapper);
+    # that case, rare here, is left to the Python walker.
+    if root.parent is None:
+        return _Walker(skipped).run(root)
+    return _fast.walk(root.mem_id, "body", skipped, BLOCK_TAGS, HEADING_LEVELS, TAG_CATEGORIES,
+                      attribute_category)
+
+
 def page_blocks(root: LexborNode) -> PageBlocks:
     """Walk the tree under `root` (normally `<body>`) and return its blocks."""
-    page = _Walker(SKIPPED_TAGS).run(root)
+    walk = _walk
+    page = walk(root, SKIPPED_TAGS)
     if page.total_prose < _NOSCRIPT_RETRY_PROSE and root.css_first("noscript") is not None:
-        retry = _Walker(_SKIPPED_WITH_NOSCRIPT).run(root)
+        retry = walk(root, _SKIPPED_WITH_NOSCRIPT)
         if retry.total_prose > page.total_prose:
             return retry
     return page
@@ -400,3 +421,91 @@ def structured_data(tree: LexborHTMLParser, page: PageBlocks) -> list[str]:
     head = tree.head
     scripts = [node.text(deep=True) for node in head.css('script[type="application/ld+json"]')] if head else []
     return scripts + page.structured_data
+
+
+# -- the compiled walker ------------------------------------------------------------------------------
+# copydesk/_walk.c does what `_Walker` does, several times faster. It reads lexbor's structures inside
+# selectolax's own extension module, so it is used only under selectolax versions it was checked
+# against, and only once a probe page gives the same PageBlocks from both walkers. COPYDESK_PURE_PYTHON=1
+# (read once, here) forces the Python walker.
+VERIFIED_SELECTOLAX = frozenset({"1.0.2"})
+PURE_PYTHON = os.environ.get("COPYDESK_PURE_PYTHON", "").strip() not in ("", "0")
+
+_PROBE_PAGE = """<!doctype html><html><head><title>t</title></head><body class="b" id="top">
+<!-- a comment --><div class="content main" id="x">Caf\u00e9 <b>na\u00efve</b>\u00a0text \u65e5\u672c
+<p>First <a href="/one">link <i>one</i></a>, <a>empty</a> and <nav-link href="/n">custom</nav-link>.<br>line<br><br>
+x</p>
+<h2 class="title">Heading \u00b6</h2><pre>  code <code>x</code>\n  more</pre><p>inline <code>c()</code> end</p>
+<ul class="menu"><li>one</li><li><ol><li>n</li></ol></li></ul><dl><dt>t</dt><dd>d</dd></dl>
+<table><tr><td>cell <div>layout</div></td><th>h</th></tr></table><blockquote>q</blockquote>
+<figure><img src="a.png" alt=""><figcaption>cap</figcaption></figure>
+<div style="display: none" itemscope>hidden</div><div hidden>h</div><div aria-hidden="true">h</div>
+<div role="dialog">d</div><div role="navigation">n</div><div aria-modal="true">m</div><div data-x>v</div>
+<script type="application/ld+json">{"@type": "Article"}</script><script>var x;</script>
+<footer>f</footer><aside class="sidebar">s</aside><div id="">i</div><div class="">c</div>
+<span>\ud83d\udd17 emoji \U0001f517</span> <noscript><p>noscript</p></noscript></div></body></html>"""
+
+
+def _probe() -> None:
+    """Raise unless the compiled walker gives the Python walker's results on the probe page."""
+    for a, b in ((0, 0), (-1, 7), (2**63 - 1, -(2**63)), (2**61 - 1, 2**61), (-(2**61) - 5, 123456789)):
+        if _fast.pair_hash_of_ints(a, b) != hash((a, b)):
+            raise RuntimeError("tuple hash differs")
+    for a, b in (("div", None), ("p", "x y"), ("h1", "\u00e9")):
+        if _fast.pair_hash_of(a, b) != hash((a, b)):
+            raise RuntimeError("tuple hash differs")
+    tree = LexborHTMLParser(_PROBE_PAGE.encode("utf-8", "surrogatepass").replace(b"\xed\xa0\xbd", b"\xff"))
+    if not _fast.check_layout(tree.root.mem_id):
+        raise RuntimeError("lexbor's node layout is not the one _walk.c reads")
+    for node in (tree.body, tree.root):
+        for skipped in (SKIPPED_TAGS, _SKIPPED_WITH_NOSCRIPT):
+            if walk_compiled(node, skipped) != walk_python(node, skipped):
+                raise RuntimeError("probe page walked differently")
+
+
+def _load_compiled() -> tuple[object | None, str]:
+    if PURE_PYTHON:
+        return None, "COPYDESK_PURE_PYTHON is set"
+    try:
+        import selectolax
+        import selectolax.lexbor
+
+        from . import _walk
+    except ImportError as error:
+        return None, f"not built ({error})"
+    if selectolax.__version__ not in VERIFIED_SELECTOLAX:
+        return None, f"selectolax {selectolax.__version__} is not one it was verified with"
+    global _fast
+    try:
+        _walk.init(selectolax.lexbor.__file__)
+        _walk.configure(
+            Element, tuple(f.name for f in fields(Element)), Block, tuple(f.name for f in fields(Block)), PageBlocks,
+            ANCESTOR_FLAGS, _MARK_FLAGS, _DIALOG_ROLES, _ROLE_CATEGORIES, _TABLE_TAGS, _CONTEXT_TAGS,
+            _HIDDEN_STYLE.search, MARKDOWN_ONLY, LINE_BREAK, HEADING_MARKERS, _PROSE_MIN_CHARS, SCHEMA_COPY, COMMENTS,
+        )
+        _fast = _walk
+        _probe()
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python walker
+        _fast = None
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return _walk, ""
+
+
+_fast = None
+_fast, COMPILED_WALKER_UNAVAILABLE = _load_compiled()
+# The walk page_blocks uses: the compiled one when available.
+_walk = walk_compiled if _fast is not None else walk_python
+WALKER = "compiled" if _fast is not None else "python"
+
+
+def set_walker(name: str) -> str:
+    """Make page_blocks use the "python" or the "compiled" walker; returns the previous one's name.
+    For parity checks and benchmarks."""
+    global _walk, WALKER
+    if name == "compiled" and _fast is None:
+        raise RuntimeError(f"compiled walker unavailable: {COMPILED_WALKER_UNAVAILABLE}")
+    if name not in ("python", "compiled"):
+        raise ValueError(name)
+    previous, WALKER = WALKER, name
+    _walk = walk_compiled if name == "compiled" else walk_python
+    return previous

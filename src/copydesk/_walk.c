@@ -1,0 +1,1690 @@
+/*
+ * _walk.c -- the DOM walk of copydesk.blocks (`_Walker`), compiled: the same PageBlocks, several times faster.
+ *
+ * What it is
+ * ----------
+ * `copydesk.blocks._Walker` stays the reference implementation and the fallback. This file does what it
+ * does, node for node, and `blocks.page_blocks()` calls it when it is available. Its results are checked
+ * against the Python walker's, strictly and field by field, by scripts/walk_parity.py (every benchmark
+ * page) and tests/test_walk_compiled.py (fixtures, generated pages, deep/huge/invalid inputs).
+ *
+ * Reaching lexbor
+ * ---------------
+ * selectolax links lexbor statically into its extension module (selectolax/lexbor.cpython-*.so) and
+ * exports lexbor's functions in its dynamic symbol table. `init(path)` dlopen()s that already-loaded
+ * module with RTLD_NOLOAD (never a second copy) and dlsym()s the functions used here. A walk starts from
+ * `LexborNode.mem_id`, the node's `lxb_dom_node_t *`; the caller keeps the LexborNode (and so the tree)
+ * alive for the call.
+ *
+ * The version guard
+ * -----------------
+ * Tag names, attribute names and values go through exported functions. The node links and kinds
+ * (first_child, next, local_name = tag id, type) and a text node's data (`lxb_dom_character_data_t`:
+ * the node, then a `lexbor_str_t`) are read as struct fields, laid out as selectolax 1.0.2's lexbor.pxd
+ * declares them (and as its compiled accessors read them: lxb_dom_node_type_noi reads +0x58). So
+ * blocks.py uses this walker only under selectolax versions it was verified with (VERIFIED_SELECTOLAX),
+ * and only after, at import, `check_layout()` has found every field equal to lexbor's own accessor on a
+ * probe page and both walkers have given equal PageBlocks for it; otherwise it uses the Python walker
+ * (COPYDESK_PURE_PYTHON=1 forces that too).
+ *
+ * Exactly as selectolax and the Python walker do
+ * ----------------------------------------------
+ * - Strings are decoded as selectolax decodes them: UTF-8 with errors="replace". A tag is the element's
+ *   qualified name; text/comment/doctype/document nodes are "-text"/"-comment"/"-doctype"/"-document" by
+ *   tag id, other non-elements None. Attribute keys are qualified names, a valueless attribute is None,
+ *   and of repeated names the last wins (as in the dict `LexborNode.attributes` builds). `text(deep=True)`
+ *   of a JSON-LD script concatenates the raw bytes of its text nodes and decodes once, as selectolax does.
+ * - The rules stay in Python, one source of truth: SKIPPED_TAGS, BLOCK_TAGS, HEADING_LEVELS,
+ *   TAG_CATEGORIES and `attribute_category` are passed in on every call; blocks.py's own tables, its
+ *   hidden-style regex and its dataclasses are passed once to `configure()`. `attribute_category` is called
+ *   back once per distinct (class, id) pair within a page (a per-page table keyed on the raw bytes: equal
+ *   bytes decode to equal strings), the regex once per distinct style string within a page.
+ * - hash((tag, class)) and hash((signature, parent_signature)) are computed with CPython's tuple hash
+ *   from the items' hashes (checked against hash() at import and in the tests).
+ *
+ * Iterative
+ * ---------
+ * An explicit heap stack holds nodes and close markers like the Python walker's list does, but each
+ * opened node pushes only its first child and each popped node its next sibling: the same visiting order,
+ * no C recursion, so 100,000-deep nesting costs heap, not C stack.
+ *
+ * Objects
+ * -------
+ * Element and Block instances are made without their dataclass __init__: allocated by their type
+ * (tp_alloc), each field written through the slot offset of its member descriptor. `configure()` checks
+ * that the dataclasses' field names are exactly the ones this file fills, so a field added in Python
+ * makes it refuse (and the Python walker runs). Immutable values are shared where the Python walker
+ * makes equal ones: one int per element index, and the constant pieces ((" ", None), (LINE_BREAK, None),
+ * ("\n", None), ("`", MARKDOWN_ONLY)). The walk makes thousands of objects and no reference cycles, so the
+ * cyclic garbage collector is paused while it runs (and left as it was found).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <dlfcn.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- lexbor ------------------------------------------------------------------------------------ */
+
+typedef struct lxb_node lxb_node;
+typedef struct {
+    unsigned char *data;
+    size_t length;
+} lexbor_str;
+
+/* lxb_dom_node_t, as declared in selectolax 1.0.2's lexbor.pxd (only its size is relied on). */
+struct lxb_node {
+    void *events;
+    uintptr_t local_name;
+    uintptr_t prefix;
+    uintptr_t ns;
+    void *owner_document;
+    lxb_node *next;
+    lxb_node *prev;
+    lxb_node *parent;
+    lxb_node *first_child;
+    lxb_node *last_child;
+    void *user;
+    int type;
+};
+
+typedef struct {
+    lxb_node node;
+    lexbor_str data;
+} lxb_chardata;
+
+#define LXB_TAG__TEXT 0x0002
+#define LXB_TAG__DOCUMENT 0x0003
+#define LXB_TAG__EM_COMMENT 0x0004
+#define LXB_TAG__EM_DOCTYPE 0x0005
+#define LXB_NODE_ELEMENT 0x01
+#define LXB_NODE_TEXT 0x03
+
+typedef int (*walker_cb_t)(lxb_node *, void *);
+
+static struct {
+    uintptr_t (*tag_id)(lxb_node *);
+    int (*type)(lxb_node *);
+    lxb_node *(*first_child)(lxb_node *);
+    lxb_node *(*next)(lxb_node *);
+    const unsigned char *(*element_qname)(void *, size_t *);
+    void *(*first_attr)(void *);
+    void *(*next_attr)(void *);
+    const unsigned char *(*attr_qname)(void *, size_t *);
+    const unsigned char *(*attr_value)(void *, size_t *);
+    void (*simple_walk)(lxb_node *, walker_cb_t, void *);
+    int ready;
+} lx;
+
+/* ---- configuration ------------------------------------------------------------------------------- */
+
+enum { E_TAG, E_PARENT, E_MARK, E_DEPTH, E_CHARS, E_PROSE, E_LAYOUT, E_FLAGS, E_SIGNATURE, E_SHAPE, E_N };
+static const char *ELEMENT_FIELDS[E_N] = {"tag", "parent", "mark", "depth", "chars", "prose", "layout",
+                                          "flags", "signature", "shape"};
+enum {
+    B_ELEMENT, B_KIND, B_PIECES, B_TEXT, B_LINK_CHARS, B_LINKS, B_LEVEL, B_LIST_ELEMENT, B_ORDERED,
+    B_LIST_DEPTH, B_TABLE, B_ROW, B_QUOTE, B_POSITION, B_SCORE, B_RULE, B_LABEL, B_N
+};
+static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "pieces", "text", "link_chars", "links", "level",
+                                        "list_element", "ordered", "list_depth", "table", "row", "quote",
+                                        "position", "score", "rule", "label"};
+
+enum { K_PARAGRAPH, K_HEADING, K_ITEM, K_CELL, K_CODE, K_CAPTION, K_N };
+static const char *KIND_NAMES[K_N] = {"paragraph", "heading", "item", "cell", "code", "caption"};
+
+static struct {
+    int ready;
+    PyTypeObject *element_type, *block_type;
+    PyObject *page_cls;
+    Py_ssize_t element_off[E_N], block_off[B_N];
+    PyObject *kinds[K_N];
+    PyObject *ancestor_flags;   /* dict tag -> int */
+    PyObject *mark_flags;       /* dict mark -> int */
+    PyObject *dialog_roles;     /* frozenset */
+    PyObject *role_categories;  /* dict */
+    PyObject *table_tags;       /* frozenset */
+    PyObject *context_tags;     /* frozenset */
+    PyObject *hidden_search;    /* callable(style) -> match or None */
+    PyObject *markdown_only;    /* str */
+    PyObject *heading_markers;  /* str */
+    PyObject *s_space, *s_newline, *s_line_break, *s_backtick, *s_hidden, *s_empty, *s_body, *s_html;
+    PyObject *zero_float;
+    /* pieces that are always the same: (" ", None), (LINE_BREAK, None), ("\n", None), ("`", MARKDOWN_ONLY);
+       tuples are immutable, so one object serves every block (the Python walker makes equal ones) */
+    PyObject *t_space, *t_line_break, *t_newline, *t_backtick;
+    Py_UCS4 line_break;
+    long prose_min_chars, schema_copy, comments;
+} cfg;
+
+/* ---- small helpers ------------------------------------------------------------------------------- */
+
+static inline PyObject *
+decode(const unsigned char *data, size_t len)
+{
+    return PyUnicode_DecodeUTF8((const char *)data, (Py_ssize_t)len, "replace");
+}
+
+/* Py_hash_t of a Python int holding v (CPython's long_hash, modulus 2**61 - 1). */
+static inline Py_hash_t
+int_hash(int64_t v)
+{
+    const uint64_t P = ((uint64_t)1 << 61) - 1;
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int64_t h = (int64_t)(a % P);
+    if (v < 0) h = -h;
+    if (h == -1) h = -2;
+    return (Py_hash_t)h;
+}
+
+/* hash((a, b)) from hash(a) and hash(b): CPython's tuple hash (xxHash-based, 3.8+). */
+#define XXPRIME_1 ((uint64_t)11400714785074694791ULL)
+#define XXPRIME_2 ((uint64_t)14029467366897019727ULL)
+#define XXPRIME_5 ((uint64_t)2870177450012600261ULL)
+#define XXROTATE(x) ((x << 31) | (x >> 33))
+
+static inline Py_hash_t
+pair_hash(Py_hash_t a, Py_hash_t b)
+{
+    uint64_t acc = XXPRIME_5, lane;
+    lane = (uint64_t)a;
+    acc += lane * XXPRIME_2;
+    acc = XXROTATE(acc);
+    acc *= XXPRIME_1;
+    lane = (uint64_t)b;
+    acc += lane * XXPRIME_2;
+    acc = XXROTATE(acc);
+    acc *= XXPRIME_1;
+    acc += 2 ^ (XXPRIME_5 ^ 3527539UL);
+    if (acc == (uint64_t)-1) return 1546275796;
+    return (Py_hash_t)acc;
+}
+
+static inline int
+bytes_is(const unsigned char *p, size_t n, const char *lit, size_t litlen)
+{
+    return n == litlen && memcmp(p, lit, litlen) == 0;
+}
+#define BYTES_IS(p, n, lit) bytes_is((p), (n), lit, sizeof(lit) - 1)
+
+static inline int
+str_equals_ascii(PyObject *s, const char *lit)
+{
+    return PyUnicode_Check(s) && PyUnicode_CompareWithASCIIString(s, lit) == 0;
+}
+
+/* ---- the attributes an element's mark, signature and links read ------------------------------------- */
+
+enum { A_CLASS, A_ID, A_STYLE, A_HIDDEN, A_ARIA_HIDDEN, A_ROLE, A_ARIA_MODAL, A_ITEMSCOPE, A_HREF, A_TYPE, A_N };
+
+typedef struct {
+    int any;               /* the element has at least one attribute */
+    int has[A_N];
+    const unsigned char *val[A_N];  /* NULL: valueless (None) */
+    size_t len[A_N];
+} Attrs;
+
+static void
+scan_attrs(lxb_node *node, Attrs *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (void *attr = lx.first_attr(node); attr != NULL; attr = lx.next_attr(attr)) {
+        size_t n = 0, vn = 0;
+        const unsigned char *name = lx.attr_qname(attr, &n);
+        int k = -1;
+        a->any = 1;
+        if (name == NULL) continue;
+        switch (n) {
+        case 2: if (BYTES_IS(name, n, "id")) k = A_ID; break;
+        case 4:
+            if (BYTES_IS(name, n, "role")) k = A_ROLE;
+            else if (BYTES_IS(name, n, "href")) k = A_HREF;
+            else if (BYTES_IS(name, n, "type")) k = A_TYPE;
+            break;
+        case 5:
+            if (BYTES_IS(name, n, "class")) k = A_CLASS;
+            else if (BYTES_IS(name, n, "style")) k = A_STYLE;
+            break;
+        case 6: if (BYTES_IS(name, n, "hidden")) k = A_HIDDEN; break;
+        case 9: if (BYTES_IS(name, n, "itemscope")) k = A_ITEMSCOPE; break;
+        case 10: if (BYTES_IS(name, n, "aria-modal")) k = A_ARIA_MODAL; break;
+        case 11: if (BYTES_IS(name, n, "aria-hidden")) k = A_ARIA_HIDDEN; break;
+        default: break;
+        }
+        if (k < 0) continue;
+        a->has[k] = 1;
+        a->val[k] = lx.attr_value(attr, &vn);
+        a->len[k] = a->val[k] ? vn : 0;
+    }
+}
+
+/* The attribute's value as selectolax gives it: a str, or None when absent or valueless. */
+static PyObject *
+attr_str(Attrs *a, int k)
+{
+    if (!a->has[k] || a->val[k] == NULL) Py_RETURN_NONE;
+    return decode(a->val[k], a->len[k]);
+}
+
+/* node.attributes */
+static PyObject *
+attributes_dict(lxb_node *node)
+{
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    if (lx.type(node) != LXB_NODE_ELEMENT) return d;
+    for (void *attr = lx.first_attr(node); attr != NULL; attr = lx.next_attr(attr)) {
+        size_t n = 0, vn = 0;
+        const unsigned char *name = lx.attr_qname(attr, &n);
+        PyObject *key = decode(name, n), *value;
+        if (key == NULL) goto fail;
+        const unsigned char *v = lx.attr_value(attr, &vn);
+        if (v) {
+            value = decode(v, vn);
+            if (value == NULL) { Py_DECREF(key); goto fail; }
+        } else {
+            value = Py_NewRef(Py_None);
+        }
+        int r = PyDict_SetItem(d, key, value);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (r < 0) goto fail;
+    }
+    return d;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+/* node.text(deep=True): the text nodes under `node`, concatenated as bytes, decoded once. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int failed;
+} TextBuf;
+
+static int
+text_cb(lxb_node *node, void *ctx)
+{
+    TextBuf *t = (TextBuf *)ctx;
+    if (lx.tag_id(node) != LXB_TAG__TEXT) return 0;
+    lxb_chardata *cd = (lxb_chardata *)node;
+    if (cd->data.data == NULL) return 0;
+    size_t n = cd->data.length;
+    if (t->len + n > t->cap) {
+        size_t cap = (t->len + n) * 2 + 64;
+        char *b = PyMem_Realloc(t->buf, cap);
+        if (b == NULL) { t->failed = 1; return 1; /* LEXBOR_ACTION_STOP */ }
+        t->buf = b;
+        t->cap = cap;
+    }
+    memcpy(t->buf + t->len, cd->data.data, n);
+    t->len += n;
+    return 0;
+}
+
+static PyObject *
+deep_text(lxb_node *node)
+{
+    TextBuf t = {NULL, 0, 0, 0};
+    PyObject *r;
+    lx.simple_walk(node, text_cb, &t);
+    if (t.failed) {
+        PyMem_Free(t.buf);
+        return PyErr_NoMemory();
+    }
+    if (t.len == 0) r = Py_NewRef(cfg.s_empty);
+    else r = PyUnicode_DecodeUTF8(t.buf, (Py_ssize_t)t.len, "replace");
+    PyMem_Free(t.buf);
+    return r;
+}
+
+/* ---- tags ----------------------------------------------------------------------------------------- */
+
+enum { T_SKIP, T_IMG, T_SCRIPT, T_BR, T_BLOCK, T_A, T_CUSTOM, T_CODE, T_INLINE };
+enum { C_NONE, C_HEADING, C_LIST, C_ITEM, C_TABLE, C_TR, C_CELL, C_PRE, C_BLOCKQUOTE, C_FIGCAPTION, C_P };
+
+typedef struct {
+    const unsigned char *key;
+    size_t keylen;
+    PyObject *tag;       /* str (owned) */
+    PyObject *category;  /* TAG_CATEGORIES.get(tag) (owned, may be None) */
+    Py_hash_t hash;
+    long ancestor_flag;
+    long level;
+    int cls, ctx, ordered, is_table_tag, body_or_html, used;
+} TagInfo;
+
+/* ---- the walk ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    int kind;
+    long level;
+    Py_ssize_t list_element;
+    int ordered;
+    long list_depth;
+    Py_ssize_t table, row, quote;
+    int pre;
+} Frame;
+
+typedef struct {
+    PyObject *tag;   /* borrowed from the tag table (which outlives the walk's elements) */
+    PyObject *mark;  /* owned */
+    Py_ssize_t parent;
+    long depth;
+    long flags;
+    Py_hash_t signature, shape;
+    int layout;
+    int64_t chars, prose;
+} Elem;
+
+typedef struct {
+    uint64_t h;
+    const unsigned char *cls, *id;  /* lexbor's attribute values: they outlive the walk */
+    size_t cls_len, id_len;
+    int cls_state, id_state;        /* 0 absent, 1 valueless, 2 with a value */
+    Py_hash_t cls_hash;             /* hash(attrs.get("class")) */
+    PyObject *category;             /* (attribute_category(names) if names else None), once computed */
+    int used;
+} ClassEntry;
+
+#define CLOSE_BLOCK 1
+#define CLOSE_LINK 2
+#define CLOSE_CODE 3
+
+typedef struct {
+    /* per-call rules */
+    PyObject *skipped, *block_tags, *heading_levels, *tag_categories, *attribute_category;
+    ClassEntry *classes;       /* class and id -> category (the per-page attribute_category cache) */
+    size_t classes_cap, classes_n;
+    PyObject *style_cache;     /* dict: style -> whether _HIDDEN_STYLE finds it hidden */
+    /* tag table (open addressing on the name pointer) */
+    TagInfo *tags;
+    size_t tags_cap, tags_n;
+    /* state */
+    uintptr_t *stack;
+    size_t stack_n, stack_cap;
+    Frame *frames;
+    size_t frames_n, frames_cap;
+    Py_ssize_t *open;
+    size_t open_n, open_cap;
+    Elem *elems;
+    size_t elems_n, elems_cap;
+    PyObject *blocks;          /* list of Block */
+    int64_t *block_chars, *block_links;  /* len(text), link_chars per block, for _finish */
+    size_t bc_cap;
+    PyObject *pieces;          /* list or NULL */
+    PyObject *href;            /* owned, NULL for None */
+    PyObject *space_piece;     /* (" ", href) for the current href, or NULL */
+    long link_depth;
+    int had_link;
+    PyObject *structured_data, *images;
+    Py_UCS4 *buf;
+    size_t buf_cap;
+    PyObject **ints;           /* one int object per element index, shared by every field holding it */
+    size_t ints_cap;
+} Walk;
+
+#define GROW(ptr, n, cap, type)                                                    \
+    do {                                                                           \
+        if ((n) >= (cap)) {                                                        \
+            size_t _c = (cap) ? (cap) * 2 : 64;                                    \
+            type *_p = PyMem_Realloc((ptr), _c * sizeof(type));                    \
+            if (_p == NULL) { PyErr_NoMemory(); return -1; }                       \
+            (ptr) = _p;                                                            \
+            (cap) = _c;                                                            \
+        }                                                                          \
+    } while (0)
+
+static int
+push(Walk *w, uintptr_t v)
+{
+    GROW(w->stack, w->stack_n, w->stack_cap, uintptr_t);
+    w->stack[w->stack_n++] = v;
+    return 0;
+}
+
+/* The Python walker pushes all of a node's children (reversed) when it opens it; pushing the first child
+   only, and each node's next sibling when it is popped, visits the same nodes in the same order with a
+   stack as deep as the tree instead of as wide, touching each node once. */
+static inline int
+push_first_child(Walk *w, lxb_node *node)
+{
+    lxb_node *c = node->first_child;
+    return c != NULL ? push(w, (uintptr_t)c) : 0;
+}
+
+static int
+fill_tag_info(Walk *w, TagInfo *t)
+{
+    PyObject *tag = t->tag;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(tag);
+    int r;
+    if (n == 0) {
+        PyErr_SetString(PyExc_IndexError, "string index out of range");
+        return -1;
+    }
+    t->hash = PyObject_Hash(tag);
+    if (t->hash == -1) return -1;
+    Py_UCS4 first = PyUnicode_READ_CHAR(tag, 0);
+    t->category = NULL;
+    t->ctx = C_NONE;
+    if (first == '-' || first == '_' || first == '#' || first == '!') {
+        t->cls = T_SKIP;
+    } else if ((r = PySet_Contains(w->skipped, tag)) != 0) {
+        if (r < 0) return -1;
+        t->cls = str_equals_ascii(tag, "img") ? T_IMG : str_equals_ascii(tag, "script") ? T_SCRIPT : T_SKIP;
+    } else if (str_equals_ascii(tag, "br")) {
+        t->cls = T_BR;
+    } else if ((r = PySequence_Contains(w->block_tags, tag)) != 0) {
+        if (r < 0) return -1;
+        t->cls = T_BLOCK;
+    } else if (str_equals_ascii(tag, "a")) {
+        t->cls = T_A;
+    } else if (PyUnicode_FindChar(tag, '-', 0, n, 1) >= 0) {
+        t->cls = T_CUSTOM;
+    } else if (str_equals_ascii(tag, "code")) {
+        t->cls = T_CODE;
+    } else {
+        t->cls = T_INLINE;
+    }
+    if (t->cls != T_BLOCK) return 0;
+
+    PyObject *v = PyObject_CallMethod(w->tag_categories, "get", "O", tag);
+    if (v == NULL) return -1;
+    t->category = v;
+    v = PyDict_GetItemWithError(cfg.ancestor_flags, tag);
+    if (v == NULL && PyErr_Occurred()) return -1;
+    t->ancestor_flag = v ? PyLong_AsLong(v) : 0;
+    if (t->ancestor_flag == -1 && PyErr_Occurred()) return -1;
+    r = PySet_Contains(cfg.table_tags, tag);
+    if (r < 0) return -1;
+    t->is_table_tag = r;
+    t->body_or_html = str_equals_ascii(tag, "body") || str_equals_ascii(tag, "html");
+    r = PySet_Contains(cfg.context_tags, tag);
+    if (r < 0) return -1;
+    if (!r) return 0;
+    /* _Walker._frame_kind, in its order */
+    r = PySequence_Contains(w->heading_levels, tag);
+    if (r < 0) return -1;
+    if (r) {
+        v = PyObject_GetItem(w->heading_levels, tag);
+        if (v == NULL) return -1;
+        t->level = PyLong_AsLong(v);
+        Py_DECREF(v);
+        if (t->level == -1 && PyErr_Occurred()) return -1;
+        t->ctx = C_HEADING;
+    } else if (str_equals_ascii(tag, "ul") || str_equals_ascii(tag, "ol") || str_equals_ascii(tag, "dl") ||
+               str_equals_ascii(tag, "menu") || str_equals_ascii(tag, "dir")) {
+        t->ctx = C_LIST;
+        t->ordered = str_equals_ascii(tag, "ol");
+    } else if (str_equals_ascii(tag, "li") || str_equals_ascii(tag, "dt") || str_equals_ascii(tag, "dd")) {
+        t->ctx = C_ITEM;
+    } else if (str_equals_ascii(tag, "table")) {
+        t->ctx = C_TABLE;
+    } else if (str_equals_ascii(tag, "tr")) {
+        t->ctx = C_TR;
+    } else if (str_equals_ascii(tag, "td") || str_equals_ascii(tag, "th")) {
+        t->ctx = C_CELL;
+    } else if (str_equals_ascii(tag, "pre")) {
+        t->ctx = C_PRE;
+    } else if (str_equals_ascii(tag, "blockquote")) {
+        t->ctx = C_BLOCKQUOTE;
+    } else if (str_equals_ascii(tag, "figcaption")) {
+        t->ctx = C_FIGCAPTION;
+    } else if (str_equals_ascii(tag, "p")) {
+        t->ctx = C_P;
+    } else {
+        t->ctx = -1;  /* a context tag that changes nothing: the frame is still copied */
+    }
+    return 0;
+}
+
+/* The tag of an element node (its qualified name) and what the walk does with it; NULL with an error
+   set, or NULL without one when the name is NULL (tag None). */
+static TagInfo *
+tag_info(Walk *w, lxb_node *node, int *none)
+{
+    size_t n = 0;
+    const unsigned char *name = lx.element_qname(node, &n);
+    *none = 0;
+    if (name == NULL) {
+        *none = 1;
+        return NULL;
+    }
+    if (w->tags_n * 2 >= w->tags_cap) {
+        size_t cap = w->tags_cap ? w->tags_cap * 2 : 256;
+        TagInfo *fresh = PyMem_Calloc(cap, sizeof(TagInfo));
+        if (fresh == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        for (size_t i = 0; i < w->tags_cap; i++) {
+            if (!w->tags[i].used) continue;
+            size_t h = ((uintptr_t)w->tags[i].key >> 3) & (cap - 1);
+            while (fresh[h].used) h = (h + 1) & (cap - 1);
+            fresh[h] = w->tags[i];
+        }
+        PyMem_Free(w->tags);
+        w->tags = fresh;
+        w->tags_cap = cap;
+    }
+    size_t h = ((uintptr_t)name >> 3) & (w->tags_cap - 1);
+    while (w->tags[h].used) {
+        if (w->tags[h].key == name && w->tags[h].keylen == n) return &w->tags[h];
+        h = (h + 1) & (w->tags_cap - 1);
+    }
+    TagInfo *t = &w->tags[h];
+    memset(t, 0, sizeof(*t));
+    t->tag = decode(name, n);
+    if (t->tag == NULL) return NULL;
+    t->key = name;
+    t->keylen = n;
+    t->used = 1;
+    w->tags_n++;
+    if (fill_tag_info(w, t) < 0) return NULL;
+    return t;
+}
+
+/* -- pieces -- */
+
+static int
+add_piece_tuple(Walk *w, PyObject *piece)  /* borrows piece */
+{
+    if (w->pieces == NULL) {
+        w->pieces = PyList_New(0);
+        if (w->pieces == NULL) return -1;
+    }
+    return PyList_Append(w->pieces, piece);
+}
+
+static int
+add_piece(Walk *w, PyObject *text, PyObject *href)
+{
+    if (w->pieces == NULL) {
+        w->pieces = PyList_New(0);
+        if (w->pieces == NULL) return -1;
+    }
+    PyObject *t = PyTuple_New(2);
+    if (t == NULL) return -1;
+    PyTuple_SET_ITEM(t, 0, Py_NewRef(text));
+    PyTuple_SET_ITEM(t, 1, Py_NewRef(href ? href : Py_None));
+    int r = PyList_Append(w->pieces, t);
+    Py_DECREF(t);
+    return r;
+}
+
+/* href == MARKDOWN_ONLY (a piece's href is a str or None) */
+static inline int
+is_markdown_only(PyObject *href)
+{
+    if (href == cfg.markdown_only) return 1;
+    if (href == Py_None || !PyUnicode_Check(href)) return 0;
+    return PyUnicode_GET_LENGTH(href) == PyUnicode_GET_LENGTH(cfg.markdown_only) &&
+           PyUnicode_Compare(href, cfg.markdown_only) == 0;
+}
+
+static int
+ensure_buf(Walk *w, size_t n)
+{
+    if (n <= w->buf_cap) return 0;
+    size_t cap = n + n / 2 + 256;
+    Py_UCS4 *b = PyMem_Realloc(w->buf, cap * sizeof(Py_UCS4));
+    if (b == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    w->buf = b;
+    w->buf_cap = cap;
+    return 0;
+}
+
+/* Length of s.strip() (Unicode whitespace). */
+static Py_ssize_t
+stripped_len(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s), i = 0, j = n;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    while (i < j && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+    while (j > i && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j - 1))) j--;
+    return j - i;
+}
+
+static int
+grow_block_arrays(Walk *w, size_t n)
+{
+    if (n < w->bc_cap) return 0;
+    size_t cap = w->bc_cap ? w->bc_cap * 2 : 256;
+    int64_t *a = PyMem_Realloc(w->block_chars, cap * sizeof(int64_t));
+    if (a == NULL) { PyErr_NoMemory(); return -1; }
+    w->block_chars = a;
+    int64_t *b = PyMem_Realloc(w->block_links, cap * sizeof(int64_t));
+    if (b == NULL) { PyErr_NoMemory(); return -1; }
+    w->block_links = b;
+    w->bc_cap = cap;
+    return 0;
+}
+
+/* A new reference to int(i) for an element index (or -1): made once per index and shared, as the Python
+   walker's Element and Block fields share its `index` ints. */
+static PyObject *
+index_int(Walk *w, Py_ssize_t i)
+{
+    if (i < 256) return PyLong_FromSsize_t(i);  /* -1 and small ints: CPython's own cached objects */
+    if ((size_t)i >= w->ints_cap) {
+        size_t cap = w->ints_cap ? w->ints_cap : 1024;
+        while (cap <= (size_t)i) cap *= 2;
+        PyObject **fresh = PyMem_Realloc(w->ints, cap * sizeof(PyObject *));
+        if (fresh == NULL) return PyErr_NoMemory();
+        memset(fresh + w->ints_cap, 0, (cap - w->ints_cap) * sizeof(PyObject *));
+        w->ints = fresh;
+        w->ints_cap = cap;
+    }
+    if (w->ints[i] == NULL && (w->ints[i] = PyLong_FromSsize_t(i)) == NULL) return NULL;
+    return Py_NewRef(w->ints[i]);
+}
+
+static inline int
+set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)  /* steals value */
+{
+    if (value == NULL) return -1;
+    *(PyObject **)((char *)obj + off) = value;
+    return 0;
+}
+
+static PyObject *
+new_instance(PyTypeObject *type)
+{
+    return type->tp_alloc(type, 0);
+}
+
+/* The non-<pre> text of pieces that are all ASCII: " ".join(joined.split()), strip(), and for a heading
+   strip(HEADING_MARKERS); no line breaks (LINE_BREAK is not ASCII). A new str, or None if empty. */
+static PyObject *
+collapse_ascii(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int heading)
+{
+    if (ensure_buf(w, (size_t)total / 4 + 2) < 0) return NULL;
+    unsigned char *buf = (unsigned char *)w->buf;
+    size_t n = 0, start = 0, pending = 0;
+    for (Py_ssize_t i = 0; i < np; i++) {
+        PyObject *p = PyList_GET_ITEM(pieces, i);
+        if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
+        PyObject *s = PyTuple_GET_ITEM(p, 0);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+        const unsigned char *data = PyUnicode_1BYTE_DATA(s);
+        /* branch-free: a space before a word when whitespace came between it and an earlier word
+           (buf has room for two more bytes than the output) */
+        for (Py_ssize_t k = 0; k < m; k++) {
+            unsigned char c = data[k];
+            size_t ws = _Py_ascii_whitespace[c] != 0;
+            buf[n] = ' ';
+            n += pending & (ws ^ 1);
+            buf[n] = c;
+            n += ws ^ 1;
+            pending = ws & (n > 0);
+        }
+    }
+    if (heading) {
+        PyObject *mk = cfg.heading_markers;
+        Py_ssize_t ml = PyUnicode_GET_LENGTH(mk);
+        while (start < n && PyUnicode_FindChar(mk, buf[start], 0, ml, 1) >= 0) start++;
+        while (n > start && PyUnicode_FindChar(mk, buf[n - 1], 0, ml, 1) >= 0) n--;
+        /* what the markers uncovered is stripped already: collapse left no space at either end, and the
+           markers hold the space (strip(HEADING_MARKERS) runs after strip()) */
+    }
+    if (n == start) Py_RETURN_NONE;
+    PyObject *text = PyUnicode_New((Py_ssize_t)(n - start), 127);
+    if (text == NULL) return NULL;
+    memcpy(PyUnicode_1BYTE_DATA(text), buf + start, n - start);
+    return text;
+}
+
+/* _Walker._flush */
+static int
+flush(Walk *w)
+{
+    PyObject *pieces = w->pieces, *text = NULL;
+    if (pieces == NULL || PyList_GET_SIZE(pieces) == 0) return 0;
+    w->pieces = NULL;
+    Frame *frame = &w->frames[w->frames_n - 1];
+    Py_ssize_t np = PyList_GET_SIZE(pieces), total = 0;
+    for (Py_ssize_t i = 0; i < np; i++) {
+        PyObject *p = PyList_GET_ITEM(pieces, i);
+        total += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(p, 0));
+    }
+    if (!frame->pre) {
+        int ascii = 1;
+        for (Py_ssize_t i = 0; i < np && ascii; i++)
+            ascii = PyUnicode_IS_ASCII(PyTuple_GET_ITEM(PyList_GET_ITEM(pieces, i), 0));
+        if (ascii) {
+            text = collapse_ascii(w, pieces, np, total, frame->kind == K_HEADING);
+            if (text == NULL) goto fail;
+            if (text == Py_None) {
+                Py_DECREF(pieces);
+                return 0;
+            }
+            goto made;
+        }
+    }
+    if (ensure_buf(w, (size_t)total + 1) < 0) goto fail;
+    Py_UCS4 *buf = w->buf;
+    size_t n = 0, start = 0;
+    if (frame->pre) {
+        for (Py_ssize_t i = 0; i < np; i++) {
+            PyObject *p = PyList_GET_ITEM(pieces, i);
+            if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
+            PyObject *s = PyTuple_GET_ITEM(p, 0);
+            Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+            int kind = PyUnicode_KIND(s);
+            const void *data = PyUnicode_DATA(s);
+            for (Py_ssize_t k = 0; k < m; k++) buf[n++] = PyUnicode_READ(kind, data, k);
+        }
+        while (start < n && buf[start] == '\n') start++;
+        while (n > start && buf[n - 1] == '\n') n--;
+        int blank = 1;
+        for (size_t k = start; k < n; k++)
+            if (!Py_UNICODE_ISSPACE(buf[k])) { blank = 0; break; }
+        if (blank) {
+            Py_DECREF(pieces);
+            return 0;
+        }
+    } else {
+        /* " ".join(joined.split()) */
+        int pending = 0, breaks = 0;
+        const Py_UCS4 lb = cfg.line_break;
+        for (Py_ssize_t i = 0; i < np; i++) {
+            PyObject *p = PyList_GET_ITEM(pieces, i);
+            if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
+            PyObject *s = PyTuple_GET_ITEM(p, 0);
+            Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+            const void *data = PyUnicode_DATA(s);
+#define COLLAPSE(T)                                                                            \
+            for (Py_ssize_t k = 0; k < m; k++) {                                               \
+                Py_UCS4 c = ((const T *)data)[k];                                              \
+                if (Py_UNICODE_ISSPACE(c)) {                                                   \
+                    pending = n > 0;                                                           \
+                    continue;                                                                  \
+                }                                                                              \
+                if (pending) {                                                                 \
+                    buf[n++] = ' ';                                                            \
+                    pending = 0;                                                               \
+                }                                                                              \
+                if (c == lb) breaks = 1;                                                       \
+                buf[n++] = c;                                                                  \
+            }
+            switch (PyUnicode_KIND(s)) {
+            case PyUnicode_1BYTE_KIND: COLLAPSE(Py_UCS1) break;
+            case PyUnicode_2BYTE_KIND: COLLAPSE(Py_UCS2) break;
+            default: COLLAPSE(Py_UCS4) break;
+            }
+#undef COLLAPSE
+        }
+        /* fold_breaks: each " ?(?:\ue000 ?)+" to "\n" (one break) or "\n\n" (several), then strip() */
+        if (breaks) {
+            size_t r = 0, o = 0;
+            while (r < n) {
+                if (buf[r] == lb || (buf[r] == ' ' && r + 1 < n && buf[r + 1] == lb)) {
+                    int count = 0;
+                    if (buf[r] == ' ') r++;
+                    while (r < n && buf[r] == lb) {
+                        count++;
+                        r++;
+                        if (r < n && buf[r] == ' ') r++;
+                    }
+                    buf[o++] = '\n';
+                    if (count > 1) buf[o++] = '\n';
+                } else {
+                    buf[o++] = buf[r++];
+                }
+            }
+            n = o;
+        }
+        while (start < n && Py_UNICODE_ISSPACE(buf[start])) start++;
+        while (n > start && Py_UNICODE_ISSPACE(buf[n - 1])) n--;
+        if (frame->kind == K_HEADING) {
+            PyObject *mk = cfg.heading_markers;
+            Py_ssize_t ml = PyUnicode_GET_LENGTH(mk);
+            while (start < n && PyUnicode_FindChar(mk, buf[start], 0, ml, 1) >= 0) start++;
+            while (n > start && PyUnicode_FindChar(mk, buf[n - 1], 0, ml, 1) >= 0) n--;
+        }
+        if (n == start) {
+            Py_DECREF(pieces);
+            return 0;
+        }
+    }
+    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf + start, (Py_ssize_t)(n - start));
+    if (text == NULL) goto fail;
+made:;
+
+    int64_t link_chars = 0, links = 0;
+    if (w->had_link) {
+        PyObject *previous = Py_None;
+        for (Py_ssize_t i = 0; i < np; i++) {
+            PyObject *p = PyList_GET_ITEM(pieces, i);
+            PyObject *href = PyTuple_GET_ITEM(p, 1);
+            if (href != Py_None && !is_markdown_only(href)) {
+                link_chars += stripped_len(PyTuple_GET_ITEM(p, 0));
+                int ne = PyObject_RichCompareBool(href, previous, Py_NE);
+                if (ne < 0) goto fail;
+                links += ne;
+            }
+            previous = href;
+        }
+        w->had_link = w->href != NULL;
+    }
+    Py_ssize_t position = PyList_GET_SIZE(w->blocks);
+    if (grow_block_arrays(w, (size_t)position) < 0) goto fail;
+    PyObject *b = new_instance(cfg.block_type);
+    if (b == NULL) goto fail;
+    const Py_ssize_t *off = cfg.block_off;
+    int bad = 0;
+    bad |= set_slot(b, off[B_ELEMENT], index_int(w, w->open[w->open_n - 1]));
+    bad |= set_slot(b, off[B_KIND], Py_NewRef(cfg.kinds[frame->kind]));
+    bad |= set_slot(b, off[B_PIECES], pieces);
+    pieces = NULL;
+    bad |= set_slot(b, off[B_TEXT], Py_NewRef(text));
+    bad |= set_slot(b, off[B_LINK_CHARS], PyLong_FromLongLong(link_chars));
+    bad |= set_slot(b, off[B_LINKS], PyLong_FromLongLong(links));
+    bad |= set_slot(b, off[B_LEVEL], PyLong_FromLong(frame->level));
+    bad |= set_slot(b, off[B_LIST_ELEMENT], index_int(w, frame->list_element));
+    bad |= set_slot(b, off[B_ORDERED], PyBool_FromLong(frame->ordered));
+    bad |= set_slot(b, off[B_LIST_DEPTH], PyLong_FromLong(frame->list_depth));
+    bad |= set_slot(b, off[B_TABLE], index_int(w, frame->table));
+    bad |= set_slot(b, off[B_ROW], index_int(w, frame->row));
+    bad |= set_slot(b, off[B_QUOTE], index_int(w, frame->quote));
+    bad |= set_slot(b, off[B_POSITION], index_int(w, position));
+    bad |= set_slot(b, off[B_SCORE], Py_NewRef(cfg.zero_float));
+    bad |= set_slot(b, off[B_RULE], Py_NewRef(Py_None));
+    bad |= set_slot(b, off[B_LABEL], Py_NewRef(Py_None));
+    if (bad || PyList_Append(w->blocks, b) < 0) {
+        Py_DECREF(b);
+        goto fail;
+    }
+    Py_DECREF(b);
+    w->block_chars[position] = (int64_t)PyUnicode_GET_LENGTH(text);
+    w->block_links[position] = link_chars;
+    Py_DECREF(text);
+    return 0;
+fail:
+    Py_XDECREF(pieces);
+    Py_XDECREF(text);
+    return -1;
+}
+
+/* -- class and id: what an element's class and id strings give, once per distinct pair within a page -- */
+
+/* attribute_category(names) for the entry's names (None when names is empty), computed once;
+   a borrowed reference. names = attrs.get("class") or ""; with an id: f"{names} {attrs['id'] or ''}" */
+static PyObject *
+names_category(Walk *w, ClassEntry *entry)
+{
+    if (entry->category != NULL) return entry->category;
+    PyObject *names, *cls = entry->cls_state == 2 ? decode(entry->cls, entry->cls_len) : Py_NewRef(cfg.s_empty);
+    if (cls == NULL) return NULL;
+    if (entry->id_state) {
+        PyObject *id = entry->id_state == 2 ? decode(entry->id, entry->id_len) : Py_NewRef(cfg.s_empty);
+        if (id == NULL) { Py_DECREF(cls); return NULL; }
+        PyObject *left = PyUnicode_Concat(cls, cfg.s_space);
+        names = left ? PyUnicode_Concat(left, id) : NULL;
+        Py_XDECREF(left);
+        Py_DECREF(id);
+        Py_DECREF(cls);
+        if (names == NULL) return NULL;
+    } else {
+        names = cls;
+    }
+    if (PyUnicode_GET_LENGTH(names) > 0) entry->category = PyObject_CallOneArg(w->attribute_category, names);
+    else entry->category = Py_NewRef(Py_None);
+    Py_DECREF(names);
+    return entry->category;
+}
+
+/* A hash of a byte string, eight bytes at a time (class strings run to hundreds of bytes). */
+static inline uint64_t
+hash_bytes(uint64_t h, const unsigned char *p, size_t n)
+{
+    const uint64_t K = 0x9E3779B97F4A7C15ULL;
+    uint64_t v;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&v, p, 8);
+        h = (h ^ v) * K;
+        h ^= h >> 29;
+    }
+    v = 0;
+    if (n) memcpy(&v, p, n);
+    h = (h ^ v ^ ((uint64_t)n << 59)) * K;
+    return h ^ (h >> 32);
+}
+
+/* The entry for this element's class and id (raw bytes: equal bytes decode to equal strings). */
+static ClassEntry *
+class_entry(Walk *w, Attrs *a)
+{
+    int cs = a->has[A_CLASS] ? (a->val[A_CLASS] ? 2 : 1) : 0, is = a->has[A_ID] ? (a->val[A_ID] ? 2 : 1) : 0;
+    const unsigned char *c = cs == 2 ? a->val[A_CLASS] : NULL, *d = is == 2 ? a->val[A_ID] : NULL;
+    size_t cl = cs == 2 ? a->len[A_CLASS] : 0, dl = is == 2 ? a->len[A_ID] : 0;
+    uint64_t h = hash_bytes((uint64_t)(cs * 4 + is), c, cl);
+    h = hash_bytes(h, d, dl);
+    if (w->classes_n * 2 >= w->classes_cap) {
+        size_t cap = w->classes_cap ? w->classes_cap * 2 : 256;
+        ClassEntry *fresh = PyMem_Calloc(cap, sizeof(ClassEntry));
+        if (fresh == NULL) {
+            PyErr_NoMemory();
+            return NULL;
+        }
+        for (size_t i = 0; i < w->classes_cap; i++) {
+            if (!w->classes[i].used) continue;
+            size_t k = (size_t)w->classes[i].h & (cap - 1);
+            while (fresh[k].used) k = (k + 1) & (cap - 1);
+            fresh[k] = w->classes[i];
+        }
+        PyMem_Free(w->classes);
+        w->classes = fresh;
+        w->classes_cap = cap;
+    }
+    size_t k = (size_t)h & (w->classes_cap - 1);
+    for (;; k = (k + 1) & (w->classes_cap - 1)) {
+        ClassEntry *e = &w->classes[k];
+        if (!e->used) break;
+        if (e->h == h && e->cls_state == cs && e->id_state == is && e->cls_len == cl && e->id_len == dl &&
+            (cl == 0 || memcmp(e->cls, c, cl) == 0) && (dl == 0 || memcmp(e->id, d, dl) == 0))
+            return e;
+    }
+    ClassEntry *e = &w->classes[k];
+    memset(e, 0, sizeof(*e));
+    e->h = h;
+    e->cls = c;
+    e->cls_len = cl;
+    e->cls_state = cs;
+    e->id = d;
+    e->id_len = dl;
+    e->id_state = is;
+    if (cs == 2) {
+        PyObject *cls = decode(c, cl);
+        if (cls == NULL) return NULL;
+        e->cls_hash = PyObject_Hash(cls);
+        Py_DECREF(cls);
+        if (e->cls_hash == -1) return NULL;
+    } else {
+        e->cls_hash = PyObject_Hash(Py_None);
+    }
+    e->used = 1;
+    w->classes_n++;
+    return e;
+}
+
+/* _element_mark for an element with attributes (not body/html); returns a new reference. */
+static PyObject *
+element_mark(Walk *w, TagInfo *t, Attrs *a, ClassEntry *entry)
+{
+    int r;
+    if (a->has[A_STYLE] || a->has[A_HIDDEN] || a->has[A_ARIA_HIDDEN]) {
+        int hidden = a->has[A_HIDDEN] ||
+                     (a->val[A_ARIA_HIDDEN] && BYTES_IS(a->val[A_ARIA_HIDDEN], a->len[A_ARIA_HIDDEN], "true"));
+        if (!hidden && a->has[A_STYLE] && a->val[A_STYLE] != NULL) {
+            PyObject *style = decode(a->val[A_STYLE], a->len[A_STYLE]);
+            if (style == NULL) return NULL;
+            if (PyUnicode_GET_LENGTH(style) > 0) {
+                /* bool(_HIDDEN_STYLE.search(style)), cached per style string within the page */
+                PyObject *known = PyDict_GetItemWithError(w->style_cache, style);
+                if (known == NULL) {
+                    if (PyErr_Occurred()) { Py_DECREF(style); return NULL; }
+                    PyObject *m = PyObject_CallOneArg(cfg.hidden_search, style);
+                    if (m == NULL) { Py_DECREF(style); return NULL; }
+                    hidden = PyObject_IsTrue(m);
+                    Py_DECREF(m);
+                    if (hidden < 0 || PyDict_SetItem(w->style_cache, style, hidden ? Py_True : Py_False) < 0) {
+                        Py_DECREF(style);
+                        return NULL;
+                    }
+                } else {
+                    hidden = known == Py_True;
+                }
+            }
+            Py_DECREF(style);
+        }
+        if (hidden) return Py_NewRef(cfg.s_hidden);
+    }
+    if (a->has[A_ROLE] && a->val[A_ROLE] != NULL) {
+        PyObject *role = decode(a->val[A_ROLE], a->len[A_ROLE]);
+        if (role == NULL) return NULL;
+        r = PySequence_Contains(cfg.dialog_roles, role);
+        if (r < 0) { Py_DECREF(role); return NULL; }
+        if (r) { Py_DECREF(role); return PyUnicode_FromString("modal"); }
+        if (a->val[A_ARIA_MODAL] && BYTES_IS(a->val[A_ARIA_MODAL], a->len[A_ARIA_MODAL], "true")) {
+            Py_DECREF(role);
+            return PyUnicode_FromString("modal");
+        }
+        PyObject *cat = PyDict_GetItemWithError(cfg.role_categories, role);
+        Py_DECREF(role);
+        if (cat) return Py_NewRef(cat);
+        if (PyErr_Occurred()) return NULL;
+    } else if (a->val[A_ARIA_MODAL] && BYTES_IS(a->val[A_ARIA_MODAL], a->len[A_ARIA_MODAL], "true")) {
+        return PyUnicode_FromString("modal");
+    }
+    /* (attribute_category(names) if names else None) or TAG_CATEGORIES.get(tag) */
+    PyObject *cat = names_category(w, entry);
+    if (cat == NULL) return NULL;
+    r = PyObject_IsTrue(cat);
+    if (r < 0) return NULL;
+    return Py_NewRef(r ? cat : t->category);
+}
+
+/* _Walker._open for a block element (root: node NULL) */
+static int
+open_element(Walk *w, lxb_node *node, TagInfo *t, PyObject *root_tag)
+{
+    if (w->pieces && PyList_GET_SIZE(w->pieces) && flush(w) < 0) return -1;
+    GROW(w->elems, w->elems_n, w->elems_cap, Elem);
+    GROW(w->open, w->open_n, w->open_cap, Py_ssize_t);
+    GROW(w->frames, w->frames_n, w->frames_cap, Frame);
+    Py_ssize_t index = (Py_ssize_t)w->elems_n;
+    Elem *e = &w->elems[index];
+    memset(e, 0, sizeof(*e));
+    w->open[w->open_n++] = index;
+    if (node == NULL) {  /* the root: _open(root, "body", {}) */
+        PyObject *mark = PyObject_CallMethod(w->tag_categories, "get", "O", root_tag);
+        if (mark == NULL) return -1;
+        PyObject *f = PyDict_GetItemWithError(cfg.ancestor_flags, root_tag);
+        if (f == NULL && PyErr_Occurred()) { Py_DECREF(mark); return -1; }
+        e->tag = root_tag;
+        e->mark = mark;
+        e->parent = -1;
+        e->flags = f ? PyLong_AsLong(f) : 0;
+        w->elems_n++;
+        Frame *fr = &w->frames[w->frames_n++];
+        memset(fr, 0, sizeof(*fr));
+        fr->kind = K_PARAGRAPH;
+        fr->list_element = fr->table = fr->row = fr->quote = -1;
+        return 0;
+    }
+    Attrs a;
+    scan_attrs(node, &a);
+    PyObject *mark;
+    Py_hash_t signature;
+    if (a.any) {
+        ClassEntry *entry = class_entry(w, &a);
+        if (entry == NULL) return -1;
+        signature = pair_hash(t->hash, entry->cls_hash);  /* hash((tag, attrs.get("class"))) */
+        mark = t->body_or_html ? Py_NewRef(t->category) : element_mark(w, t, &a, entry);
+    } else {
+        signature = t->hash;  /* hash(tag) */
+        mark = Py_NewRef(t->category);
+    }
+    if (mark == NULL) return -1;
+    Frame parent = w->frames[w->frames_n - 1];
+    Py_ssize_t parent_index = w->open[w->open_n - 2];
+    Elem *above = &w->elems[parent_index];
+    long flags = above->flags | t->ancestor_flag;
+    if (mark != Py_None) {
+        PyObject *f = PyDict_GetItemWithError(cfg.mark_flags, mark);
+        if (f == NULL && PyErr_Occurred()) { Py_DECREF(mark); return -1; }
+        if (f) {
+            long v = PyLong_AsLong(f);
+            if (v == -1 && PyErr_Occurred()) { Py_DECREF(mark); return -1; }
+            flags |= v;
+        }
+        if (a.has[A_ITEMSCOPE] && str_equals_ascii(mark, "hidden")) flags |= cfg.schema_copy;
+    }
+    e->tag = t->tag;
+    e->mark = mark;
+    e->parent = parent_index;
+    e->depth = above->depth + 1;
+    e->flags = flags;
+    e->signature = signature;
+    e->shape = pair_hash(int_hash(signature), int_hash(above->signature));
+    w->elems_n++;
+    if (parent.kind == K_CELL && !t->is_table_tag) {
+        Py_ssize_t ti = parent.table < 0 ? parent.table + (Py_ssize_t)w->elems_n : parent.table;
+        w->elems[ti].layout = 1;
+    }
+    Frame fr = parent;
+    switch (t->ctx) {
+    case C_NONE: break;
+    case C_HEADING: fr.kind = K_HEADING; fr.level = t->level; break;
+    case C_LIST: fr.list_element = index; fr.ordered = t->ordered; fr.list_depth += 1; break;
+    case C_ITEM: fr.kind = K_ITEM; break;
+    case C_TABLE: fr.table = index; fr.kind = K_PARAGRAPH; break;
+    case C_TR: fr.row = index; break;
+    case C_CELL: fr.kind = K_CELL; break;
+    case C_PRE: fr.kind = K_CODE; fr.pre = 1; break;
+    case C_BLOCKQUOTE: fr.quote = index; break;
+    case C_FIGCAPTION: fr.kind = K_CAPTION; break;
+    case C_P:
+        if (fr.kind != K_ITEM && fr.kind != K_CELL && fr.kind != K_CAPTION) fr.kind = K_PARAGRAPH;
+        break;
+    default: break;
+    }
+    w->frames[w->frames_n++] = fr;
+    return 0;
+}
+
+static void
+open_link(Walk *w, PyObject *href)  /* borrows href (str or None) */
+{
+    w->had_link = 1;
+    w->link_depth += 1;
+    if (w->link_depth == 1) {
+        Py_CLEAR(w->space_piece);
+        Py_XDECREF(w->href);
+        w->href = (href != Py_None && PyObject_IsTrue(href) == 1) ? Py_NewRef(href) : Py_NewRef(cfg.s_empty);
+    }
+}
+
+static void
+close_link(Walk *w)
+{
+    w->link_depth -= 1;
+    if (w->link_depth == 0) {
+        Py_CLEAR(w->href);
+        Py_CLEAR(w->space_piece);
+    }
+}
+
+/* Is the text node's data only ASCII whitespace (as str.isspace() counts it)? */
+static inline int
+ascii_blank(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (!(c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f))) return 0;
+    }
+    return 1;
+}
+
+static int
+str_isspace(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (n == 0) return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) return 0;
+    return 1;
+}
+
+static int
+whitespace_piece(Walk *w)
+{
+    /* one space at most, none at a block's start */
+    if (w->pieces == NULL || PyList_GET_SIZE(w->pieces) == 0) return 0;
+    PyObject *last = PyTuple_GET_ITEM(PyList_GET_ITEM(w->pieces, PyList_GET_SIZE(w->pieces) - 1), 0);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(last);
+    if (n > 0) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(last, n - 1);
+        if (c == ' ' || c == '\n' || c == cfg.line_break) return 0;
+    }
+    if (w->href == NULL) return add_piece_tuple(w, cfg.t_space);
+    if (w->space_piece == NULL) {  /* (" ", href), one per link */
+        w->space_piece = PyTuple_Pack(2, cfg.s_space, w->href);
+        if (w->space_piece == NULL) return -1;
+    }
+    return add_piece_tuple(w, w->space_piece);
+}
+
+static int
+text_node(Walk *w, lxb_node *node)
+{
+    if (node->type != LXB_NODE_TEXT) return 0;  /* text_content is None */
+    lxb_chardata *cd = (lxb_chardata *)node;
+    const unsigned char *data = cd->data.data;
+    size_t len = cd->data.length;
+    if (data == NULL || len == 0) return 0;
+    int pre = w->frames[w->frames_n - 1].pre;
+    if (!pre && ascii_blank(data, len)) return whitespace_piece(w);
+    PyObject *text = decode(data, len);
+    if (text == NULL) return -1;
+    if (PyUnicode_GET_LENGTH(text) == 0) {
+        Py_DECREF(text);
+        return 0;
+    }
+    int r;
+    if (!pre && str_isspace(text)) r = whitespace_piece(w);
+    else r = add_piece(w, text, w->href);
+    Py_DECREF(text);
+    return r;
+}
+
+static int
+skipped_node(Walk *w, lxb_node *node, TagInfo *t)
+{
+    if (t->cls == T_IMG) {
+        PyObject *attrs = attributes_dict(node);
+        if (attrs == NULL) return -1;
+        PyObject *item = Py_BuildValue("(Nn)", attrs, w->open[w->open_n - 1]);
+        if (item == NULL) return -1;
+        int r = PyList_Append(w->images, item);
+        Py_DECREF(item);
+        return r;
+    }
+    if (t->cls == T_SCRIPT) {
+        Attrs a;
+        scan_attrs(node, &a);
+        if (a.val[A_TYPE] && BYTES_IS(a.val[A_TYPE], a.len[A_TYPE], "application/ld+json")) {
+            PyObject *s = deep_text(node);
+            if (s == NULL) return -1;
+            int r = PyList_Append(w->structured_data, s);
+            Py_DECREF(s);
+            return r;
+        }
+    }
+    return 0;
+}
+
+static int
+element_node(Walk *w, lxb_node *node)
+{
+    int none;
+    TagInfo *t = tag_info(w, node, &none);
+    if (t == NULL) return none ? 0 : -1;
+    Frame *top = &w->frames[w->frames_n - 1];
+    switch (t->cls) {
+    case T_SKIP:
+        return 0;
+    case T_IMG:
+    case T_SCRIPT:
+        return skipped_node(w, node, t);
+    case T_BR:
+        return add_piece_tuple(w, top->pre ? cfg.t_newline : cfg.t_line_break);
+    case T_BLOCK:
+        if (open_element(w, node, t, NULL) < 0 || push(w, CLOSE_BLOCK) < 0) return -1;
+        break;
+    case T_A: {
+        Attrs a;
+        scan_attrs(node, &a);
+        PyObject *href = attr_str(&a, A_HREF);
+        if (href == NULL) return -1;
+        open_link(w, href);
+        Py_DECREF(href);
+        if (push(w, CLOSE_LINK) < 0) return -1;
+        break;
+    }
+    case T_CUSTOM: {
+        Attrs a;
+        scan_attrs(node, &a);
+        if (a.has[A_HREF]) {
+            PyObject *href = attr_str(&a, A_HREF);
+            if (href == NULL) return -1;
+            open_link(w, href);
+            Py_DECREF(href);
+            if (push(w, CLOSE_LINK) < 0) return -1;
+        }
+        break;
+    }
+    case T_CODE:
+        if (!top->pre) {
+            if (add_piece_tuple(w, cfg.t_backtick) < 0 || push(w, CLOSE_CODE) < 0) return -1;
+        }
+        break;
+    default:
+        break;
+    }
+    return push_first_child(w, node);
+}
+
+static PyObject *
+finish(Walk *w)
+{
+    Elem *el = w->elems;
+    Py_ssize_t nb = PyList_GET_SIZE(w->blocks);
+    for (Py_ssize_t i = 0; i < nb; i++) {
+        PyObject *b = PyList_GET_ITEM(w->blocks, i);
+        Py_ssize_t ei = PyLong_AsSsize_t(*(PyObject **)((char *)b + cfg.block_off[B_ELEMENT]));
+        int64_t n = w->block_chars[i], lc = w->block_links[i];
+        int64_t prose = n - lc;
+        el[ei].chars += n;
+        el[ei].prose += (prose >= cfg.prose_min_chars && (double)lc <= 0.3 * (double)n) ? prose : 0;
+    }
+    int64_t comment_prose = 0;
+    for (size_t i = w->elems_n; i-- > 1;) {
+        Elem *p = &el[el[i].parent];
+        p->chars += el[i].chars;
+        p->prose += el[i].prose;
+        if ((el[i].flags & cfg.comments) && !(p->flags & cfg.comments)) comment_prose += el[i].prose;
+    }
+    PyObject *elements = PyList_New((Py_ssize_t)w->elems_n);
+    if (elements == NULL) return NULL;
+    const Py_ssize_t *off = cfg.element_off;
+    for (size_t i = 0; i < w->elems_n; i++) {
+        Elem *e = &el[i];
+        PyObject *o = new_instance(cfg.element_type);
+        if (o == NULL) { Py_DECREF(elements); return NULL; }
+        PyList_SET_ITEM(elements, (Py_ssize_t)i, o);
+        int bad = 0;
+        bad |= set_slot(o, off[E_TAG], Py_NewRef(e->tag));
+        bad |= set_slot(o, off[E_PARENT], index_int(w, e->parent));
+        bad |= set_slot(o, off[E_MARK], Py_NewRef(e->mark));
+        bad |= set_slot(o, off[E_DEPTH], PyLong_FromLong(e->depth));
+        bad |= set_slot(o, off[E_CHARS], PyLong_FromLongLong(e->chars));
+        bad |= set_slot(o, off[E_PROSE], PyLong_FromLongLong(e->prose));
+        bad |= set_slot(o, off[E_LAYOUT], PyBool_FromLong(e->layout));
+        bad |= set_slot(o, off[E_FLAGS], PyLong_FromLong(e->flags));
+        bad |= set_slot(o, off[E_SIGNATURE], PyLong_FromSsize_t(e->signature));
+        bad |= set_slot(o, off[E_SHAPE], PyLong_FromSsize_t(e->shape));
+        if (bad) { Py_DECREF(elements); return NULL; }
+    }
+    int64_t root_chars = w->elems_n ? el[0].chars : 0, root_prose = w->elems_n ? el[0].prose : 0;
+    PyObject *r = PyObject_CallFunction(cfg.page_cls, "NOLLLOO", elements, w->blocks, (long long)root_chars,
+                                        (long long)root_prose, (long long)comment_prose, w->structured_data,
+                                        w->images);
+    return r;
+}
+
+static void
+walk_free(Walk *w)
+{
+    for (size_t i = 0; i < w->tags_cap; i++) {
+        if (!w->tags[i].used) continue;
+        Py_XDECREF(w->tags[i].tag);
+        Py_XDECREF(w->tags[i].category);
+    }
+    PyMem_Free(w->tags);
+    for (size_t i = 0; i < w->elems_n; i++) Py_XDECREF(w->elems[i].mark);
+    PyMem_Free(w->elems);
+    PyMem_Free(w->stack);
+    PyMem_Free(w->frames);
+    PyMem_Free(w->open);
+    PyMem_Free(w->block_chars);
+    PyMem_Free(w->block_links);
+    PyMem_Free(w->buf);
+    for (size_t i = 0; i < w->ints_cap; i++) Py_XDECREF(w->ints[i]);
+    PyMem_Free(w->ints);
+    Py_XDECREF(w->blocks);
+    Py_XDECREF(w->pieces);
+    Py_XDECREF(w->href);
+    Py_XDECREF(w->space_piece);
+    Py_XDECREF(w->structured_data);
+    Py_XDECREF(w->images);
+    for (size_t i = 0; i < w->classes_cap; i++)
+        if (w->classes[i].used) Py_XDECREF(w->classes[i].category);
+    PyMem_Free(w->classes);
+    Py_XDECREF(w->style_cache);
+}
+
+static PyObject *
+walk(PyObject *self, PyObject *args)
+{
+    PyObject *mem_id, *root_tag;
+    Walk w;
+    memset(&w, 0, sizeof(w));
+    if (!PyArg_ParseTuple(args, "OUOOOOO:walk", &mem_id, &root_tag, &w.skipped, &w.block_tags,
+                          &w.heading_levels, &w.tag_categories, &w.attribute_category))
+        return NULL;
+    if (!lx.ready || !cfg.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._walk is not initialised");
+        return NULL;
+    }
+    lxb_node *root = (lxb_node *)PyLong_AsVoidPtr(mem_id);
+    if (root == NULL) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null node");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    /* The walk makes thousands of container objects and no reference cycles: the cyclic collector,
+       which the allocations would otherwise start several times a page, is paused until it ends. */
+    int gc_was_enabled = PyGC_Disable();
+    w.blocks = PyList_New(0);
+    w.structured_data = PyList_New(0);
+    w.images = PyList_New(0);
+    w.style_cache = PyDict_New();
+    if (!w.blocks || !w.structured_data || !w.images || !w.style_cache) goto done;
+    if (open_element(&w, NULL, NULL, root_tag) < 0) goto done;
+    if (push_first_child(&w, root) < 0) goto done;
+    while (w.stack_n) {
+        uintptr_t item = w.stack[--w.stack_n];
+        if (item == CLOSE_BLOCK) {
+            if (w.pieces && PyList_GET_SIZE(w.pieces) && flush(&w) < 0) goto done;
+            w.frames_n--;
+            w.open_n--;
+            continue;
+        }
+        if (item == CLOSE_LINK) {
+            close_link(&w);
+            continue;
+        }
+        if (item == CLOSE_CODE) {
+            if (add_piece_tuple(&w, cfg.t_backtick) < 0) goto done;
+            continue;
+        }
+        lxb_node *node = (lxb_node *)item;
+        if (node->next != NULL && push(&w, (uintptr_t)node->next) < 0) goto done;
+        uintptr_t id = node->local_name;  /* lxb_dom_node_tag_id_noi */
+        if (id == LXB_TAG__TEXT) {
+            if (text_node(&w, node) < 0) goto done;
+            continue;
+        }
+        if (id == LXB_TAG__EM_DOCTYPE || id == LXB_TAG__EM_COMMENT || id == LXB_TAG__DOCUMENT) continue;
+        if (node->type != LXB_NODE_ELEMENT) continue;  /* tag None */
+        if (element_node(&w, node) < 0) goto done;
+    }
+    /* _close_block at the end */
+    if (w.pieces && PyList_GET_SIZE(w.pieces) && flush(&w) < 0) goto done;
+    if (w.frames_n > 1) {
+        w.frames_n--;
+        w.open_n--;
+    }
+    result = finish(&w);
+done:
+    walk_free(&w);
+    if (gc_was_enabled) PyGC_Enable();
+    return result;
+}
+
+/* ---- setup ----------------------------------------------------------------------------------------- */
+
+static PyObject *
+init(PyObject *self, PyObject *arg)
+{
+    PyObject *path_bytes;
+    if (!PyUnicode_FSConverter(arg, &path_bytes)) return NULL;
+    void *h = dlopen(PyBytes_AS_STRING(path_bytes), RTLD_NOW | RTLD_NOLOAD);
+    Py_DECREF(path_bytes);
+    if (h == NULL) {
+        PyErr_Format(PyExc_ImportError, "selectolax's lexbor module is not loaded: %s", dlerror());
+        return NULL;
+    }
+#define SYM(field, name)                                                                     \
+    do {                                                                                     \
+        *(void **)(&lx.field) = dlsym(h, name);                                              \
+        if (lx.field == NULL) {                                                              \
+            PyErr_Format(PyExc_ImportError, "lexbor symbol %s not found", name);             \
+            return NULL;                                                                     \
+        }                                                                                    \
+    } while (0)
+    SYM(tag_id, "lxb_dom_node_tag_id_noi");
+    SYM(type, "lxb_dom_node_type_noi");
+    SYM(first_child, "lxb_dom_node_first_child_noi");
+    SYM(next, "lxb_dom_node_next_noi");
+    SYM(element_qname, "lxb_dom_element_qualified_name");
+    SYM(first_attr, "lxb_dom_element_first_attribute_noi");
+    SYM(next_attr, "lxb_dom_element_next_attribute_noi");
+    SYM(attr_qname, "lxb_dom_attr_qualified_name");
+    SYM(attr_value, "lxb_dom_attr_value_noi");
+    SYM(simple_walk, "lxb_dom_node_simple_walk");
+#undef SYM
+    /* The handle is kept: dlclose would only drop the reference RTLD_NOLOAD took. */
+    lx.ready = 1;
+    Py_RETURN_NONE;
+}
+
+static int
+slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off)
+{
+    if (!PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "expected a class");
+        return -1;
+    }
+    PyTypeObject *type = (PyTypeObject *)cls;
+    if (type->tp_itemsize != 0 || type->tp_alloc == NULL) {
+        PyErr_SetString(PyExc_TypeError, "unsupported class layout");
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        PyObject *d = PyDict_GetItemString(type->tp_dict, names[i]);
+        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+            PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, names[i]);
+            return -1;
+        }
+        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) {
+            PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
+            return -1;
+        }
+        off[i] = m->offset;
+    }
+    return 0;
+}
+
+static int
+names_match(PyObject *fields, const char **names, int n)
+{
+    if (!PyTuple_Check(fields) || PyTuple_GET_SIZE(fields) != n) return 0;
+    for (int i = 0; i < n; i++)
+        if (!str_equals_ascii(PyTuple_GET_ITEM(fields, i), names[i])) return 0;
+    return 1;
+}
+
+static PyObject *
+configure(PyObject *self, PyObject *args)
+{
+    PyObject *element_cls, *element_fields, *block_cls, *block_fields, *page_cls;
+    PyObject *ancestor_flags, *mark_flags, *dialog_roles, *role_categories, *table_tags, *context_tags;
+    PyObject *hidden_search, *markdown_only, *line_break, *heading_markers;
+    long prose_min_chars, schema_copy, comments;
+    if (!PyArg_ParseTuple(args, "OO!OO!OO!O!O!O!O!O!OUUUlll:configure", &element_cls, &PyTuple_Type,
+                          &element_fields, &block_cls, &PyTuple_Type, &block_fields, &page_cls, &PyDict_Type,
+                          &ancestor_flags, &PyDict_Type, &mark_flags, &PyFrozenSet_Type, &dialog_roles,
+                          &PyDict_Type, &role_categories, &PyFrozenSet_Type, &table_tags, &PyFrozenSet_Type,
+                          &context_tags, &hidden_search, &markdown_only, &line_break, &heading_markers,
+                          &prose_min_chars, &schema_copy, &comments))
+        return NULL;
+    if (!names_match(element_fields, ELEMENT_FIELDS, E_N) || !names_match(block_fields, BLOCK_FIELDS, B_N)) {
+        PyErr_SetString(PyExc_TypeError, "Element/Block fields differ from the ones _walk.c fills");
+        return NULL;
+    }
+    if (PyUnicode_GET_LENGTH(line_break) != 1) {
+        PyErr_SetString(PyExc_ValueError, "LINE_BREAK must be one character");
+        return NULL;
+    }
+    if (slot_offsets(element_cls, ELEMENT_FIELDS, E_N, cfg.element_off) < 0 ||
+        slot_offsets(block_cls, BLOCK_FIELDS, B_N, cfg.block_off) < 0)
+        return NULL;
+    cfg.ready = 0;
+#define KEEP(field, value) Py_XSETREF(cfg.field, Py_NewRef(value))
+    Py_XSETREF(cfg.element_type, (PyTypeObject *)Py_NewRef(element_cls));
+    Py_XSETREF(cfg.block_type, (PyTypeObject *)Py_NewRef(block_cls));
+    KEEP(page_cls, page_cls);
+    KEEP(ancestor_flags, ancestor_flags);
+    KEEP(mark_flags, mark_flags);
+    KEEP(dialog_roles, dialog_roles);
+    KEEP(role_categories, role_categories);
+    KEEP(table_tags, table_tags);
+    KEEP(context_tags, context_tags);
+    KEEP(hidden_search, hidden_search);
+    KEEP(markdown_only, markdown_only);
+    KEEP(heading_markers, heading_markers);
+    KEEP(s_line_break, line_break);
+#undef KEEP
+    cfg.line_break = PyUnicode_READ_CHAR(line_break, 0);
+    cfg.prose_min_chars = prose_min_chars;
+    cfg.schema_copy = schema_copy;
+    cfg.comments = comments;
+    for (int k = 0; k < K_N; k++) {
+        if (cfg.kinds[k] == NULL && (cfg.kinds[k] = PyUnicode_InternFromString(KIND_NAMES[k])) == NULL)
+            return NULL;
+    }
+#define STR(field, lit) if (cfg.field == NULL && (cfg.field = PyUnicode_InternFromString(lit)) == NULL) return NULL
+    STR(s_space, " ");
+    STR(s_newline, "\n");
+    STR(s_backtick, "`");
+    STR(s_hidden, "hidden");
+    STR(s_empty, "");
+    STR(s_body, "body");
+    STR(s_html, "html");
+#undef STR
+    if (cfg.zero_float == NULL && (cfg.zero_float = PyFloat_FromDouble(0.0)) == NULL) return NULL;
+    Py_XSETREF(cfg.t_space, PyTuple_Pack(2, cfg.s_space, Py_None));
+    Py_XSETREF(cfg.t_line_break, PyTuple_Pack(2, cfg.s_line_break, Py_None));
+    Py_XSETREF(cfg.t_newline, PyTuple_Pack(2, cfg.s_newline, Py_None));
+    Py_XSETREF(cfg.t_backtick, PyTuple_Pack(2, cfg.s_backtick, cfg.markdown_only));
+    if (!cfg.t_space || !cfg.t_line_break || !cfg.t_newline || !cfg.t_backtick) return NULL;
+    cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* For the guard: the node fields the walk reads directly agree, on every node under `mem_id`, with the
+   accessor functions lexbor exports (so the struct layout above is the one selectolax was built with). */
+static PyObject *
+check_layout(PyObject *self, PyObject *arg)
+{
+    lxb_node *root = (lxb_node *)PyLong_AsVoidPtr(arg), *node;
+    if (root == NULL) return PyErr_Occurred() ? NULL : Py_NewRef(Py_False);
+    if (!lx.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._walk is not initialised");
+        return NULL;
+    }
+    long checked = 0;
+    node = root;
+    while (node != NULL) {
+        if (node->first_child != lx.first_child(node) || node->next != lx.next(node) ||
+            node->local_name != lx.tag_id(node) || node->type != lx.type(node))
+            Py_RETURN_FALSE;
+        checked++;
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL) node = node->parent;
+        if (node == root) break;
+        node = node->next;
+    }
+    return PyLong_FromLong(checked);
+}
+
+/* For the guard and tests: hash((a, b)) as the walker computes it, for two ints. */
+static PyObject *
+pair_hash_of_ints(PyObject *self, PyObject *args)
+{
+    long long a, b;
+    if (!PyArg_ParseTuple(args, "LL", &a, &b)) return NULL;
+    return PyLong_FromSsize_t(pair_hash(int_hash(a), int_hash(b)));
+}
+
+/* For the guard and tests: hash((a, b)) as the walker computes it, for any two hashable objects. */
+static PyObject *
+pair_hash_of(PyObject *self, PyObject *args)
+{
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "OO", &a, &b)) return NULL;
+    Py_hash_t ha = PyObject_Hash(a), hb;
+    if (ha == -1) return NULL;
+    hb = PyObject_Hash(b);
+    if (hb == -1) return NULL;
+    return PyLong_FromSsize_t(pair_hash(ha, hb));
+}
+
+static PyMethodDef methods[] = {
+    {"init", init, METH_O, "init(path): bind to the lexbor inside the loaded selectolax module at `path`."},
+    {"configure", configure, METH_VARARGS, "configure(...): blocks.py's classes and tables."},
+    {"walk", walk, METH_VARARGS,
+     "walk(mem_id, root_tag, skipped, block_tags, heading_levels, tag_categories, attribute_category)"
+     " -> PageBlocks"},
+    {"check_layout", check_layout, METH_O, "check_layout(mem_id): node count if the struct layout agrees."},
+    {"pair_hash_of_ints", pair_hash_of_ints, METH_VARARGS, "hash((a, b)) for ints, as the walker computes it."},
+    {"pair_hash_of", pair_hash_of, METH_VARARGS, "hash((a, b)), as the walker computes it."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "copydesk._walk",
+    "The DOM walk of copydesk.blocks._Walker, compiled (see the comment at the top of _walk.c).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__walk(void)
+{
+    return PyModule_Create(&module);
+}

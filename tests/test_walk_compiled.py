@@ -1,0 +1,258 @@
+"""The compiled DOM walker (copydesk/_walk.c) gives exactly what the Python walker (blocks._Walker) gives.
+
+Compared strictly, field by field (types too: True is not 1), on the fixtures, on hypothesis-generated
+pages (test_properties' strategies, and raw bytes), and on the hard cases: 100,000-deep nesting, huge
+text nodes, invalid UTF-8, NUL bytes. Skipped when the extension is not built (or is disabled).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from copydesk import blocks
+from copydesk.options import DEFAULT_OPTIONS
+from copydesk.parse import parse, prepare
+from test_properties import PROPERTY, document
+
+pytestmark = pytest.mark.skipif(blocks._fast is None,
+                                reason=f"compiled walker unavailable: {blocks.COMPILED_WALKER_UNAVAILABLE}")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(blocks.__file__).parent / "examples"
+
+
+def difference(a: object, b: object, path: str = "page") -> str | None:
+    """Where `a` and `b` first differ, types included, or None."""
+    if type(a) is not type(b):
+        return f"{path}: type {type(a).__name__} != {type(b).__name__} ({a!r} vs {b!r})"
+    if is_dataclass(a):
+        for f in fields(a):
+            found = difference(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list | tuple):
+        if len(a) != len(b):
+            return f"{path}: length {len(a)} != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = difference(x, y, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(a, dict):
+        if list(a) != list(b):
+            return f"{path}: keys {list(a)} != {list(b)}"
+        for key in a:
+            found = difference(a[key], b[key], f"{path}[{key!r}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+def assert_same_walk(tree: LexborHTMLParser) -> blocks.PageBlocks:
+    roots = [node for node in (tree.body, tree.root) if node is not None]
+    page = None
+    for root in roots:
+        for skipped in (blocks.SKIPPED_TAGS, blocks._SKIPPED_WITH_NOSCRIPT):
+            expected, got = blocks.walk_python(root, skipped), blocks.walk_compiled(root, skipped)
+            found = difference(expected, got)
+            assert found is None, found
+            page = page or expected
+        pages = []
+        for walker in ("python", "compiled"):
+            previous = blocks.set_walker(walker)
+            try:
+                pages.append(blocks.page_blocks(root))
+            finally:
+                blocks.set_walker(previous)
+        found = difference(*pages)
+        assert found is None, f"page_blocks: {found}"
+    return page
+
+
+def pipeline_tree(data: str | bytes) -> LexborHTMLParser:
+    """Parsed as pipeline.heuristic_pass parses."""
+    return parse(*prepare(data, DEFAULT_OPTIONS))
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")) + sorted(FIXTURES.glob("fuzz/*.html.gz"))
+                         + sorted(EXAMPLES.glob("*.html")), ids=lambda p: p.name)
+def test_fixtures(path: Path):
+    page = assert_same_walk(pipeline_tree(path.read_bytes()))
+    assert page.elements
+
+
+def test_fixtures_parsed_raw():
+    """The page fixtures straight into lexbor (no NUL stripping, no depth cap), as str and as bytes.
+    (Not the fuzz ones: 100k unclosed divs take lexbor's tree builder half a minute without the cap.)"""
+    for path in sorted(FIXTURES.glob("*.html")) + sorted(EXAMPLES.glob("*.html")):
+        data = path.read_bytes()
+        assert_same_walk(LexborHTMLParser(data))
+        assert_same_walk(LexborHTMLParser(data.decode("utf-8", "replace")))
+
+
+@PROPERTY
+@given(document())
+def test_generated_documents(doc: tuple[str, str]):
+    markup, _ = doc
+    assert_same_walk(LexborHTMLParser(markup))
+    assert_same_walk(LexborHTMLParser(markup.encode("utf-8")))
+
+
+@PROPERTY
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes(data: bytes):
+    assert_same_walk(LexborHTMLParser(data))
+
+
+_FRAGMENTS = [
+    "<p>", "</p>", "<div class='nav main'>", "<div id='comments'>", "</div>", "<a href='/x'>", "<a>", "</a>",
+    "<code>", "</code>", "<pre>", "</pre>", "<br>", "<h2>", "</h2>", "<ul>", "<ol>", "<li>", "<table>", "<tr>",
+    "<td>", "<th>", "<blockquote>", "<figcaption>", "<nav-link href='/n'>", "<x-y>", "<img src='a' alt>",
+    "<script type='application/ld+json'>{\"a\": 1}</script>", "<script>x</script>", "<noscript>", "</noscript>",
+    "<div style='display:none' itemscope>", "<div hidden>", "<span aria-hidden='true'>", "<div role='dialog'>",
+    "<div role='banner'>", "<div aria-modal='true'>", "<div class>", "<div id>", "<div class='' id=''>",
+    "<svg><text>s</text></svg>", "<math>m</math>", "<template><p>t</p></template>", "<!-- c -->",
+    "<![CDATA[x]]>", "<?pi x?>", "<select><option>o</select>", "\u00a0", "\u3000", " ", "\n", "\t", "\x0b",
+    "\ue000", "¶", "#", "🔗", "§", "word", "Wort", "слово", "語", "\ud83d\ude00".encode("utf-16", "surrogatepass")
+    .decode("utf-16"), "&nbsp;", "&#0;", "\x00", "\x1c", "<p class='\ufffd'>", "<details><summary>s</summary>",
+    "<dl><dt>t<dd>d", "<table><tr><td><div>layout</div></td></tr></table>", "<h1>Title ¶</h1>", "<hr>",
+    "<footer>", "<aside>", "<header>", "<main>", "<article>", "<section>", "<form>", "<figure>",
+]
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=60), st.booleans())
+def test_generated_tag_soup(parts: list[str], as_bytes: bool):
+    markup = "".join(parts)
+    assert_same_walk(LexborHTMLParser(markup.encode("utf-8") if as_bytes else markup))
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.binary(min_size=1, max_size=6)), max_size=40))
+def test_generated_invalid_utf8(parts: list[str | bytes]):
+    data = b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
+    assert_same_walk(LexborHTMLParser(data))
+
+
+def test_invalid_utf8_everywhere():
+    data = (b"<body class='\xff\xfe'><di\xffv id='a\xc3'>t\xe2\x82ext \xed\xa0\x80 s\xc0\xaf</di\xffv>"
+            b"<p class='nav\xff' id='\xf0\x9f'>\xf0\x9f\x94 para</p><a href='/\xff'>l\xffink</a>"
+            b"<script type='application/ld+json'>{\"a\": \"\xff\xf0\x9f\"}</script>"
+            b"<img alt='\xff' src='x\xfe'><pre>\xff\n\xfe</pre><h2>\xff \xc2\xb6</h2></body>")
+    page = assert_same_walk(LexborHTMLParser(data))
+    assert any("\ufffd" in block.text for block in page.blocks)
+    assert page.structured_data and page.images
+
+
+def test_nul_bytes():
+    data = b"<p>a\x00b</p><div class='x\x00y' id='\x00'>\x00</div><pre>\x00\n\x00</pre><a href='\x00'>\x00</a>"
+    assert_same_walk(LexborHTMLParser(data))
+    assert_same_walk(LexborHTMLParser(data.decode("latin-1")))
+
+
+def test_deep_nesting():
+    """100,000 levels, straight into lexbor (no depth cap): the walk is iterative, in C as in Python.
+
+    Each <div> start tag makes lexbor's tree builder look for an open <p> down the stack of open
+    elements (quadratic: 100,000 nested divs take it half a minute), unless a <marquee> (a scope
+    boundary) stops the search: "<marquee><div>" repeated builds the same depth in milliseconds."""
+    depth = 100_000
+    cases = {
+        "blocks": "<marquee><div>" * depth + "deep text",
+        "blocks and links": "<marquee><div class='c' id='i'><span><a href='/x'>" * (depth // 2) + "deep text",
+        "inline": "<span>" * depth + "deep text" + "</span>" * depth,
+        "code": "<marquee><pre><code><b>" * (depth // 4) + "deep text",
+    }
+    for name, markup in cases.items():
+        page = assert_same_walk(LexborHTMLParser(f"<body>{markup}<p>after</p></body>"))
+        assert any(block.text.startswith("deep text") for block in page.blocks), name
+    page = blocks.walk_compiled(LexborHTMLParser(cases["blocks"]).body, blocks.SKIPPED_TAGS)
+    assert max(element.depth for element in page.elements) == depth
+
+
+def test_huge_text_nodes():
+    big = "word " * 2_000_000 + "fin"
+    wide = "語\u00a0" * 500_000
+    page = assert_same_walk(LexborHTMLParser(f"<p>{big}</p><pre>{wide}</pre><h1>{wide}¶</h1><p>{wide}<br>x</p>"))
+    assert page.blocks[0].text.endswith("word fin")
+
+
+def test_fragment_root_falls_back_to_the_python_walker():
+    tree = LexborHTMLParser("<p>one</p><p>two <a href='/x'>link</a></p>", is_fragment=True)
+    root = tree.root
+    assert difference(blocks.walk_python(root, blocks.SKIPPED_TAGS), blocks.walk_compiled(root, blocks.SKIPPED_TAGS)) \
+        is None
+
+
+def test_tuple_hash_matches_python():
+    values = [0, 1, -1, -2, 2**61 - 2, 2**61 - 1, 2**61, -(2**61) + 1, -(2**61), 2**63 - 1, -(2**63), 123456789]
+    for a in values:
+        for b in values:
+            assert blocks._fast.pair_hash_of_ints(a, b) == hash((a, b))
+    for a, b in (("div", None), ("p", ""), ("h1", "nav main"), ("", "\x00"), ("x", "語")):
+        assert blocks._fast.pair_hash_of(a, b) == hash((a, b))
+
+
+@given(st.integers(-(2**63), 2**63 - 1), st.integers(-(2**63), 2**63 - 1))
+def test_tuple_hash_of_ints_matches_python(a: int, b: int):
+    assert blocks._fast.pair_hash_of_ints(a, b) == hash((a, b))
+
+
+def test_page_blocks_uses_the_compiled_walker():
+    assert blocks.WALKER == "compiled"
+    assert blocks.page_blocks.__module__ == "copydesk.blocks"
+
+
+def test_set_walker_round_trip():
+    assert blocks.set_walker("python") == "compiled"
+    try:
+        assert blocks.WALKER == "python"
+    finally:
+        assert blocks.set_walker("compiled") == "python"
+    with pytest.raises(ValueError):
+        blocks.set_walker("rust")
+
+
+def test_pure_python_environment_variable():
+    src = str(Path(blocks.__file__).parents[1])
+    env = {**os.environ, "COPYDESK_PURE_PYTHON": "1", "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run([sys.executable, "-c", "import copydesk.blocks as b; print(b.WALKER, b.__file__)"],
+                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["python", blocks.__file__]
+
+
+def test_rules_are_read_at_call_time(monkeypatch):
+    """The rules stay in Python: edited ones reach both walkers alike."""
+    markup = ("<div class='story'><span>one</span> <x-card href='/c'>card</x-card><h4>h</h4><p>text</p></div>"
+              "<section class='promo'>ad</section><noscript><p>ns</p></noscript>")
+    monkeypatch.setattr(blocks, "BLOCK_TAGS", blocks.BLOCK_TAGS | {"span"})
+    monkeypatch.setattr(blocks, "HEADING_LEVELS", {**blocks.HEADING_LEVELS, "h4": 2})
+    monkeypatch.setattr(blocks, "TAG_CATEGORIES", {**blocks.TAG_CATEGORIES, "section": "other"})
+    monkeypatch.setattr(blocks, "attribute_category", lambda names: "related" if "story" in names else None)
+    page = assert_same_walk(LexborHTMLParser(markup))
+    assert [e.tag for e in page.elements].count("span") == 1
+    assert any(e.mark == "related" for e in page.elements)
+
+
+def test_errors_in_callbacks_propagate():
+    def broken(names: str) -> str | None:
+        raise ZeroDivisionError(names)
+
+    tree = LexborHTMLParser("<div class='x'>a</div>")
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        blocks._fast.walk(tree.body.mem_id, "body", blocks.SKIPPED_TAGS, blocks.BLOCK_TAGS, blocks.HEADING_LEVELS,
+                          blocks.TAG_CATEGORIES, broken)
+    assert gc.isenabled()  # the collector, paused during the walk, is running again
