@@ -97,6 +97,18 @@ def _text_holder(tree: LexborHTMLParser, wanted: str) -> LexborNode | None:
     return None
 
 
+# A tag name that can stand in a selector as it is: the parser keeps whatever a page writes ("h1>x",
+# "articl\xbc"), and a selector built from such a name does not parse.
+_PLAIN_TAG = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def _with_head(head: LexborNode | None, selector: str) -> str:
+    """`selector`, also matching the headline's tag so the headline's place among the matches is known
+    (when its tag can be written in a selector; otherwise the scan starts at the top)."""
+    tag = head.tag if head is not None else None
+    return f"{tag}, {selector}" if tag and _PLAIN_TAG.fullmatch(tag) else selector
+
+
 def byline(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     """Authors from the byline: elements marked as such, else a "By ..." line near the headline."""
     for node in tree.css(_BYLINE_SELECTOR)[:40]:
@@ -119,8 +131,7 @@ def named_author(tree: LexborHTMLParser, head: LexborNode | None) -> list[str]:
     """For pages with no byline: the first element marked as holding a person's name (an author box's
     "author-name", a forum post's "username"), after the headline when there is one. In a thread the
     first poster is the one who wrote the page; an author box at the foot names the article's writer."""
-    selector = f"{head.tag}, {_NAMED_SELECTOR}" if head is not None else _NAMED_SELECTOR
-    nodes = tree.css(selector)[:MAX_SCANNED]
+    nodes = tree.css(_with_head(head, _NAMED_SELECTOR))[:MAX_SCANNED]
     start = next((i + 1 for i, node in enumerate(nodes) if node == head), 0)
     for node in nodes[start:]:
         if not _NAME_MARK.search(_marks(node)) or _inside_comments(node, 3):
@@ -203,7 +214,7 @@ def date_lines(head: LexborNode | None) -> tuple[str | None, str | None]:
     if head is None:
         return None, None
     for container in _near(head, DATE_LEVELS):
-        nodes = container.css(f"{head.tag}, {_DATE_SELECTOR}")[:MAX_SCANNED]
+        nodes = container.css(_with_head(head, _DATE_SELECTOR))[:MAX_SCANNED]
         start = next((i for i, node in enumerate(nodes) if node == head), -1)
         for node in nodes[start + 1:] + nodes[:max(start, 0)][::-1]:
             found, update = _date_of(node)
