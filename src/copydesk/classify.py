@@ -442,6 +442,8 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
             # the content itself there (a page that reveals its body by script).
             or (elements[block.element].flags & HIDDEN and block.position not in selection.view.kept)
             or elements[block.element].flags & SCHEMA_COPY
+            # A forum post's signature is the poster's, repeated under every post: never the content.
+            or marks[block.element] == "signature"
         )
         if keep and not vetoed:
             block.label = None

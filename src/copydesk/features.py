@@ -195,5 +195,7 @@ def _one_hot(rows: np.ndarray, blocks: list, elements: list, view: HeuristicView
 
 _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 _MARK_INDEX = {mark: i for i, mark in enumerate(MARKS)}
+# A post's signature is metadata to the model (it learnt them as one); classify vetoes it outright.
+_MARK_INDEX["signature"] = _MARK_INDEX["metadata"]
 _FLAG_BITS = np.array(list(ANCESTOR_FLAGS.values()), dtype=np.int64)
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}

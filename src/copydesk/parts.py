@@ -37,7 +37,7 @@ _DATE_LIKE = re.compile(
 )
 
 # Categories removed blocks are reported under: the walk's finer labels folded into the documented set.
-_REPORTED = {"hidden": "other", "modal": "other", "metadata": "other"}
+_REPORTED = {"hidden": "other", "modal": "other", "metadata": "other", "signature": "other"}
 
 
 @dataclass(slots=True)

@@ -75,8 +75,9 @@ TOKEN_CATEGORIES = {
     # bylines, dates, tag lists: metadata, recovered elsewhere, not body text
     "byline": "metadata", "dateline": "metadata", "timestamp": "metadata", "tags": "metadata",
     "tagcloud": "metadata", "postmeta": "metadata", "entrymeta": "metadata", "meta": "metadata",
-    # forum posts' author panels and signatures
-    "signature": "metadata", "postprofile": "metadata", "userinfo": "metadata", "usercard": "metadata",
+    # forum posts' author panels; signatures (never content: see classify.apply_model)
+    "signature": "signature",
+    "postprofile": "metadata", "userinfo": "metadata", "usercard": "metadata",
     # invisible helpers and overlays
     "modal": "other", "popup": "other", "overlay": "other", "sronly": "other",
     "visuallyhidden": "other", "screenreader": "other",
