@@ -58,6 +58,11 @@ class Selection:
     probabilities: np.ndarray | None = None  # the block model's, when it decided
 
 
+# Marks that count as another category when weighing how much of the page a category holds: a
+# signature is the post's metadata there (it only differs in being vetoed outright, see apply_model).
+_CATEGORY = {"signature": "metadata"}
+
+
 def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]:
     """For elements start..end-1 (a preorder subtree), the nearest believed mark at or above each.
 
@@ -77,8 +82,9 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     for i in range(start + 1, end):
         element = elements[i]
         mark = element.mark
+        category = _CATEGORY.get(mark, mark)  # type: ignore[arg-type]
         own = mark if (mark and (mark == "modal" or element.flags & HEADED_MODULE
-                                 or mark not in disbelieved and _believed(element, limit))) else None
+                                 or category not in disbelieved and _believed(element, limit))) else None
         parent = element.parent
         marks[i - start] = own or (marks[parent - start] if parent > start else None)
     return marks
@@ -92,7 +98,7 @@ def _category_prose(page: PageBlocks, start: int, end: int) -> dict[str, int]:
     for i in range(start + 1, end):
         element = elements[i]
         above = nearest[element.parent - start] if element.parent > start else None
-        mark = element.mark
+        mark = _CATEGORY.get(element.mark, element.mark)  # type: ignore[arg-type]
         if mark and mark != above:
             totals[mark] = totals.get(mark, 0) + element.prose
         nearest[i - start] = mark or above
