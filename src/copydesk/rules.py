@@ -198,6 +198,12 @@ def start_category(text: str) -> str | None:
     return _START_CATEGORIES[int(match.lastgroup[4:])] if match and match.lastgroup else None
 
 
+# One look for every rule's prerequisite at once: most blocks have none, and leave here.
+_CLOSER_CHARS = frozenset(closer for _, _, closer, _ in _ANYWHERE_RULES if closer)
+_ALL_NEEDLES = tuple(n for _, _, _, needles in _ANYWHERE_RULES for n in needles or ())
+_ALL_GATED = all(closer or needles for _, _, closer, needles in _ANYWHERE_RULES)
+
+
 def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
     if len(text) > 300:
@@ -205,14 +211,14 @@ def text_category(text: str) -> str | None:
     if category := start_category(text):
         return category
     last = text.rstrip()[-1:]
-    lowered = None
+    lowered = text.lower()
+    if _ALL_GATED and last not in _CLOSER_CHARS and not any([needle in lowered for needle in _ALL_NEEDLES]):
+        return None
     for pattern, category, closer, needles in _ANYWHERE_RULES:
         if closer is not None and last != closer:
             continue
-        if needles is not None:
-            lowered = lowered or text.lower()
-            if not any(needle in lowered for needle in needles):
-                continue
+        if needles is not None and not any([needle in lowered for needle in needles]):
+            continue
         if pattern.search(text):
             return category
     return None
