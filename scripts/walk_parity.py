@@ -18,13 +18,16 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 import copydesk
 from copydesk import blocks
+
+# The strict structural comparison the parity test uses (tests/structural_diff.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from copydesk.options import DEFAULT_OPTIONS
 from copydesk.parse import parse, prepare
+from structural_diff import difference  # noqa: E402
 
 
 def page_files(bench_dir: Path) -> list[Path]:
@@ -33,35 +36,6 @@ def page_files(bench_dir: Path) -> list[Path]:
     return files
 
 
-def difference(a: object, b: object, path: str = "page") -> str | None:
-    """Where `a` and `b` first differ (types included), or None."""
-    if type(a) is not type(b):
-        return f"{path}: type {type(a).__name__} != {type(b).__name__} ({a!r} vs {b!r})"
-    if is_dataclass(a):
-        for f in fields(a):
-            found = difference(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
-            if found:
-                return found
-        return None
-    if isinstance(a, list | tuple):
-        if len(a) != len(b):
-            return f"{path}: length {len(a)} != {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = difference(x, y, f"{path}[{i}]")
-            if found:
-                return found
-        return None
-    if isinstance(a, dict):
-        if list(a) != list(b):
-            return f"{path}: keys {list(a)} != {list(b)}"
-        for key in a:
-            found = difference(a[key], b[key], f"{path}[{key!r}]")
-            if found:
-                return found
-        return None
-    if a != b:
-        return f"{path}: {a!r} != {b!r}"
-    return None
 
 
 def walk_differences(data: bytes) -> list[str]:
