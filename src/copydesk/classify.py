@@ -23,7 +23,7 @@ from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
-from .rules import LINK_LIST_CATEGORIES, RELATED_HEADING, SENTENCE_END, text_category
+from .rules import LINK_LIST_CATEGORIES, MARK_ALIASES, RELATED_HEADING, SENTENCE_END, text_category
 
 # A mark on an element holding more than this share of the text it competes in is not believed:
 # whole-page wrappers get class names like "has-sidebar" or "comments-open".
@@ -58,11 +58,6 @@ class Selection:
     probabilities: np.ndarray | None = None  # the block model's, when it decided
 
 
-# Marks that count as another category when weighing how much of the page a category holds: a
-# signature is the post's metadata there (it only differs in being vetoed outright, see apply_model).
-_CATEGORY = {"signature": "metadata"}
-
-
 def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]:
     """For elements start..end-1 (a preorder subtree), the nearest believed mark at or above each.
 
@@ -82,7 +77,7 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     for i in range(start + 1, end):
         element = elements[i]
         mark = element.mark
-        category = _CATEGORY.get(mark, mark)  # type: ignore[arg-type]
+        category = MARK_ALIASES.get(mark, mark)  # type: ignore[arg-type]
         own = mark if (mark and (mark == "modal" or element.flags & HEADED_MODULE
                                  or category not in disbelieved and _believed(element, limit))) else None
         parent = element.parent
@@ -98,7 +93,7 @@ def _category_prose(page: PageBlocks, start: int, end: int) -> dict[str, int]:
     for i in range(start + 1, end):
         element = elements[i]
         above = nearest[element.parent - start] if element.parent > start else None
-        mark = _CATEGORY.get(element.mark, element.mark)  # type: ignore[arg-type]
+        mark = MARK_ALIASES.get(element.mark, element.mark)  # type: ignore[arg-type]
         if mark and mark != above:
             totals[mark] = totals.get(mark, 0) + element.prose
         nearest[i - start] = mark or above

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .blocks import ANCESTOR_FLAGS, PageBlocks
-from .rules import SENTENCE_END
+from .rules import MARK_ALIASES, SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
 MARKS = (
@@ -195,7 +195,6 @@ def _one_hot(rows: np.ndarray, blocks: list, elements: list, view: HeuristicView
 
 _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 _MARK_INDEX = {mark: i for i, mark in enumerate(MARKS)}
-# A post's signature is metadata to the model (it learnt them as one); classify vetoes it outright.
-_MARK_INDEX["signature"] = _MARK_INDEX["metadata"]
+_MARK_INDEX.update({alias: _MARK_INDEX[category] for alias, category in MARK_ALIASES.items()})
 _FLAG_BITS = np.array(list(ANCESTOR_FLAGS.values()), dtype=np.int64)
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .blocks import ANCESTOR_FLAGS, COMMENTS, MARKDOWN_ONLY, Block, Element, PageBlocks
+from .rules import MARK_ALIASES
 
 _FORM = ANCESTOR_FLAGS["form"]
 
@@ -37,7 +38,7 @@ _DATE_LIKE = re.compile(
 )
 
 # Categories removed blocks are reported under: the walk's finer labels folded into the documented set.
-_REPORTED = {"hidden": "other", "modal": "other", "metadata": "other", "signature": "other"}
+_REPORTED = {"hidden": "other", "modal": "other", "metadata": "other"}
 
 
 @dataclass(slots=True)
@@ -209,10 +210,15 @@ def _comment(blocks: list[Block]) -> Comment | None:
     return Comment(text, author, time)
 
 
+def _reported(label: str | None) -> str:
+    category = MARK_ALIASES.get(label or "other", label or "other")
+    return _REPORTED.get(category, category)
+
+
 def removed_blocks(page: PageBlocks, kept: list[Block]) -> list[RemovedBlock]:
     """Every block left out of the body, in reading order, with the category it was removed under."""
     kept_positions = {block.position for block in kept}
     return [
-        RemovedBlock(_REPORTED.get(block.label or "other", block.label or "other"), block.text)
+        RemovedBlock(_reported(block.label), block.text)
         for block in page.blocks if block.position not in kept_positions
     ]

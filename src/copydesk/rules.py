@@ -75,7 +75,7 @@ TOKEN_CATEGORIES = {
     # bylines, dates, tag lists: metadata, recovered elsewhere, not body text
     "byline": "metadata", "dateline": "metadata", "timestamp": "metadata", "tags": "metadata",
     "tagcloud": "metadata", "postmeta": "metadata", "entrymeta": "metadata", "meta": "metadata",
-    # forum posts' author panels; signatures (never content: see classify.apply_model)
+    # forum posts' author panels; signatures (a finer mark: see MARK_ALIASES)
     "signature": "signature",
     "postprofile": "metadata", "userinfo": "metadata", "usercard": "metadata",
     # invisible helpers and overlays
@@ -93,6 +93,11 @@ WEAK_CATEGORIES = frozenset({"other"})
 
 # Compound class names written without separators ("sharedaddy", "commentlist") are caught by
 # prefix: a token starting with one of these counts as the prefix itself.
+# Finer marks and the category they count as everywhere but one place: a forum post's signature is
+# metadata to the model, to the heuristics' category shares and in `removed`, but never content
+# (classify.apply_model vetoes it, as it vetoes captions).
+MARK_ALIASES = {"signature": "metadata"}
+
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
 # Words that turn a "comment" class into the comment form's.
