@@ -120,6 +120,14 @@ class PageBlocks:
     images: list[tuple[dict[str, str | None], int]] = field(default_factory=list)  # <img> attributes, element
 
 
+def prose_chars(block: Block) -> int:
+    """The block's characters outside links when it reads as prose (long, few links), else 0. The
+    compiled walk (_walk.c) sums the same, from `_PROSE_MIN_CHARS`."""
+    n = len(block.text)
+    prose = n - block.link_chars
+    return prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
+
+
 def _is_hidden(attrs: dict[str, str | None]) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
@@ -354,11 +362,9 @@ class _Walker:
     def _finish(self) -> PageBlocks:
         elements = self.elements
         for block in self.blocks:
-            n = len(block.text)
-            prose = n - block.link_chars
             element = elements[block.element]
-            element.chars += n
-            element.prose += prose if prose >= _PROSE_MIN_CHARS and block.link_chars <= 0.3 * n else 0
+            element.chars += len(block.text)
+            element.prose += prose_chars(block)
         # Children follow their parents in the table: one backward pass sums every subtree.
         comment_prose = 0
         for element in reversed(elements[1:]):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks
+from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, prose_chars
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -154,6 +154,7 @@ _CONTENT_BEFORE_SHARE = 0.4
 _PROSE_BEFORE_CARDS = 200
 _CARD_TAGS = frozenset({"article", "li", "div", "section"})
 _CARDS_MIN_SHARE = 0.6
+_MODULE_MIN_CARDS = 3
 
 
 def mark_related_sections(page: PageBlocks) -> None:
@@ -163,9 +164,7 @@ def mark_related_sections(page: PageBlocks) -> None:
     with a heading: pages wrap such modules as <section><h2/><ul/></section> as often as they
     write <div><h2/></div><ul/>.
     """
-    headings = [b for b in page.blocks
-                if (b.chars <= 60 if b.kind == "heading" else b.chars <= _LABEL_MAX_CHARS and not b.link_chars)
-                and RELATED_HEADING.search(b.text) and (b.kind == "heading" or _is_list_label(page, b))]
+    headings = [b for b in page.blocks if _titles_module(page, b)]
     if not headings:
         return
     elements = page.elements
@@ -183,6 +182,13 @@ def mark_related_sections(page: PageBlocks) -> None:
 # style a div as a module's title as often as they write <h3>.
 _LABEL_MAX_CHARS = 40
 _LABEL_TAGS = frozenset({"p", "div"})
+
+
+def _titles_module(page: PageBlocks, block: Block) -> bool:
+    """A heading, or a label over a link list, that reads "Related stories", "You may also like"..."""
+    if block.kind == "heading":
+        return block.chars <= 60 and RELATED_HEADING.search(block.text) is not None
+    return _is_list_label(page, block) and RELATED_HEADING.search(block.text) is not None
 
 
 def _is_list_label(page: PageBlocks, block: Block) -> bool:
@@ -282,14 +288,12 @@ def _chars_before(page: PageBlocks, block: Block) -> int:
 
 
 def _prose_before(page: PageBlocks, block: Block) -> int:
-    """Characters of prose-like blocks (long, few links) before `block`."""
-    return sum(b.chars - b.link_chars for b in page.blocks[:block.position]
-               if b.chars - b.link_chars >= 60 and b.link_chars <= 0.3 * b.chars)
+    return sum(prose_chars(b) for b in page.blocks[:block.position])
 
 
 def _holds_cards(elements: list[Element], top: int) -> bool:
     """Whether most of the element's text sits in a run of like cards: children of one card tag, each
-    a container (with elements of its own), at least `_MIN_CARDS + 1` of them."""
+    a container (with elements of its own), at least `_MODULE_MIN_CARDS` of them."""
     depth = elements[top].depth
     chars: dict[str, int] = {}
     counts: dict[str, int] = {}
@@ -301,7 +305,7 @@ def _holds_cards(elements: list[Element], top: int) -> bool:
             chars[element.tag] = chars.get(element.tag, 0) + element.chars
             counts[element.tag] = counts.get(element.tag, 0) + 1
         index += 1
-    return any(counts[tag] > _MIN_CARDS and total >= _CARDS_MIN_SHARE * elements[top].chars
+    return any(counts[tag] >= _MODULE_MIN_CARDS and total >= _CARDS_MIN_SHARE * elements[top].chars
                for tag, total in chars.items())
 
 
