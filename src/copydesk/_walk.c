@@ -541,6 +541,38 @@ fill_tag_info(Walk *w, TagInfo *t)
     return 0;
 }
 
+/* The walk's two open-addressing tables (linear probing, power-of-two sizes, kept at most half full):
+   double `*table` when it is half full, placing every used entry again at its home slot. -1 with
+   MemoryError set if the bigger table cannot be had. */
+static int
+grow_if_half_full(void **table, size_t *cap, size_t used_n, size_t entry_size, int (*used)(const void *),
+                  size_t (*home)(const void *))
+{
+    if (used_n * 2 < *cap) return 0;
+    size_t fresh_cap = *cap ? *cap * 2 : 256;
+    char *fresh = PyMem_Calloc(fresh_cap, entry_size), *old = *table;
+    if (fresh == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < *cap; i++) {
+        const void *entry = old + i * entry_size;
+        if (!used(entry)) continue;
+        size_t k = home(entry) & (fresh_cap - 1);
+        while (used(fresh + k * entry_size)) k = (k + 1) & (fresh_cap - 1);
+        memcpy(fresh + k * entry_size, entry, entry_size);
+    }
+    PyMem_Free(old);
+    *table = fresh;
+    *cap = fresh_cap;
+    return 0;
+}
+
+/* A tag's home slot: its name's address (lexbor interns tag names). */
+static size_t tag_home_of(const unsigned char *name) { return (size_t)((uintptr_t)name >> 3); }
+static size_t tag_home(const void *entry) { return tag_home_of(((const TagInfo *)entry)->key); }
+static int tag_used(const void *entry) { return ((const TagInfo *)entry)->used; }
+
 /* The tag of an element node (its qualified name) and what the walk does with it; NULL with an error
    set, or NULL without one when the name is NULL (tag None). */
 static TagInfo *
@@ -553,24 +585,9 @@ tag_info(Walk *w, lxb_node *node, int *none)
         *none = 1;
         return NULL;
     }
-    if (w->tags_n * 2 >= w->tags_cap) {
-        size_t cap = w->tags_cap ? w->tags_cap * 2 : 256;
-        TagInfo *fresh = PyMem_Calloc(cap, sizeof(TagInfo));
-        if (fresh == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        for (size_t i = 0; i < w->tags_cap; i++) {
-            if (!w->tags[i].used) continue;
-            size_t h = ((uintptr_t)w->tags[i].key >> 3) & (cap - 1);
-            while (fresh[h].used) h = (h + 1) & (cap - 1);
-            fresh[h] = w->tags[i];
-        }
-        PyMem_Free(w->tags);
-        w->tags = fresh;
-        w->tags_cap = cap;
-    }
-    size_t h = ((uintptr_t)name >> 3) & (w->tags_cap - 1);
+    if (grow_if_half_full((void **)&w->tags, &w->tags_cap, w->tags_n, sizeof(TagInfo), tag_used, tag_home) < 0)
+        return NULL;
+    size_t h = tag_home_of(name) & (w->tags_cap - 1);
     while (w->tags[h].used) {
         if (w->tags[h].key == name && w->tags[h].keylen == n) return &w->tags[h];
         h = (h + 1) & (w->tags_cap - 1);
@@ -958,6 +975,9 @@ hash_bytes(uint64_t h, const unsigned char *p, size_t n)
     return h ^ (h >> 32);
 }
 
+static size_t class_home(const void *entry) { return (size_t)((const ClassEntry *)entry)->h; }
+static int class_used(const void *entry) { return ((const ClassEntry *)entry)->used; }
+
 /* The entry for this element's class and id (raw bytes: equal bytes decode to equal strings). */
 static ClassEntry *
 class_entry(Walk *w, Attrs *a)
@@ -967,23 +987,9 @@ class_entry(Walk *w, Attrs *a)
     size_t cl = cs == 2 ? a->len[A_CLASS] : 0, dl = is == 2 ? a->len[A_ID] : 0;
     uint64_t h = hash_bytes((uint64_t)(cs * 4 + is), c, cl);
     h = hash_bytes(h, d, dl);
-    if (w->classes_n * 2 >= w->classes_cap) {
-        size_t cap = w->classes_cap ? w->classes_cap * 2 : 256;
-        ClassEntry *fresh = PyMem_Calloc(cap, sizeof(ClassEntry));
-        if (fresh == NULL) {
-            PyErr_NoMemory();
-            return NULL;
-        }
-        for (size_t i = 0; i < w->classes_cap; i++) {
-            if (!w->classes[i].used) continue;
-            size_t k = (size_t)w->classes[i].h & (cap - 1);
-            while (fresh[k].used) k = (k + 1) & (cap - 1);
-            fresh[k] = w->classes[i];
-        }
-        PyMem_Free(w->classes);
-        w->classes = fresh;
-        w->classes_cap = cap;
-    }
+    if (grow_if_half_full((void **)&w->classes, &w->classes_cap, w->classes_n, sizeof(ClassEntry), class_used,
+                          class_home) < 0)
+        return NULL;
     size_t k = (size_t)h & (w->classes_cap - 1);
     for (;; k = (k + 1) & (w->classes_cap - 1)) {
         ClassEntry *e = &w->classes[k];
