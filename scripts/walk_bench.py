@@ -27,6 +27,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from selectolax.lexbor import LexborNode
+
 import copydesk
 from copydesk import blocks
 from copydesk.options import DEFAULT_OPTIONS
@@ -54,16 +56,21 @@ def timed(fn, walker: str, cold: bool) -> float:  # noqa: ANN001
     return time.perf_counter() - started
 
 
+def parsed_root(data: bytes) -> LexborNode | None:
+    """The node `page_blocks` walks, parsed as extraction parses it; None for a page that is not HTML.
+    The tree stays alive through the root node."""
+    try:
+        tree = parse(*prepare(data, DEFAULT_OPTIONS))
+    except copydesk.ExtractionError:
+        return None
+    return tree.body or tree.root
+
+
 def bench(pages: list[bytes], rounds: int, what: str, cold: bool = False) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {w: [] for w in WALKERS}
     for data in pages:
         if what == "walk":
-            try:
-                tree = parse(*prepare(data, DEFAULT_OPTIONS))
-            except copydesk.ExtractionError:
-                continue
-            root = tree.body or tree.root
-            if root is None:
+            if (root := parsed_root(data)) is None:
                 continue
 
             def fn(root=root) -> None:  # noqa: ANN001
@@ -92,12 +99,7 @@ def bench_single_pass(pages: list[bytes], passes: int) -> dict[str, list[float]]
             caches = {w: lru_cache(maxsize=attribute_category.cache_info().maxsize)(attribute_category.__wrapped__)
                       for w in WALKERS}
             for i, data in enumerate(pages):
-                try:
-                    tree = parse(*prepare(data, DEFAULT_OPTIONS))
-                except copydesk.ExtractionError:
-                    continue
-                root = tree.body or tree.root
-                if root is None:
+                if (root := parsed_root(data)) is None:
                     continue
                 order = WALKERS if (i + p) % 2 == 0 else WALKERS[::-1]
                 for walker in order:
