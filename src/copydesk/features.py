@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
@@ -58,12 +60,47 @@ _UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
 # Shape features look at a block's first characters only: enough to tell a date, a price or a label
 # from prose, and the cost stays flat on long paragraphs.
 _SHAPE_CHARS = 80
+_DIGIT_BIT, _UPPER_BIT = 1, 2
+_BMP = 0x10000
 
 
-def _shape_features(text: str) -> tuple[float, float, float]:
-    head = text[:_SHAPE_CHARS]
-    n = len(head)
-    return (float(text[-1] in SENTENCE_END), len(_DIGITS.findall(head)) / n, len(_UPPER.findall(head)) / n)
+def _bmp_classes() -> np.ndarray:
+    """Per code point of the Basic Multilingual Plane: _DIGIT_BIT if _DIGITS matches it, _UPPER_BIT if
+    _UPPER does. Read off the patterns themselves, so they stay the one definition."""
+    plane = "".join(map(chr, range(_BMP)))
+    table = np.zeros(_BMP, dtype=np.uint8)
+    table[[m.start() for m in _DIGITS.finditer(plane)]] |= _DIGIT_BIT
+    table[[m.start() for m in _UPPER.finditer(plane)]] |= _UPPER_BIT
+    return table
+
+
+_BMP_CLASSES = _bmp_classes()
+
+
+def _shape_columns(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per text: whether it ends a sentence, and the shares of digits and capitals in its head.
+
+    The heads are classified together, one table lookup per character: a regex per block cost more
+    than the rest of the features.
+    """
+    heads = list(map(_HEAD, texts))
+    lengths = np.fromiter(map(len, heads), dtype=np.int64, count=len(heads))
+    points = np.frombuffer("".join(heads).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    classes = _BMP_CLASSES[np.minimum(points, _BMP - 1)]
+    astral = points >= _BMP
+    if astral.any():  # emoji and the like: only a few of the rarer planes' characters are digits
+        classes[astral] = [_DIGIT_BIT if _DIGITS.match(chr(c)) else 0 for c in points[astral].tolist()]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    digits = np.add.reduceat((classes & _DIGIT_BIT) > 0, starts)
+    upper = np.add.reduceat((classes & _UPPER_BIT) > 0, starts)
+    ends = np.fromiter((text[-1] in SENTENCE_END for text in texts), dtype=np.float32, count=len(texts))
+    return ends, digits / lengths, upper / lengths
+
+
+_HEAD = itemgetter(slice(0, _SHAPE_CHARS))
+# What the features read of each block and element, fetched in one call per object.
+_BLOCK_FIELDS = attrgetter("link_chars", "links", "score", "element", "level", "list_element", "table", "quote")
+_ELEMENT_FIELDS = attrgetter("parent", "depth", "chars", "prose", "shape", "flags")
 
 
 def _shifted(values: np.ndarray, step: int) -> np.ndarray:
@@ -85,35 +122,41 @@ def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
 
 
 def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
-    """The feature matrix (blocks x FEATURE_NAMES) of one page, built column by column."""
+    """The feature matrix (blocks x FEATURE_NAMES) of one page, built column by column.
+
+    Every per-block and per-element value is fetched once into an array; the columns are arithmetic
+    on those arrays (a Python loop per column cost more than the model).
+    """
     blocks = page.blocks
-    elements = page.elements
     n = len(blocks)
-    rows = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
     if n == 0:
-        return rows
-    counts = Counter(block.text for block in blocks)
-    chars = np.array([block.chars for block in blocks], dtype=np.float32)
-    link_chars = np.array([block.link_chars for block in blocks], dtype=np.float32)
-    links = np.array([block.links for block in blocks], dtype=np.float32)
-    score = np.array([block.score for block in blocks], dtype=np.float32)
-    element_ids = [block.element for block in blocks]
-    own = [elements[i] for i in element_ids]
-    parents = [elements[e.parent] if e.parent >= 0 else e for e in own]
-    keep = np.array([block.position in view.kept for block in blocks], dtype=np.float32)
-    in_root = np.array([view.root <= i < view.root_end for i in element_ids], dtype=np.float32)
-    depth = np.array([e.depth for e in own], dtype=np.float32)
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    texts = [block.text for block in blocks]
+    fields = np.array(list(map(_BLOCK_FIELDS, blocks)), dtype=np.float64).reshape(n, 8)
+    table = np.array(list(map(_ELEMENT_FIELDS, page.elements)), dtype=np.int64).reshape(-1, 6)
+    parent_of, depth_of, chars_of, prose_of, shape_of, flags_of = table.T
+    element_ids = fields[:, 3].astype(np.int64)
+    parent_ids = np.where(parent_of[element_ids] >= 0, parent_of[element_ids], element_ids)
+    chars = np.fromiter(map(len, texts), dtype=np.float32, count=n)
+    link_chars = fields[:, 0].astype(np.float32)
+    links = fields[:, 1].astype(np.float32)
+    keep = np.zeros(n, dtype=np.float32)
+    keep[list(view.kept)] = 1.0  # positions, which are the blocks' indices
+    in_root = ((element_ids >= view.root) & (element_ids < view.root_end)).astype(np.float32)
+    depth = depth_of[element_ids].astype(np.float32)
     density = link_chars / chars
-    weight = score / chars
+    weight = fields[:, 2].astype(np.float32) / chars
     log_chars = np.log1p(chars)
+    counts = Counter(texts)
+    page_chars = max(page.total_chars, 1)
     columns = {
         "log_chars": log_chars,
-        "log_words": np.log1p([block.text.count(" ") + 1 for block in blocks]),
+        "log_words": np.log1p(np.fromiter(map(str.count, texts, repeat(" ")), dtype=np.int64, count=n) + 1),
         "link_density": density,
         "log_links": np.log1p(links),
         "anchor_chars": np.divide(link_chars, links, out=np.zeros_like(chars), where=links > 0),
         "prose": ((chars - link_chars >= 60) & (link_chars <= 0.3 * chars)).astype(np.float32),
-        "level": [block.level for block in blocks],
+        "level": fields[:, 4],
         "log_chars_prev": _shifted(log_chars, 1),
         "log_chars_next": _shifted(log_chars, -1),
         "ld_prev": _shifted(density, 1),
@@ -122,48 +165,48 @@ def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
         "weight_prev": _shifted(weight, 1),
         "weight_next": _shifted(weight, -1),
         "position": np.arange(n, dtype=np.float32) / n,
-        "char_position": (np.cumsum(chars) - chars) / max(page.total_chars, 1),
+        "char_position": (np.cumsum(chars) - chars) / page_chars,
         "depth": depth,
-        "depth_below_root": np.where(in_root > 0, depth - elements[view.root].depth, -1),
+        "depth_below_root": np.where(in_root > 0, depth - depth_of[view.root], -1),
         "in_root": in_root,
         "heuristic_keep": keep,
         "listing": float(view.listing),
-        "root_share": elements[view.root].chars / max(page.total_chars, 1),
-        "element_share": [e.chars / max(p.chars, 1) for e, p in zip(own, parents, strict=True)],
-        "parent_prose_share": [p.prose / max(p.chars, 1) for p in parents],
-        "repeats": [counts[block.text] for block in blocks],
+        "root_share": chars_of[view.root] / page_chars,
+        "element_share": chars_of[element_ids] / np.maximum(chars_of[parent_ids], 1),
+        "parent_prose_share": prose_of[parent_ids] / np.maximum(chars_of[parent_ids], 1),
+        "repeats": np.fromiter(map(counts.__getitem__, texts), dtype=np.int64, count=n),
         "log_page_chars": np.log1p(page.total_chars),
         "log_page_prose": np.log1p(page.total_prose),
         "log_blocks": np.log1p(n),
-        "raw_mark": [e.mark is not None for e in own],
-        "in_list": [block.list_element >= 0 for block in blocks],
-        "in_table": [block.table >= 0 for block in blocks],
-        "in_quote": [block.quote >= 0 for block in blocks],
+        "raw_mark": [page.elements[i].mark is not None for i in element_ids.tolist()],
+        "in_list": fields[:, 5] >= 0,
+        "in_table": fields[:, 6] >= 0,
+        "in_quote": fields[:, 7] >= 0,
         "local_keep": _window_mean(keep, 2),
-        **_peer_columns(element_ids, elements, page.total_chars),
+        **_peer_columns(element_ids, parent_of, chars_of, shape_of, page.total_chars),
         **_comment_columns(page),
     }
+    ends, digits, upper = _shape_columns(texts)
+    columns.update(ends_sentence=ends, digit_share=digits, upper_share=upper)
+    by_column = np.zeros((len(FEATURE_NAMES), n), dtype=np.float32)  # filled a column at a time
     for name, values in columns.items():
-        rows[:, _INDEX[name]] = values
-    shapes = np.array([_shape_features(block.text) for block in blocks], dtype=np.float32)
-    rows[:, _INDEX["ends_sentence"]: _INDEX["upper_share"] + 1] = shapes
-    _one_hot(rows, blocks, elements, view)
-    return rows
+        by_column[_INDEX[name]] = values
+    _one_hot(by_column, blocks, element_ids, flags_of, view)
+    return np.ascontiguousarray(by_column.T)
 
 
-def _peer_columns(element_ids: list[int], elements: list, total_chars: int) -> dict[str, np.ndarray]:
+def _peer_columns(element_ids: np.ndarray, parent_of: np.ndarray, chars_of: np.ndarray, shape_of: np.ndarray,
+                  total_chars: int) -> dict[str, np.ndarray]:
     """How often a block's element, and its parent, repeat with the same tag, class and parent shape.
 
     Article paragraphs share one parent; the cards of a teaser list, a thread's posts or a listing's
     items are many parents of one shape. How much of the page such a group holds tells them apart.
     """
-    n = len(elements)
-    shapes = np.fromiter((e.shape for e in elements), np.int64, n)
-    _, group = np.unique(shapes, return_inverse=True)
+    _, group = np.unique(shape_of, return_inverse=True)
     counts = np.bincount(group)
-    group_chars = np.bincount(group, weights=np.fromiter((e.chars for e in elements), np.float64, n))
+    group_chars = np.bincount(group, weights=chars_of.astype(np.float64))
     own = group[element_ids]
-    parents = group[np.fromiter((max(elements[i].parent, 0) for i in element_ids), np.int64, len(element_ids))]
+    parents = group[np.maximum(parent_of[element_ids], 0)]
     return {
         "log_peers": np.log1p(counts[own]),
         "log_parent_peers": np.log1p(counts[parents]),
@@ -180,19 +223,22 @@ def _comment_columns(page: PageBlocks) -> dict[str, float]:
     }
 
 
-def _one_hot(rows: np.ndarray, blocks: list, elements: list, view: HeuristicView) -> None:
+def _one_hot(by_column: np.ndarray, blocks: list, element_ids: np.ndarray, flags_of: np.ndarray,
+             view: HeuristicView) -> None:
     """Kind, nearest believed mark and structural ancestors, as indicator columns."""
-    n = len(blocks)
-    index = np.arange(n)
+    index = np.arange(len(blocks))
     kind_base, mark_base, flag_base = _INDEX["kind_heading"], _INDEX[f"mark_{MARKS[0]}"], _INDEX["under_nav"]
-    rows[index, kind_base + np.array([_KIND_INDEX[block.kind] for block in blocks])] = 1.0
-    marks = np.array([_MARK_INDEX.get(view.page_marks[block.element], -1) for block in blocks])
+    kinds = np.fromiter(map(_KIND_INDEX.__getitem__, map(_KIND, blocks)), dtype=np.int64, count=len(blocks))
+    by_column[kind_base + kinds, index] = 1.0
+    page_marks = view.page_marks
+    marks = np.array([_MARK_INDEX.get(page_marks[i], -1) for i in element_ids.tolist()], dtype=np.int64)
     has_mark = marks >= 0
-    rows[index[has_mark], mark_base + marks[has_mark]] = 1.0
-    flags = np.array([elements[block.element].flags for block in blocks], dtype=np.int64)
-    rows[:, flag_base: flag_base + len(_FLAG_BITS)] = (flags[:, None] & _FLAG_BITS) > 0
+    by_column[mark_base + marks[has_mark], index[has_mark]] = 1.0
+    flags = flags_of[element_ids]
+    by_column[flag_base: flag_base + len(_FLAG_BITS)] = ((flags[:, None] & _FLAG_BITS) > 0).T
 
 
+_KIND = attrgetter("kind")
 _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 _MARK_INDEX = {mark: i for i, mark in enumerate(MARKS)}
 _MARK_INDEX.update({alias: _MARK_INDEX[category] for alias, category in MARK_ALIASES.items()})
