@@ -66,37 +66,43 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     a page's prose, the page is a forum thread and they are its content.
     """
     elements = page.elements
+    marked = [i for i in range(start + 1, end) if elements[i].mark]
+    marks: list[str | None] = [None] * (end - start)
+    if not marked:
+        return marks
     limit = _MARK_MAX_SHARE * elements[start].prose
-    category_prose = _category_prose(page, start, end)
     category_limit = _CATEGORY_MAX_SHARE * elements[start].prose
+    category_prose = _category_prose(elements, start, marked)
     disbelieved = {category for category, prose in category_prose.items() if prose > category_limit}
     if "comment" in disbelieved and _has_post(elements, start, end):
         # A blog post with a long comment thread below it: the post is the content, however short.
         disbelieved.discard("comment")
-    marks: list[str | None] = [None] * (end - start)
-    for i in range(start + 1, end):
+    # Marked elements come in preorder, so an inner mark paints over the outer one around it.
+    for i in marked:
         element = elements[i]
         mark = element.mark
         category = MARK_ALIASES.get(mark, mark)  # type: ignore[arg-type]
-        own = mark if (mark and (mark == "modal" or element.flags & HEADED_MODULE
-                                 or category not in disbelieved and _believed(element, limit))) else None
-        parent = element.parent
-        marks[i - start] = own or (marks[parent - start] if parent > start else None)
+        if (mark == "modal" or element.flags & HEADED_MODULE
+                or category not in disbelieved and _believed(element, limit)):
+            stop = _subtree_end(page, i)
+            marks[i - start: stop - start] = [mark] * (stop - i)
     return marks
 
 
-def _category_prose(page: PageBlocks, start: int, end: int) -> dict[str, int]:
-    """Prose held by the outermost elements of each mark category in the subtree."""
-    elements = page.elements
-    nearest: list[str | None] = [None] * (end - start)
+def _category_prose(elements: list[Element], start: int, marked: list[int]) -> dict[str, int]:
+    """Prose held by the outermost elements of each mark category among the marked elements (in
+    preorder) of the subtree at `start`."""
+    category_of: dict[int, str] = {}
     totals: dict[str, int] = {}
-    for i in range(start + 1, end):
+    for i in marked:
         element = elements[i]
-        above = nearest[element.parent - start] if element.parent > start else None
-        mark = MARK_ALIASES.get(element.mark, element.mark)  # type: ignore[arg-type]
-        if mark and mark != above:
-            totals[mark] = totals.get(mark, 0) + element.prose
-        nearest[i - start] = mark or above
+        category = MARK_ALIASES.get(element.mark, element.mark)  # type: ignore[arg-type]
+        above = element.parent
+        while above > start and above not in category_of:
+            above = elements[above].parent
+        if category != category_of.get(above):
+            totals[category] = totals.get(category, 0) + element.prose
+        category_of[i] = category
     return totals
 
 
@@ -435,22 +441,12 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
         threshold = options.model_threshold
     elif threshold is None:
         threshold = model.threshold
-    verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold)
+    verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold).tolist()
     kept: list[Block] = []
     removed: list[Block] = []
     marks = selection.view.page_marks
-    elements = page.elements
     for block, keep in zip(page.blocks, verdicts, strict=True):
-        vetoed = options.use_heuristics and (
-            block.rule is not None or block.kind == "caption"
-            # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
-            # the content itself there (a page that reveals its body by script).
-            or (elements[block.element].flags & HIDDEN and block.position not in selection.view.kept)
-            or elements[block.element].flags & SCHEMA_COPY
-            # A forum post's signature is the poster's, repeated under every post: never the content.
-            or marks[block.element] == "signature"
-        )
-        if keep and not vetoed:
+        if keep and not (options.use_heuristics and _vetoed(block, page.elements[block.element], marks, selection)):
             block.label = None
             kept.append(block)
         else:
@@ -464,12 +460,26 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     return Selection(kept, removed, selection.view, probabilities)
 
 
+def _vetoed(block: Block, element: Element, marks: list[str | None], selection: Selection) -> bool:
+    """Whether the heuristics overrule the model's keep: a wording rule's match or a caption is never
+    content, whatever the model says."""
+    return (
+        block.rule is not None or block.kind == "caption"
+        # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
+        # the content itself there (a page that reveals its body by script).
+        or bool(element.flags & HIDDEN and block.position not in selection.view.kept)
+        or bool(element.flags & SCHEMA_COPY)
+        # A forum post's signature is the poster's, repeated under every post: never the content.
+        or marks[block.element] == "signature"
+    )
+
+
 def block_groups(blocks: list[Block]) -> np.ndarray:
     """For each block, the list (for items) or data table (for cells) it belongs to, else -1."""
-    return np.array([
+    return np.fromiter((
         block.list_element if block.kind == "item" else block.table if block.kind == "cell" else -1
         for block in blocks
-    ], dtype=np.int64)
+    ), dtype=np.int64, count=len(blocks))
 
 
 def model_verdicts(probabilities: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:

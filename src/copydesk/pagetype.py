@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
@@ -37,6 +38,8 @@ _DECLARED_INDEX = {name: group for group, names in _DECLARED.items() for name in
 _MAX_SCRIPT_CHARS = 20000
 _TYPE_VALUE = re.compile(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"')
 # Currency marks: counted with str.count, a regex scan of every block would cost more than the model.
+_HEAD = itemgetter(slice(0, 80))
+_TEXT = attrgetter("text")
 _CURRENCY = ("$", "€", "£", "¥", "EUR", "USD", "GBP")
 
 _COLUMNS = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -94,7 +97,7 @@ def page_features(page: PageBlocks, block_rows: np.ndarray, declared: set[str]) 
 
     link_chars = block_rows[:, _COLUMNS["link_density"]] * chars
     headline = (block_rows[:, _COLUMNS["anchor_chars"]] >= 30) & (block_rows[:, _COLUMNS["kind_heading"]] == 0)
-    heads = "\n".join(block.text[:80] for block in blocks)
+    heads = "\n".join(map(_HEAD, map(_TEXT, blocks)))
     prices = sum(heads.count(mark) for mark in _CURRENCY)
     values = {
         "log_blocks": np.log1p(len(blocks)),

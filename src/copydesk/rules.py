@@ -217,8 +217,12 @@ def text_category(text: str) -> str | None:
         return category
     last = text.rstrip()[-1:]
     lowered = text.lower()
-    if _ALL_GATED and last not in _CLOSER_CHARS and not any([needle in lowered for needle in _ALL_NEEDLES]):
-        return None
+    if _ALL_GATED and last not in _CLOSER_CHARS:
+        for needle in _ALL_NEEDLES:  # a loop, not any(): most blocks have no needle, and leave here
+            if needle in lowered:
+                break
+        else:
+            return None
     for pattern, category, closer, needles in _ANYWHERE_RULES:
         if closer is not None and last != closer:
             continue
