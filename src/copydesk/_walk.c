@@ -35,10 +35,12 @@
  *   and of repeated names the last wins (as in the dict `LexborNode.attributes` builds). `text(deep=True)`
  *   of a JSON-LD script concatenates the raw bytes of its text nodes and decodes once, as selectolax does.
  * - The rules stay in Python, one source of truth: SKIPPED_TAGS, BLOCK_TAGS, HEADING_LEVELS,
- *   TAG_CATEGORIES and `attribute_category` are passed in on every call; blocks.py's own tables, its
- *   hidden-style regex and its dataclasses are passed once to `configure()`. `attribute_category` is called
- *   back once per distinct (class, id) pair within a page (a per-page table keyed on the raw bytes: equal
- *   bytes decode to equal strings), the regex once per distinct style string within a page.
+ *   TAG_CATEGORIES, `attribute_category` and the tables it reads are passed in on every call; blocks.py's
+ *   own tables, its hidden-style regex and its dataclasses are passed once to `configure()`. A class/id
+ *   string is classified once per distinct (class, id) pair within a page (a per-page table keyed on the
+ *   raw bytes: equal bytes decode to equal strings): here, with attribute_category's tables, when it is
+ *   ASCII, else by calling `attribute_category` back (see "class and id words"). The style regex is
+ *   called once per distinct style string within a page.
  * - hash((tag, class)) and hash((signature, parent_signature)) are computed with CPython's tuple hash
  *   from the items' hashes (checked against hash() at import and in the tests).
  *
@@ -356,6 +358,328 @@ typedef struct {
     int cls, ctx, ordered, is_table_tag, body_or_html, used;
 } TagInfo;
 
+/* ---- class and id words: rules.attribute_category, in C ------------------------------------------- */
+/*
+ * Most class strings a page has are new to the per-page cache (ids such as "post-48213"), and calling
+ * rules.attribute_category back for each cost the walk more than anything else it still did in Python.
+ * So ASCII strings (nearly all) are classified here, the way attribute_category does it, reading its own
+ * tables: the walk is passed `rules.attribute_tables()` (TOKEN_CATEGORIES, TOKEN_PREFIXES,
+ * WEAK_CATEGORIES, CONTENT_TOKENS, _FORM_TOKENS) and reads them into a token table, once for as long as
+ * it is passed the same objects. Strings with other characters (lowercasing and splitting them is
+ * Unicode's business), tables of a shape not read here and tokens that would make the Python code raise
+ * go to attribute_category itself. Only "comment" and "comment-form" are named here: they are part of
+ * attribute_category's logic, not of its tables.
+ */
+
+#define RULE_TABLES 5
+
+/* What a token's category is (only set when it has one), and what the token itself is. */
+enum { CAT_COMMENT = 1, CAT_COMMENT_FORM = 2, CAT_WEAK = 4, CAT_TRUTHY = 8, TOK_FORM = 16, TOK_CONTENT = 32 };
+
+typedef struct {
+    PyObject *key;        /* owned str of [a-z0-9]; NULL: an empty slot */
+    PyObject *category;   /* owned; NULL when TOKEN_CATEGORIES has none for it (or None) */
+    unsigned flags;
+} TokenRule;
+
+typedef struct {
+    PyObject *key;        /* owned str of [a-z0-9] */
+    PyObject *category;   /* owned, NULL for None */
+    unsigned flags;
+    int missing;          /* not a key of TOKEN_CATEGORIES: Python raises KeyError on a token it starts */
+} PrefixRule;
+
+typedef struct {
+    PyObject *sources[RULE_TABLES];  /* owned: what it was read from; the same objects, the same rules */
+    TokenRule *slots;
+    size_t mask;
+    PrefixRule *prefixes;
+    Py_ssize_t n_prefixes;
+    PyObject *s_comment, *s_comment_form;
+    int usable;
+} ClassRules;
+
+static ClassRules class_rules_c;
+
+/* An ASCII byte lowercased if it is a letter or digit, else 0 (a separator), as class_tokens cuts. */
+static unsigned char FOLD[128];
+
+static void
+fill_fold(void)
+{
+    for (int c = 0; c < 128; c++)
+        FOLD[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ? c : (c >= 'A' && c <= 'Z') ? c + 32 : 0;
+}
+
+/* FNV-1a of the lowercased token (keys are lowercase already, so they hash the same way). */
+static inline size_t
+token_hash(const unsigned char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ FOLD[s[i]]) * 0x100000001b3ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static inline int
+folded_equal(const unsigned char *token, const unsigned char *key, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (FOLD[token[i]] != key[i]) return 0;
+    return 1;
+}
+
+/* The slot of `token` (raw bytes of letters and digits), or the empty slot where it would go. */
+static TokenRule *
+token_slot(const ClassRules *r, const unsigned char *token, size_t n)
+{
+    for (size_t k = token_hash(token, n) & r->mask;; k = (k + 1) & r->mask) {
+        TokenRule *e = &r->slots[k];
+        if (e->key == NULL) return e;
+        if ((size_t)PyUnicode_GET_LENGTH(e->key) == n && folded_equal(token, PyUnicode_1BYTE_DATA(e->key), n))
+            return e;
+    }
+}
+
+/* Only lowercase ASCII letters and digits can equal a token: other keys never match, and are skipped. */
+static int
+is_token_word(PyObject *s)
+{
+    if (!PyUnicode_Check(s) || !PyUnicode_IS_ASCII(s)) return 0;
+    const unsigned char *p = PyUnicode_1BYTE_DATA(s);
+    for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(s); i < n; i++)
+        if (FOLD[p[i]] != p[i]) return 0;
+    return 1;
+}
+
+static int
+category_flags(ClassRules *r, PyObject *category, PyObject *weak, unsigned *flags)
+{
+    int comment = PyObject_RichCompareBool(category, r->s_comment, Py_EQ);
+    int form = comment < 0 ? -1 : PyObject_RichCompareBool(category, r->s_comment_form, Py_EQ);
+    int is_weak = form < 0 ? -1 : PySequence_Contains(weak, category);
+    int truthy = is_weak < 0 ? -1 : PyObject_IsTrue(category);
+    if (truthy < 0) return -1;
+    *flags = (comment ? CAT_COMMENT : 0) | (form ? CAT_COMMENT_FORM : 0) | (is_weak ? CAT_WEAK : 0) |
+             (truthy ? CAT_TRUTHY : 0);
+    return 0;
+}
+
+/* Enter `key` (ignored unless it can equal a token) with its category (None or NULL: none) and flags. */
+static int
+add_token_rule(ClassRules *r, PyObject *key, PyObject *category, PyObject *weak, unsigned flags)
+{
+    if (!is_token_word(key) || PyUnicode_GET_LENGTH(key) == 0) return 0;
+    TokenRule *e = token_slot(r, PyUnicode_1BYTE_DATA(key), (size_t)PyUnicode_GET_LENGTH(key));
+    if (e->key == NULL) e->key = Py_NewRef(key);
+    if (category != NULL && category != Py_None) {
+        unsigned cat;
+        if (category_flags(r, category, weak, &cat) < 0) return -1;
+        Py_XSETREF(e->category, Py_NewRef(category));
+        flags |= cat;
+    }
+    e->flags |= flags;
+    return 0;
+}
+
+static int
+add_token_set(ClassRules *r, PyObject *tokens, unsigned flag)
+{
+    PyObject *it = PyObject_GetIter(tokens), *key;
+    if (it == NULL) return -1;
+    while ((key = PyIter_Next(it)) != NULL) {
+        int bad = add_token_rule(r, key, NULL, NULL, flag);
+        Py_DECREF(key);
+        if (bad < 0) break;
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* TOKEN_PREFIXES in order, each with TOKEN_CATEGORIES[prefix]; 0 with usable left 0 for a non-str one. */
+static int
+read_prefixes(ClassRules *r, PyObject *prefixes, PyObject *categories, PyObject *weak)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(prefixes);
+    r->prefixes = PyMem_Calloc(n ? n : 1, sizeof(PrefixRule));
+    if (r->prefixes == NULL) return -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = PyTuple_GET_ITEM(prefixes, i);
+        if (!PyUnicode_Check(p)) return 0;  /* startswith raises TypeError: Python's to say when */
+        if (!is_token_word(p)) continue;      /* starts no token */
+        PrefixRule *rule = &r->prefixes[r->n_prefixes++];
+        rule->key = Py_NewRef(p);
+        PyObject *category = PyDict_GetItemWithError(categories, p);
+        if (category == NULL && PyErr_Occurred()) return -1;
+        rule->missing = category == NULL;
+        if (category == NULL || category == Py_None) continue;
+        rule->category = Py_NewRef(category);
+        if (category_flags(r, category, weak, &rule->flags) < 0) return -1;
+    }
+    return 1;
+}
+
+static void
+clear_class_rules(ClassRules *r)
+{
+    for (int i = 0; i < RULE_TABLES; i++) Py_CLEAR(r->sources[i]);
+    for (size_t k = 0; r->slots && k <= r->mask; k++) {
+        Py_XDECREF(r->slots[k].key);
+        Py_XDECREF(r->slots[k].category);
+    }
+    for (Py_ssize_t i = 0; i < r->n_prefixes; i++) {
+        Py_XDECREF(r->prefixes[i].key);
+        Py_XDECREF(r->prefixes[i].category);
+    }
+    PyMem_Free(r->slots);
+    PyMem_Free(r->prefixes);
+    r->slots = NULL;
+    r->prefixes = NULL;
+    r->mask = 0;
+    r->n_prefixes = 0;
+    r->usable = 0;
+}
+
+/* Read the five tables into `r`: 1 if done, 0 if they are not of a shape read here, -1 on an error. */
+static int
+read_class_rules(ClassRules *r, PyObject *tables)
+{
+    PyObject *categories = PyTuple_GET_ITEM(tables, 0), *prefixes = PyTuple_GET_ITEM(tables, 1);
+    PyObject *weak = PyTuple_GET_ITEM(tables, 2), *content = PyTuple_GET_ITEM(tables, 3);
+    PyObject *form = PyTuple_GET_ITEM(tables, 4);
+    if (!PyDict_Check(categories) || !PyTuple_Check(prefixes)) return 0;
+    Py_ssize_t n_content = PyObject_Length(content), n_form = n_content < 0 ? -1 : PyObject_Length(form);
+    if (n_form < 0) return -1;
+    size_t cap = 16, wanted = (size_t)(PyDict_GET_SIZE(categories) + n_content + n_form);
+    while (cap < wanted * 4) cap *= 2;  /* at most a quarter full: a miss, the usual case, stops soon */
+    r->slots = PyMem_Calloc(cap, sizeof(TokenRule));
+    if (r->slots == NULL) return -1;
+    r->mask = cap - 1;
+    PyObject *key, *category;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(categories, &pos, &key, &category))
+        if (add_token_rule(r, key, category, weak, 0) < 0) return -1;
+    if (add_token_set(r, content, TOK_CONTENT) < 0 || add_token_set(r, form, TOK_FORM) < 0) return -1;
+    return read_prefixes(r, prefixes, categories, weak);
+}
+
+/* The rules for `tables` (rules.attribute_tables()), read again only when one of them is another object
+   (rules.py's tables are constants; a test that swaps one in swaps the object). NULL, without an error,
+   when every string is to go to Python: no tables, or ones not read here (or that raise on being read:
+   Python will raise when it meets the same). */
+static const ClassRules *
+class_rules(PyObject *tables)
+{
+    ClassRules *r = &class_rules_c;
+    if (!PyTuple_Check(tables) || PyTuple_GET_SIZE(tables) != RULE_TABLES) return NULL;
+    int same = r->sources[0] != NULL;
+    for (int i = 0; i < RULE_TABLES && same; i++) same = r->sources[i] == PyTuple_GET_ITEM(tables, i);
+    if (same) return r->usable ? r : NULL;
+    clear_class_rules(r);
+    if (r->s_comment == NULL && (r->s_comment = PyUnicode_InternFromString("comment")) == NULL) goto failed;
+    if (r->s_comment_form == NULL && (r->s_comment_form = PyUnicode_InternFromString("comment-form")) == NULL)
+        goto failed;
+    for (int i = 0; i < RULE_TABLES; i++) r->sources[i] = Py_NewRef(PyTuple_GET_ITEM(tables, i));
+    int done = read_class_rules(r, tables);
+    if (done < 0) goto failed;
+    r->usable = done;
+    return r->usable ? r : NULL;
+failed:
+    PyErr_Clear();
+    r->usable = 0;
+    return NULL;
+}
+
+/* attribute_category's loop, kept as it goes: which token first had the category "comment" and which
+   first had a category not weak (that one's), the first truthy weak category, and whether any token was
+   a form or content word. */
+typedef struct {
+    long tokens, first_comment, first_strong;
+    PyObject *strong, *weak;  /* borrowed from the rules */
+    int any_form, any_content;
+} Verdict;
+
+/* _token_category(token): its category (NULL for None) and flags; -1 when Python would raise KeyError
+   (a prefix TOKEN_CATEGORIES lacks). */
+static int
+token_rule(const ClassRules *r, const unsigned char *t, size_t n, PyObject **category, unsigned *flags)
+{
+    const TokenRule *e = token_slot(r, t, n);
+    *category = e->category;
+    *flags = e->flags;
+    if (e->category != NULL) return 0;
+    for (Py_ssize_t i = 0; i < r->n_prefixes; i++) {
+        const PrefixRule *p = &r->prefixes[i];
+        size_t len = (size_t)PyUnicode_GET_LENGTH(p->key);
+        if (len > n || !folded_equal(t, PyUnicode_1BYTE_DATA(p->key), len)) continue;
+        if (p->missing) return -1;
+        *category = p->category;
+        *flags |= p->flags;
+        return 0;
+    }
+    return 0;
+}
+
+static int
+read_token(const ClassRules *r, Verdict *v, const unsigned char *t, size_t n)
+{
+    PyObject *category;
+    unsigned f;
+    if (token_rule(r, t, n, &category, &f) < 0) return -1;
+    long k = v->tokens++;
+    v->any_form |= (f & (TOK_FORM | CAT_COMMENT_FORM)) != 0;
+    v->any_content |= (f & TOK_CONTENT) != 0;
+    if (category == NULL) return 0;
+    if ((f & CAT_COMMENT) && v->first_comment < 0) v->first_comment = k;
+    if (!(f & CAT_WEAK) && v->first_strong < 0) {
+        v->first_strong = k;
+        v->strong = category;
+    } else if ((f & CAT_WEAK) && v->weak == NULL && (f & CAT_TRUTHY)) {
+        v->weak = category;  /* weak = weak or category */
+    }
+    return 0;
+}
+
+/* The tokens of an ASCII string (class_tokens' split) into the verdict. */
+static int
+read_words(const ClassRules *r, Verdict *v, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < n && !FOLD[s[i]]) i++;
+        if (i == n) return 0;
+        size_t start = i;
+        while (i < n && FOLD[s[i]]) i++;
+        if (read_token(r, v, s + start, i - start) < 0) return -1;
+    }
+}
+
+static inline int
+all_ascii(const unsigned char *s, size_t n)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) any |= s[i];
+    return any < 0x80;
+}
+
+/* attribute_category(f"{a} {b}") when both are ASCII: 1 with a new reference in *category; 0 when it is
+   Python's to say. */
+static int
+classify_ascii(const ClassRules *r, const unsigned char *a, size_t an, const unsigned char *b, size_t bn,
+               PyObject **category)
+{
+    Verdict v = {0, -1, -1, NULL, NULL, 0, 0};
+    if (!all_ascii(a, an) || !all_ascii(b, bn)) return 0;
+    if (read_words(r, &v, a, an) < 0 || read_words(r, &v, b, bn) < 0) return 0;
+    /* the loop returns at the first token of either: "comment-form" for a comment with a form word */
+    if (v.any_form && v.first_comment >= 0 && (v.first_strong < 0 || v.first_comment <= v.first_strong))
+        *category = Py_NewRef(r->s_comment_form);
+    else if (v.first_strong >= 0)
+        *category = Py_NewRef(v.strong);
+    else
+        *category = Py_NewRef(v.weak && !v.any_content ? v.weak : Py_None);
+    return 1;
+}
+
 /* ---- the walk ------------------------------------------------------------------------------------ */
 
 typedef struct {
@@ -396,6 +720,7 @@ typedef struct {
 typedef struct {
     /* per-call rules */
     PyObject *skipped, *block_tags, *heading_levels, *tag_categories, *attribute_category;
+    const ClassRules *rules;   /* attribute_category's tables, read; NULL: every string goes to Python */
     ClassEntry *classes;       /* class and id -> category (the per-page attribute_category cache) */
     size_t classes_cap, classes_n;
     PyObject *style_cache;     /* dict: style -> whether _HIDDEN_STYLE finds it hidden */
@@ -938,6 +1263,9 @@ static PyObject *
 names_category(Walk *w, ClassEntry *entry)
 {
     if (entry->category != NULL) return entry->category;
+    if (w->rules != NULL &&
+        classify_ascii(w->rules, entry->cls, entry->cls_len, entry->id, entry->id_len, &entry->category))
+        return entry->category;
     PyObject *names, *cls = entry->cls_state == 2 ? decode(entry->cls, entry->cls_len) : Py_NewRef(cfg.s_empty);
     if (cls == NULL) return NULL;
     if (entry->id_state) {
@@ -1413,12 +1741,13 @@ walk_free(Walk *w)
 static PyObject *
 walk(PyObject *self, PyObject *args)
 {
-    PyObject *mem_id, *root_tag;
+    PyObject *mem_id, *root_tag, *attribute_tables = Py_None;
     Walk w;
     memset(&w, 0, sizeof(w));
-    if (!PyArg_ParseTuple(args, "OUOOOOO:walk", &mem_id, &root_tag, &w.skipped, &w.block_tags,
-                          &w.heading_levels, &w.tag_categories, &w.attribute_category))
+    if (!PyArg_ParseTuple(args, "OUOOOOO|O:walk", &mem_id, &root_tag, &w.skipped, &w.block_tags,
+                          &w.heading_levels, &w.tag_categories, &w.attribute_category, &attribute_tables))
         return NULL;
+    w.rules = class_rules(attribute_tables);
     if (!lx.ready || !cfg.ready) {
         PyErr_SetString(PyExc_RuntimeError, "copydesk._walk is not initialised");
         return NULL;
@@ -1672,12 +2001,28 @@ pair_hash_of(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(pair_hash(ha, hb));
 }
 
+/* For the tests: attribute_category(names) as the walk gives it, with `fallback` for what C leaves to
+   Python. */
+static PyObject *
+attribute_category(PyObject *self, PyObject *args)
+{
+    PyObject *names, *tables, *fallback, *category;
+    if (!PyArg_ParseTuple(args, "UOO:attribute_category", &names, &tables, &fallback)) return NULL;
+    const ClassRules *r = class_rules(tables);
+    if (r != NULL && PyUnicode_IS_ASCII(names) &&
+        classify_ascii(r, PyUnicode_1BYTE_DATA(names), (size_t)PyUnicode_GET_LENGTH(names), NULL, 0, &category))
+        return category;
+    return PyObject_CallOneArg(fallback, names);
+}
+
 static PyMethodDef methods[] = {
     {"init", init, METH_O, "init(path): bind to the lexbor inside the loaded selectolax module at `path`."},
     {"configure", configure, METH_VARARGS, "configure(...): blocks.py's classes and tables."},
     {"walk", walk, METH_VARARGS,
-     "walk(mem_id, root_tag, skipped, block_tags, heading_levels, tag_categories, attribute_category)"
-     " -> PageBlocks"},
+     "walk(mem_id, root_tag, skipped, block_tags, heading_levels, tag_categories, attribute_category"
+     "[, attribute_tables]) -> PageBlocks"},
+    {"attribute_category", attribute_category, METH_VARARGS,
+     "attribute_category(names, attribute_tables, fallback): the walk's classification of a class/id string."},
     {"check_layout", check_layout, METH_O, "check_layout(mem_id): node count if the struct layout agrees."},
     {"pair_hash_of_ints", pair_hash_of_ints, METH_VARARGS, "hash((a, b)) for ints, as the walker computes it."},
     {"pair_hash_of", pair_hash_of, METH_VARARGS, "hash((a, b)), as the walker computes it."},
@@ -1692,5 +2037,6 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__walk(void)
 {
+    fill_fold();
     return PyModule_Create(&module);
 }

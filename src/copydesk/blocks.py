@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from . import rules
 from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
 
 # A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
@@ -406,8 +407,11 @@ def walk_compiled(root: LexborNode, skipped: frozenset[str]) -> PageBlocks:
     # that case, rare here, is left to the Python walker.
     if root.parent is None:
         return _Walker(skipped).run(root)
+    # The walk classifies class/id strings with attribute_category's own tables, unless the function in
+    # use is not rules' (a stand-in): then it calls that back for every one.
+    tables = rules.attribute_tables() if attribute_category is rules.attribute_category else None
     return _fast.walk(root.mem_id, "body", skipped, BLOCK_TAGS, HEADING_LEVELS, TAG_CATEGORIES,
-                      attribute_category)
+                      attribute_category, tables)
 
 
 def page_blocks(root: LexborNode) -> PageBlocks:

@@ -151,6 +151,12 @@ def attribute_category(class_id: str) -> str | None:
     return None
 
 
+def attribute_tables() -> tuple[dict[str, str], tuple[str, ...], frozenset[str], frozenset[str], frozenset[str]]:
+    """The tables `attribute_category` reads, as they are now: the compiled walk (_walk.c) classifies ASCII
+    class/id strings with them, the same way, instead of calling it back."""
+    return TOKEN_CATEGORIES, TOKEN_PREFIXES, WEAK_CATEGORIES, CONTENT_TOKENS, _FORM_TOKENS
+
+
 # A block's own wording that marks it as boilerplate wherever it stands. Anchored so a sentence of the
 # article that merely mentions "advertisement" is kept.
 TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
