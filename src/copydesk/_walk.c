@@ -122,16 +122,16 @@ static struct {
 
 /* ---- configuration ------------------------------------------------------------------------------- */
 
-enum { E_TAG, E_PARENT, E_MARK, E_DEPTH, E_CHARS, E_PROSE, E_LAYOUT, E_FLAGS, E_SIGNATURE, E_SHAPE, E_N };
+enum { E_TAG, E_PARENT, E_MARK, E_DEPTH, E_CHARS, E_PROSE, E_LAYOUT, E_FLAGS, E_SIGNATURE, E_SHAPE, E_END, E_N };
 static const char *ELEMENT_FIELDS[E_N] = {"tag", "parent", "mark", "depth", "chars", "prose", "layout",
-                                          "flags", "signature", "shape"};
+                                          "flags", "signature", "shape", "end"};
 enum {
     B_ELEMENT, B_KIND, B_PIECES, B_TEXT, B_LINK_CHARS, B_LINKS, B_LEVEL, B_LIST_ELEMENT, B_ORDERED,
-    B_LIST_DEPTH, B_TABLE, B_ROW, B_QUOTE, B_POSITION, B_SCORE, B_RULE, B_LABEL, B_N
+    B_LIST_DEPTH, B_TABLE, B_ROW, B_QUOTE, B_POSITION, B_SCORE, B_RULE, B_LABEL, B_CHARS, B_N
 };
 static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "pieces", "text", "link_chars", "links", "level",
                                         "list_element", "ordered", "list_depth", "table", "row", "quote",
-                                        "position", "score", "rule", "label"};
+                                        "position", "score", "rule", "label", "chars"};
 
 enum { K_PARAGRAPH, K_HEADING, K_ITEM, K_CELL, K_CODE, K_CAPTION, K_N };
 static const char *KIND_NAMES[K_N] = {"paragraph", "heading", "item", "cell", "code", "caption"};
@@ -701,6 +701,7 @@ typedef struct {
     Py_hash_t signature, shape;
     int layout;
     int64_t chars, prose;
+    size_t end;      /* one past the last element of its subtree, set by finish() */
 } Elem;
 
 typedef struct {
@@ -1240,6 +1241,7 @@ made:;
     bad |= set_slot(b, off[B_SCORE], Py_NewRef(cfg.zero_float));
     bad |= set_slot(b, off[B_RULE], Py_NewRef(Py_None));
     bad |= set_slot(b, off[B_LABEL], Py_NewRef(Py_None));
+    bad |= set_slot(b, off[B_CHARS], PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text)));
     if (bad || PyList_Append(w->blocks, b) < 0) {
         Py_DECREF(b);
         goto fail;
@@ -1673,10 +1675,12 @@ finish(Walk *w)
         el[ei].prose += (prose >= cfg.prose_min_chars && (double)lc <= 0.3 * (double)n) ? prose : 0;
     }
     int64_t comment_prose = 0;
+    for (size_t i = 0; i < w->elems_n; i++) el[i].end = i + 1;
     for (size_t i = w->elems_n; i-- > 1;) {
         Elem *p = &el[el[i].parent];
         p->chars += el[i].chars;
         p->prose += el[i].prose;
+        if (el[i].end > p->end) p->end = el[i].end;
         if ((el[i].flags & cfg.comments) && !(p->flags & cfg.comments)) comment_prose += el[i].prose;
     }
     PyObject *elements = PyList_New((Py_ssize_t)w->elems_n);
@@ -1698,6 +1702,7 @@ finish(Walk *w)
         bad |= set_slot(o, off[E_FLAGS], PyLong_FromLong(e->flags));
         bad |= set_slot(o, off[E_SIGNATURE], PyLong_FromSsize_t(e->signature));
         bad |= set_slot(o, off[E_SHAPE], PyLong_FromSsize_t(e->shape));
+        bad |= set_slot(o, off[E_END], PyLong_FromSize_t(e->end));
         if (bad) { Py_DECREF(elements); return NULL; }
     }
     int64_t root_chars = w->elems_n ? el[0].chars : 0, root_prose = w->elems_n ? el[0].prose : 0;

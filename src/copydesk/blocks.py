@@ -64,6 +64,7 @@ class Element:
     flags: int = 0  # ANCESTOR_FLAGS bits of this element and everything above it
     signature: int = 0  # hash of tag and class
     shape: int = 0  # hash of its signature and its parent's: equal for the repeated cards of a list or thread
+    end: int = 0  # one past the last element of its subtree (the table is in preorder), filled by the walk
 
 
 @dataclass(slots=True)
@@ -87,10 +88,7 @@ class Block:
     score: float = 0.0
     rule: str | None = None  # category a wording rule gives it ("- Advertisement -"), whatever its place
     label: str | None = None  # boilerplate category when classified out
-
-    @property
-    def chars(self) -> int:
-        return len(self.text)
+    chars: int = 0  # len(text): a field, not a property, since the heuristics read it for every block
 
 
 @dataclass(slots=True)
@@ -357,7 +355,7 @@ class _Walker:
         self.blocks.append(Block(
             self.open_elements[-1], frame.kind, pieces, text, link_chars, links, frame.level,
             frame.list_element, frame.ordered, frame.list_depth, frame.table, frame.row, frame.quote,
-            len(self.blocks),
+            len(self.blocks), chars=len(text),
         ))
 
     def _finish(self) -> PageBlocks:
@@ -368,10 +366,13 @@ class _Walker:
             element.prose += prose_chars(block)
         # Children follow their parents in the table: one backward pass sums every subtree.
         comment_prose = 0
+        for index, element in enumerate(elements):
+            element.end = index + 1
         for element in reversed(elements[1:]):
             parent = elements[element.parent]
             parent.chars += element.chars
             parent.prose += element.prose
+            parent.end = max(parent.end, element.end)
             # Its subtree is summed by now (descendants come later in the table).
             if element.flags & COMMENTS and not parent.flags & COMMENTS:
                 comment_prose += element.prose
