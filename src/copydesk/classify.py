@@ -329,8 +329,9 @@ def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | Non
         block.score = _block_weight(block, marks[block.element], options)
         scores[block.element] += block.score
     # Children come after their parents in the table, so one backward pass sums every subtree.
+    parents = [element.parent for element in elements]
     for index in range(len(elements) - 1, 0, -1):
-        scores[elements[index].parent] += scores[index]
+        scores[parents[index]] += scores[index]
     root = max(range(len(elements)), key=scores.__getitem__) if elements else 0
     return root, marks
 
