@@ -5,6 +5,8 @@ pure-Python code beside it, which gives the same results, only slower.
 
 - `copydesk._walk` (src/copydesk/_walk.c): the DOM walk (see blocks.py; the Python `_Walker` is the
   reference and the fallback).
+- `copydesk._features` (src/copydesk/_features.c): the block feature matrix (see features.py; the numpy
+  `block_features_python` is the reference and the fallback).
 - `copydesk._trees` (src/copydesk/_trees.c): scoring the shipped tree models (see trees.py).
 """
 
@@ -20,6 +22,7 @@ setup(
             libraries=["dl"] if sys.platform.startswith("linux") else [],
             optional=True,
         ),
+        Extension("copydesk._features", ["src/copydesk/_features.c"], optional=True),
         Extension("copydesk._trees", ["src/copydesk/_trees.c"], optional=True),
     ]
 )

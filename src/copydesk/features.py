@@ -1,8 +1,9 @@
 """Block features for the trained model: one row per block, computed from the walk and the heuristics.
 
-Everything here is read off structures the walk already built (no second pass over the DOM), so the
-cost is a few list comprehensions per page. The column order is the model's contract: `FEATURE_NAMES`
-is saved with the model and checked when it loads.
+Everything here is read off structures the walk already built (no second pass over the DOM). The
+matrix is computed by the compiled `_features.c` where it is built, else by `block_features_python`,
+the reference: the same float32 values either way. The column order is the model's contract:
+`FEATURE_NAMES` is saved with the model and checked when it loads.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from operator import attrgetter, itemgetter
 
 import numpy as np
 
-from .blocks import ANCESTOR_FLAGS, PageBlocks
+from .blocks import ANCESTOR_FLAGS, PURE_PYTHON, Block, Element, PageBlocks
 from .rules import MARK_ALIASES, SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
@@ -122,7 +123,17 @@ def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
 
 
 def block_features(page: PageBlocks, view: HeuristicView) -> np.ndarray:
-    """The feature matrix (blocks x FEATURE_NAMES) of one page, built column by column.
+    """The feature matrix (blocks x FEATURE_NAMES) of one page: by the compiled code where it is
+    available and takes the page, else by `block_features_python`. The same matrix either way."""
+    if _fast is not None:
+        rows = block_features_compiled(page, view)
+        if rows is not None:
+            return rows
+    return block_features_python(page, view)
+
+
+def block_features_python(page: PageBlocks, view: HeuristicView) -> np.ndarray:
+    """The feature matrix, built column by column: the reference implementation.
 
     Every per-block and per-element value is fetched once into an array; the columns are arithmetic
     on those arrays (a Python loop per column cost more than the model).
@@ -244,3 +255,90 @@ _MARK_INDEX = {mark: i for i, mark in enumerate(MARKS)}
 _MARK_INDEX.update({alias: _MARK_INDEX[category] for alias, category in MARK_ALIASES.items()})
 _FLAG_BITS = np.array(list(ANCESTOR_FLAGS.values()), dtype=np.int64)
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+# -- the compiled features ----------------------------------------------------------------------------
+# copydesk/_features.c computes the matrix of `block_features_python` from the objects' slots, without
+# a numpy call per column. It is used once it has been configured with the tables above and a probe
+# page has given the same matrix both ways; COPYDESK_PURE_PYTHON=1 (read by blocks.py) turns it off.
+
+def block_features_compiled(page: PageBlocks, view: HeuristicView) -> np.ndarray | None:
+    """The matrix of `block_features_python`, by _features.c; None for a page it leaves to the Python
+    code (anything the walk does not make: see the top of _features.c). RuntimeError when unavailable."""
+    if _fast is None:
+        raise RuntimeError(f"compiled features unavailable: {COMPILED_FEATURES_UNAVAILABLE}")
+    n = len(page.blocks)
+    rows = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
+    raw32 = np.empty((n, len(_RAW32_COLUMNS)), dtype=np.float32)
+    raw64 = np.empty((n, len(_RAW64_COLUMNS)), dtype=np.float64)
+    if not _fast.fill(page, view, rows, raw32, raw64):
+        return None
+    # numpy's log1p, with the dtypes the Python code uses: C's differs from it in the last bit on some values
+    rows[:, _RAW32_COLUMNS] = np.log1p(raw32, out=raw32)
+    rows[:, _RAW64_COLUMNS] = np.log1p(raw64, out=raw64)
+    return rows
+
+
+def _probe_page() -> tuple[PageBlocks, HeuristicView]:
+    """A small page with every kind of column in play: marks and an alias, flags, kinds, a repeated text,
+    links, digits of three scripts (one astral), capitals, an emoji, kept positions counted from the end."""
+    elements = [
+        Element("body", -1, None, 0, 900, 400, shape=1),
+        Element("div", 0, "navigation", 1, 40, 0, flags=1, shape=2),
+        Element("article", 0, None, 1, 700, 380, flags=16, shape=3),
+        Element("p", 2, None, 2, 300, 300, shape=4),
+        Element("p", 2, "signature", 2, 120, 0, flags=16 | 8192, shape=4),
+        Element("li", 1, None, 2, 20, 0, shape=5),
+    ]
+    rows = [  # text, link_chars, links, score, element, kind
+        ("Home", 4, 1, 0.0, 5, "item"),
+        ("A title", 0, 0, 0.3, 2, "heading"),
+        ("Prose " * 20 + "ends.", 0, 0, 1.0, 3, "paragraph"),
+        ("\U0001d7d9 2024 \u0663 \U0001f600 ÉΩЯ", 3, 1, -0.2, 4, "cell"),
+        ("Home", 4, 1, 0.1, 5, "code"),
+        ("x" * 90 + "9", 0, 0, 0.5, 3, "caption"),
+    ]
+    blocks = [Block(element, kind, [], text, link_chars=link_chars, links=links, score=score,
+                    level=2 if kind == "heading" else 0, list_element=5 if kind == "item" else -1,
+                    table=2 if kind == "cell" else -1, position=i)
+              for i, (text, link_chars, links, score, element, kind) in enumerate(rows)]
+    page = PageBlocks(elements, blocks, 900, 400, comment_prose=120)
+    return page, HeuristicView([None, "navigation", None, None, "signature", "navigation"], 2, 5, False, {1, 2, -1})
+
+
+def _load_compiled() -> tuple[object | None, str]:
+    if PURE_PYTHON:
+        return None, "COPYDESK_PURE_PYTHON is set"
+    try:
+        from . import _features
+    except ImportError as error:
+        return None, f"not built ({error})"
+    global _fast, _RAW32_COLUMNS, _RAW64_COLUMNS
+    try:
+        covered = [*_features.FILLED, *_features.RAW32, *_features.RAW64, *(f"kind_{k}" for k in KINDS),
+                   *(f"mark_{m}" for m in MARKS), *(f"under_{tag}" for tag in ANCESTOR_FLAGS)]
+        if sorted(covered) != sorted(FEATURE_NAMES):
+            raise RuntimeError("its columns are not FEATURE_NAMES")
+        kind_base, mark_base, flag_base = _INDEX["kind_heading"], _INDEX[f"mark_{MARKS[0]}"], _INDEX["under_nav"]
+        _features.configure(
+            PageBlocks, HeuristicView, Block, Element, _INDEX, KINDS, tuple(kind_base + i for i in range(len(KINDS))),
+            {mark: mark_base + i for mark, i in _MARK_INDEX.items()}, tuple(_FLAG_BITS.tolist()),
+            tuple(range(flag_base, flag_base + len(_FLAG_BITS))), SENTENCE_END, _BMP_CLASSES, _DIGIT_BIT, _UPPER_BIT,
+            _SHAPE_CHARS,
+        )
+        _RAW32_COLUMNS, _RAW64_COLUMNS = (np.array([_INDEX[name] for name in names], dtype=np.intp)
+                                          for names in (_features.RAW32, _features.RAW64))
+        _fast = _features
+        page, view = _probe_page()
+        got = block_features_compiled(page, view)
+        if got is None or got.tobytes() != block_features_python(page, view).tobytes():
+            raise RuntimeError("probe page's features differ")
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
+        _fast = None
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return _features, ""
+
+
+_fast = None
+_RAW32_COLUMNS = _RAW64_COLUMNS = np.zeros(0, dtype=np.intp)  # where fill() leaves np.log1p's arguments
+_fast, COMPILED_FEATURES_UNAVAILABLE = _load_compiled()
