@@ -470,10 +470,10 @@ def _vetoed(block: Block, element: Element, marks: list[str | None], selection: 
 
 def block_groups(blocks: list[Block]) -> np.ndarray:
     """For each block, the list (for items) or data table (for cells) it belongs to, else -1."""
-    return np.fromiter((
+    return np.array([
         block.list_element if block.kind == "item" else block.table if block.kind == "cell" else -1
         for block in blocks
-    ), dtype=np.int64, count=len(blocks))
+    ], dtype=np.int64)
 
 
 def model_verdicts(probabilities: np.ndarray, groups: np.ndarray, threshold: float) -> np.ndarray:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
 
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
@@ -38,8 +37,6 @@ _DECLARED_INDEX = {name: group for group, names in _DECLARED.items() for name in
 _MAX_SCRIPT_CHARS = 20000
 _TYPE_VALUE = re.compile(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"')
 # Currency marks: counted with str.count, a regex scan of every block would cost more than the model.
-_HEAD = itemgetter(slice(0, 80))
-_TEXT = attrgetter("text")
 _CURRENCY = ("$", "€", "£", "¥", "EUR", "USD", "GBP")
 
 _COLUMNS = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -97,8 +94,8 @@ def page_features(page: PageBlocks, block_rows: np.ndarray, declared: set[str]) 
 
     link_chars = block_rows[:, _COLUMNS["link_density"]] * chars
     headline = (block_rows[:, _COLUMNS["anchor_chars"]] >= 30) & (block_rows[:, _COLUMNS["kind_heading"]] == 0)
-    heads = "\n".join(map(_HEAD, map(_TEXT, blocks)))
-    prices = sum(heads.count(mark) for mark in _CURRENCY)
+    heads = "\n".join([block.text[:80] for block in blocks])
+    prices = sum(map(heads.count, _CURRENCY))
     values = {
         "log_blocks": np.log1p(len(blocks)),
         "log_chars": np.log1p(total),
@@ -113,10 +110,11 @@ def page_features(page: PageBlocks, block_rows: np.ndarray, declared: set[str]) 
         "item_share": share("kind_item"),
         "cell_share": share("kind_cell"),
         "code_share": share("kind_code"),
-        "heading_share": float(block_rows[:, _COLUMNS["kind_heading"]].mean()),
+        # sum / n is what ndarray.mean computes for float32, without its Python-level wrapper.
+        "heading_share": float(block_rows[:, _COLUMNS["kind_heading"]].sum() / len(blocks)),
         "caption_share": share("kind_caption"),
         "max_group_share": float(block_rows[:, _COLUMNS["parent_peers_share"]].max()),
-        "mean_peers": float(block_rows[:, _COLUMNS["log_peers"]].mean()),
+        "mean_peers": float(block_rows[:, _COLUMNS["log_peers"]].sum() / len(blocks)),
         "price_share": min(prices / len(blocks), 1.0),
         "digit_share": share("digit_share"),
         "sentence_share": share("ends_sentence"),

@@ -93,7 +93,7 @@ def _confidence(page: PageBlocks, selection: Selection, heuristic_kept: np.ndarr
                 options: Options) -> float | None:
     if selection.probabilities is None:
         return None
-    chars = np.fromiter((len(block.text) for block in page.blocks), dtype=np.float64, count=len(page.blocks))
+    chars = np.array([block.chars for block in page.blocks], dtype=np.float64)
     kept = np.zeros(len(page.blocks), dtype=bool)
     kept[[block.position for block in selection.kept]] = True
     row = confidence_row(selection.probabilities, chars, kept, heuristic_kept, type_probabilities)

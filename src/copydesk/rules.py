@@ -281,6 +281,7 @@ def _start_dispatch(patterns: tuple[tuple[re.Pattern[str], str], ...]) -> dict[s
 
 
 _START_BY_FIRST_CHAR = _start_dispatch(TEXT_PATTERNS)
+_ALL_START_RULES = (_START_RULE, _START_CATEGORIES)  # for texts opening with a character not in the table
 # Rules that may match anywhere are tried only when what they need is there (a closing bracket, a
 # word): scanning every block for them would cost more than all the anchored rules together.
 _NEEDLES = {"spam-notice": ("akismet", "comment data"), "cookie-banner": ("cookie",)}
@@ -293,7 +294,7 @@ _ANYWHERE_RULES = tuple(
 
 def start_category(text: str) -> str | None:
     """The category of the first wording rule anchored at the text's start that matches, or None."""
-    rules = _START_BY_FIRST_CHAR.get(text[:1], (_START_RULE, _START_CATEGORIES))
+    rules = _START_BY_FIRST_CHAR.get(text[:1], _ALL_START_RULES)
     if rules is None:
         return None
     match = rules[0].match(text)
@@ -310,8 +311,10 @@ def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
     if len(text) > 300:
         return None
-    if category := start_category(text):
-        return category
+    # start_category inlined: this runs for every block of every page.
+    rules = _START_BY_FIRST_CHAR.get(text[:1], _ALL_START_RULES)
+    if rules is not None and (match := rules[0].match(text)) and match.lastgroup:
+        return rules[1][int(match.lastgroup[4:])]
     last = text.rstrip()[-1:]
     lowered = text.lower()
     if _ALL_GATED and last not in _CLOSER_CHARS:
