@@ -283,11 +283,11 @@ def _outermost_articles(elements: list[Element]) -> list[int]:
 
 
 def _chars_before(page: PageBlocks, block: Block) -> int:
-    return sum(b.chars for b in page.blocks[:block.position])
+    return sum([b.chars for b in page.blocks[:block.position]])
 
 
 def _prose_before(page: PageBlocks, block: Block) -> int:
-    return sum(prose_chars(b) for b in page.blocks[:block.position])
+    return sum([prose_chars(b) for b in page.blocks[:block.position]])
 
 
 def _holds_cards(elements: list[Element], top: int) -> bool:
