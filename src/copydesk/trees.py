@@ -3,7 +3,8 @@
 Extraction scores a few hundred blocks per page with three small models. LightGBM's own `predict`
 costs about 0.1 ms a call before it looks at a row, and importing it pulls in scikit-learn and pandas
 where they are installed (100+ MiB per worker). Walking 60 trees of 7 leaves is cheap: a compiled
-loop (`_trees.c`) does it in microseconds; where the extension is not built, numpy does it per tree.
+loop (`_trees.c`, which checks a model's arrays once and then finds each tree's leaf for four rows at a
+time without walking) does it in microseconds; where the extension is not built, numpy does it per tree.
 
 Training still uses LightGBM (`copydesk train`); `tests/test_trees.py` checks that both paths give
 LightGBM's own predictions. Only what copydesk's models use is read: numerical splits (missing values
@@ -13,7 +14,7 @@ else (categorical splits, linear trees, other objectives) is refused when the fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -40,24 +41,46 @@ class TreeEnsemble:
     transform: str  # "sigmoid" or "softmax"
     sigmoid: float
     num_features: int
+    # _trees.compile's checked copy of the arrays, made on first use (so a corrupt file raises there).
+    _compiled: object = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The compiled copy would not see a change: the arrays are read-only from here on.
+        for name in ("feature", "threshold", "left", "right", "leaf_value", "node_offsets", "leaf_offsets"):
+            getattr(self, name).flags.writeable = False
+
+    def __getstate__(self) -> list:
+        # The compiled copy is a C pointer: not pickled, a copy compiles its own on first use.
+        return [None if f.name == "_compiled" else getattr(self, f.name) for f in fields(self)]
+
+    def __setstate__(self, state: list) -> None:
+        for f, value in zip(fields(self), state, strict=True):
+            object.__setattr__(self, f.name, value)
 
     @classmethod
     def from_file(cls, path: Path) -> TreeEnsemble:
         return parse_model(path.read_text(encoding="utf-8"), str(path))
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
-        """Summed leaf values, shape (rows, num_class)."""
-        rows = np.ascontiguousarray(rows, dtype=np.float64)
+        """Summed leaf values, shape (rows, num_class). float32 rows are read as they are (the compiled
+        path widens each value to double, as LightGBM does); anything else becomes float64."""
+        rows = np.asarray(rows)
+        rows = np.ascontiguousarray(rows, dtype=np.float32 if rows.dtype == np.float32 else np.float64)
         if rows.ndim != 2 or rows.shape[1] != self.num_features:
             raise ValueError(f"expected rows of {self.num_features} features, got shape {rows.shape}")
         out = np.zeros((len(rows), self.num_class), dtype=np.float64)
         if len(rows):
             if _trees is not None:
-                _trees.add_leaf_values(rows, out, self.feature, self.threshold, self.left, self.right,
-                                       self.leaf_value, self.node_offsets, self.leaf_offsets, self.num_class)
+                _trees.add_leaf_values(self._compiled or self._compile(), rows, out)
             else:
-                self._raw_numpy(_as_lightgbm_reads(rows), out)
+                self._raw_numpy(_as_lightgbm_reads(rows.astype(np.float64, copy=False)), out)
         return out
+
+    def _compile(self) -> object:
+        compiled = _trees.compile(self.feature, self.threshold, self.left, self.right, self.leaf_value,
+                                  self.node_offsets, self.leaf_offsets, self.num_class, self.num_features)
+        object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
         """Probabilities as LightGBM's `Booster.predict` gives them: (rows,) for one class, else
@@ -86,7 +109,7 @@ class TreeEnsemble:
 
 
 # LightGBM stores values this close to zero as zero, and reads a missing value (NaN) as zero for
-# splits whose missing type is "none" (all of copydesk's); _trees.c does the same per value.
+# splits whose missing type is "none" (all of copydesk's); _trees.c does the same, once per value read.
 ZERO = float(np.float32(1e-35))  # LightGBM's kZeroThreshold is the float 1e-35f
 
 
