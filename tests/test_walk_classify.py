@@ -174,3 +174,22 @@ def test_walk_classifies_ascii_strings_without_calling_back():
                              blocks.HEADING_LEVELS, blocks.TAG_CATEGORIES, non_ascii_only, rules.attribute_tables())
     assert page == blocks.walk_python(tree.body, blocks.SKIPPED_TAGS)
     assert len({e.mark for e in page.elements}) > 5
+
+
+def test_tokens_of_every_length_and_long_strings():
+    """Tokens are read a word (eight bytes) at a time and hashed from their ends: every length around the
+    table words, and strings past the walk's stack buffer (512 bytes)."""
+    rng = random.Random(7)
+    strings = []
+    for word in WORDS:
+        if not word.isascii():
+            continue
+        for extra in range(0, 18):
+            tail = "".join(rng.choice("abcxyz019") for _ in range(extra))
+            strings += [word + tail, tail + word, (word + tail).upper(), f"{tail}-{word}", f"{word}{tail} x"]
+    strings += [" ".join(rng.choice(WORDS[:40]) for _ in range(n)) for n in (60, 90, 200)]
+    strings += ["a" * n for n in range(1, 20)] + ["-" * 600 + "comment", "nav" + "x" * 700, "x " * 400 + "sidebar"]
+    for names in strings:
+        assert c_category(names) == rules.attribute_category(names), names
+    tree = LexborHTMLParser("".join(f"<div class='{s}' id='{s[::-1]}'>t</div>" for s in strings[::37] if s.isascii()))
+    assert_same_walk(tree)

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from copydesk import blocks
+from copydesk import blocks, rules
 from copydesk.options import DEFAULT_OPTIONS
 from copydesk.parse import parse, prepare
 from structural_diff import difference
@@ -229,3 +229,104 @@ def test_errors_in_callbacks_propagate():
         blocks._fast.walk(tree.body.mem_id, "body", blocks.SKIPPED_TAGS, blocks.BLOCK_TAGS, blocks.HEADING_LEVELS,
                           blocks.TAG_CATEGORIES, broken)
     assert gc.isenabled()  # the collector, paused during the walk, is running again
+
+
+# Text that exercises the collapsing of whitespace eight bytes at a time (runs of word bytes and single
+# spaces copied as they are; anything else byte by byte), across chunk and piece boundaries, and the
+# wide path (any piece not ASCII, a <br> among them): Unicode whitespace, and the narrowest str kind
+# when the widest character is dropped (whitespace, a heading marker, a <br> folded to a newline).
+_TEXTS = [
+    "abcdefg", "abcdefgh", "abcdefghi", "abcdefg h", "abcdefgh ", " abcdefgh", "  abcdefghijklmnop  ",
+    "ab cd ef gh ij kl", "abcdefg  hijklmn", "abcdefgh\tijklmnop", "a\nb\rc\x0bd\x0ce\x1cf\x1dg\x1eh\x1fi",
+    "control\x01chars\x7fkept", "tab\t\tand  double  spaces  everywhere ", "x" * 31 + " " + "y" * 33,
+    "\u00a0nbsp\u00a0around\u00a0", "ideographic\u3000space", "line\u2028sep\u2029para", "next\x85line",
+    "ogham\u1680mark", "thin\u2009and\u202fnarrow\u205f", "curly \u2019quote\u2019 in prose of some length",
+    "caf\u00e9 cr\u00e8me", "\u00a0\u3000", "emoji \U0001f517 link", "mixed \u00e9 and \u8a9e and \U0001f600",
+]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_collapsing_text(text: str):
+    markup = (f"<p>{text}</p><p>{text}<b>{text}</b>{text}</p><h2>{text} \u00b6</h2><h3>\U0001f517 {text} #</h3>"
+              f"<h2>\u00a7 plain \u00b6</h2><h2>\U0001f517</h2><p>{text}<br>{text}<br><br>end</p><li>{text}<br></li>"
+              f"<pre>{text}</pre><p><a href='/x'>{text}</a> {text}</p><p>{text}<code>{text}</code></p>")
+    assert_same_walk(LexborHTMLParser(markup))
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(["a", "bc", "defghij", "klmnopqrstu", " ", "  ", "\t", "\n", "\u00a0", "\u3000",
+                                 "\u2019", "\U0001f517", "\u00b6", "#", "<br>", "<b>", "</b>", "<a href='/x'>",
+                                 "</a>", "<code>", "</code>"]), max_size=40),
+       st.sampled_from(["p", "h2", "li", "td", "pre", "figcaption"]))
+def test_generated_text(parts: list[str], tag: str):
+    assert_same_walk(LexborHTMLParser(f"<{tag}>{''.join(parts)}</{tag}><p>x {''.join(parts)}</p>"))
+
+
+def test_only_piece_is_the_text():
+    """A block's only piece, already collapsed, is its text: the same str (ASCII or not)."""
+    page = blocks.walk_compiled(LexborHTMLParser("<p>plain words</p><p>caf\u00e9 au lait</p><p> spaced </p>").body,
+                                blocks.SKIPPED_TAGS)
+    first, second, third = page.blocks
+    assert first.text is first.pieces[0][0] and second.text is second.pieces[0][0]
+    assert third.text == "spaced" and third.text is not third.pieces[0][0]
+
+
+def test_objects_are_not_tracked_by_the_collector():
+    """Pieces, blocks, their piece lists and elements hold no containers that could make a cycle: untracked,
+    as CPython untracks tuples of strs itself."""
+    tree = LexborHTMLParser("<div class='a'><p>one <a href='/x'>two</a> <b>three</b></p></div>")
+    page = blocks.page_blocks(tree.body)
+    assert gc.is_tracked(page) and gc.is_tracked(page.blocks) and gc.is_tracked(page.elements)
+    for block in page.blocks:
+        assert not gc.is_tracked(block) and not gc.is_tracked(block.pieces)
+        assert not any(gc.is_tracked(piece) for piece in block.pieces)
+    assert not any(gc.is_tracked(element) for element in page.elements)
+
+
+def test_tag_rules_swapped_between_walks():
+    """The tags' rules are kept across walks only for the same rule objects: other ones are read anew."""
+    tree = LexborHTMLParser("<div><span>one</span><h4>four</h4><section>s</section><x-y>custom</x-y></div>")
+    other = (blocks.SKIPPED_TAGS | {"section"}, blocks.BLOCK_TAGS | {"span", "x-y"}, {**blocks.HEADING_LEVELS, "h4": 1},
+             {**blocks.TAG_CATEGORIES, "div": "other"})
+    for swapped in (None, other, None, other):
+        skipped, block_tags, levels, categories = swapped or (blocks.SKIPPED_TAGS, blocks.BLOCK_TAGS,
+                                                             blocks.HEADING_LEVELS, blocks.TAG_CATEGORIES)
+        got = blocks._fast.walk(tree.body.mem_id, "body", skipped, block_tags, levels, categories,
+                                blocks.attribute_category)
+        walker = blocks._Walker(skipped)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(blocks, "BLOCK_TAGS", block_tags)
+            patch.setattr(blocks, "HEADING_LEVELS", levels)
+            patch.setattr(blocks, "TAG_CATEGORIES", categories)
+            expected = walker.run(tree.body)
+        assert difference(expected, got) is None
+
+
+def test_walk_started_from_a_callback(monkeypatch):
+    """A walk run from a walk's callback (here the stand-in attribute_category), with other rules, has its
+    own tables: the outer walk goes on with its own."""
+    inner_tree = LexborHTMLParser("<div class='comment'><p>inner</p><section>s</section></div>")
+    inner_pages = []
+
+    def category(names: str) -> str | None:
+        inner_pages.append(blocks._fast.walk(inner_tree.body.mem_id, "body", blocks.SKIPPED_TAGS | {"section"},
+                                             blocks.BLOCK_TAGS | {"span"}, blocks.HEADING_LEVELS,
+                                             blocks.TAG_CATEGORIES, rules.attribute_category, ((), (), (), (), ())))
+        return "related" if "story" in names else None
+
+    monkeypatch.setattr(blocks, "attribute_category", category)
+    page = assert_same_walk(LexborHTMLParser("<div class='story'><p>a</p><span>b</span><div class='x'>c</div></div>"))
+    assert any(e.mark == "related" for e in page.elements)
+    monkeypatch.undo()
+    expected = blocks._Walker(blocks.SKIPPED_TAGS | {"section"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocks, "BLOCK_TAGS", blocks.BLOCK_TAGS | {"span"})
+        expected = expected.run(inner_tree.body)
+    assert inner_pages and all(difference(expected, inner) is None for inner in inner_pages)
+
+
+def test_ascii_str_hash_matches_python():
+    for s in ("", "a", "post-48213", "col-md-6 col-sm-12", "x" * 1000, "\x00\x7f"):
+        assert blocks._fast.ascii_hash(s) == hash(s)
+    with pytest.raises(TypeError):
+        blocks._fast.ascii_hash("caf\u00e9")

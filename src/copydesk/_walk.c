@@ -40,9 +40,13 @@
  *   string is classified once per distinct (class, id) pair within a page (a per-page table keyed on the
  *   raw bytes: equal bytes decode to equal strings): here, with attribute_category's tables, when it is
  *   ASCII, else by calling `attribute_category` back (see "class and id words"). The style regex is
- *   called once per distinct style string within a page.
+ *   called once per distinct style string within a page. What the tag rules say of a tag is kept across
+ *   walks for as long as the walk is passed the same rule objects (see "What the rules say of each
+ *   tag"), as attribute_category's tables are read once for as long as they are the same objects.
  * - hash((tag, class)) and hash((signature, parent_signature)) are computed with CPython's tuple hash
- *   from the items' hashes (checked against hash() at import and in the tests).
+ *   from the items' hashes, and hash(class) of an ASCII class from its bytes as CPython hashes a str
+ *   (all checked against hash() at import and in the tests).
+ * - Whitespace is str.split()'s: Py_UNICODE_ISSPACE, read into a table at import for the BMP.
  *
  * Iterative
  * ---------
@@ -52,13 +56,22 @@
  *
  * Objects
  * -------
- * Element and Block instances are made without their dataclass __init__: allocated by their type
- * (tp_alloc), each field written through the slot offset of its member descriptor. `configure()` checks
- * that the dataclasses' field names are exactly the ones this file fills, so a field added in Python
- * makes it refuse (and the Python walker runs). Immutable values are shared where the Python walker
- * makes equal ones: one int per element index, and the constant pieces ((" ", None), (LINE_BREAK, None),
- * ("\n", None), ("`", MARKDOWN_ONLY)). The walk makes thousands of objects and no reference cycles, so the
- * cyclic garbage collector is paused while it runs (and left as it was found).
+ * Element and Block instances are made without their dataclass __init__: allocated as their type's
+ * tp_alloc (PyType_GenericAlloc) would, less tracking them (see below), each field written through the
+ * slot offset of its member descriptor. `configure()` checks that the dataclasses' field names are
+ * exactly the ones this file fills, so a field added in Python makes it refuse (and the Python walker
+ * runs). Immutable values are shared where the Python walker makes equal ones: one int per element
+ * index (and per value for the other int fields, see value_int), the constant pieces ((" ", None),
+ * (LINE_BREAK, None), ("\n", None), ("`", MARKDOWN_ONLY)), and a block's only piece's str as its text
+ * when the two are equal. The walk makes thousands of objects and no reference cycles, so the cyclic
+ * garbage collector is paused while it runs (and left as it was found).
+ *
+ * Nor can what it makes ever be part of a cycle: a piece is a tuple of two strs (or a str and None), an
+ * Element holds strs, ints, bools and None, a Block the same and its list of pieces; later stages assign
+ * only such values to their fields. So the pieces, the Blocks with their piece lists and the Elements
+ * are untracked by the cyclic collector (CPython untracks tuples and dicts of such values itself, the
+ * tuples only once a collection has traversed them). Tracked, they were traversed by every collection
+ * while the page lived (the first one, right after the walk, cost about a sixth as much as the walk).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -139,6 +152,7 @@ static const char *KIND_NAMES[K_N] = {"paragraph", "heading", "item", "cell", "c
 static struct {
     int ready;
     PyTypeObject *element_type, *block_type;
+    int element_plain, block_plain;  /* plain_slots_type() */
     PyObject *page_cls;
     Py_ssize_t element_off[E_N], block_off[B_N];
     PyObject *kinds[K_N];
@@ -201,6 +215,49 @@ pair_hash(Py_hash_t a, Py_hash_t b)
     acc += 2 ^ (XXPRIME_5 ^ 3527539UL);
     if (acc == (uint64_t)-1) return 1546275796;
     return (Py_hash_t)acc;
+}
+
+/* A hash of a byte string, eight bytes at a time (class strings run to hundreds of bytes). */
+static inline uint64_t
+hash_bytes(uint64_t h, const unsigned char *p, size_t n)
+{
+    const uint64_t K = 0x9E3779B97F4A7C15ULL;
+    uint64_t v;
+    for (; n >= 8; p += 8, n -= 8) {
+        memcpy(&v, p, 8);
+        h = (h ^ v) * K;
+        h ^= h >> 29;
+    }
+    v = 0;
+    if (n) memcpy(&v, p, n);
+    h = (h ^ v ^ ((uint64_t)n << 59)) * K;
+    return h ^ (h >> 32);
+}
+
+/* Whether a character is whitespace to str.split(): a bit per character of the BMP, read off
+   Py_UNICODE_ISSPACE at import (beyond it, asked each time); a call per non-ASCII character cost the
+   text of most non-English pages (and of English ones with curly quotes) more than all the rest. */
+static unsigned char SPACE_BITS[0x10000 / 8];
+
+static void
+fill_space_bits(void)
+{
+    for (Py_UCS4 c = 0; c < 0x10000; c++)
+        if (Py_UNICODE_ISSPACE(c)) SPACE_BITS[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+static inline size_t
+is_space(Py_UCS4 c)
+{
+    return c < 0x10000 ? (SPACE_BITS[c >> 3] >> (c & 7)) & 1 : Py_UNICODE_ISSPACE(c) != 0;
+}
+
+/* hash(s) for the str of these ASCII bytes, without making it: CPython hashes a str of one byte per
+   character over those bytes (checked against hash() at import: `ascii_hash`). */
+static inline Py_hash_t
+ascii_str_hash(const unsigned char *p, size_t n)
+{
+    return _Py_HashBytes(p, (Py_ssize_t)n);
 }
 
 static inline int
@@ -348,15 +405,37 @@ enum { T_SKIP, T_IMG, T_SCRIPT, T_BR, T_BLOCK, T_A, T_CUSTOM, T_CODE, T_INLINE }
 enum { C_NONE, C_HEADING, C_LIST, C_ITEM, C_TABLE, C_TR, C_CELL, C_PRE, C_BLOCKQUOTE, C_FIGCAPTION, C_P };
 
 typedef struct {
-    const unsigned char *key;
-    size_t keylen;
     PyObject *tag;       /* str (owned) */
     PyObject *category;  /* TAG_CATEGORIES.get(tag) (owned, may be None) */
     Py_hash_t hash;
     long ancestor_flag;
     long level;
-    int cls, ctx, ordered, is_table_tag, body_or_html, used;
+    int cls, ctx, ordered, is_table_tag, body_or_html;
 } TagInfo;
+
+enum { R_SKIPPED, R_BLOCK_TAGS, R_HEADING_LEVELS, R_TAG_CATEGORIES, R_N };
+
+typedef struct {
+    unsigned char *key;  /* a copy of the name's bytes; NULL: an empty slot */
+    size_t len;
+    uint64_t h;
+    TagInfo *info;       /* owned; allocated alone, so growing the table moves no TagInfo */
+} TagEntry;
+
+/* Tags by their names' bytes (see "What the rules say of each tag" below). */
+typedef struct {
+    PyObject *rules[R_N];  /* owned: the objects the entries were filled under */
+    unsigned long configured;
+    TagEntry *slots;
+    size_t cap, n;
+} TagCache;
+
+/* The walk's own table, by the name's address (lexbor interns tag names within a document). */
+typedef struct {
+    const unsigned char *key;  /* NULL: an empty slot */
+    size_t len;
+    TagInfo *info;             /* the cache's */
+} TagSeen;
 
 /* ---- class and id words: rules.attribute_category, in C ------------------------------------------- */
 /*
@@ -380,6 +459,7 @@ typedef struct {
     PyObject *key;        /* owned str of [a-z0-9]; NULL: an empty slot */
     PyObject *category;   /* owned; NULL when TOKEN_CATEGORIES has none for it (or None) */
     unsigned flags;
+    size_t hash, len;     /* token_hash(key), len(key): a probe compares these before the key's bytes */
 } TokenRule;
 
 typedef struct {
@@ -395,11 +475,25 @@ typedef struct {
     size_t mask;
     PrefixRule *prefixes;
     Py_ssize_t n_prefixes;
+    unsigned char prefix_first[128];  /* the first characters prefixes start with (all, for an empty one) */
     PyObject *s_comment, *s_comment_form;
     int usable;
 } ClassRules;
 
 static ClassRules class_rules_c;
+
+/* Eight bytes at a time, read as a little-endian word: where that is how words are read, the text and the
+   class strings are scanned a word at a time, else a byte at a time. The masks hold the high bit of each
+   byte that is zero, that is below 0x20 (for ASCII bytes), or a space; exact per byte (no borrow runs
+   from one byte into the next). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORDS_LE 1
+#else
+#define WORDS_LE 0
+#endif
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static inline uint64_t zero_bytes(uint64_t v) { return ~(((v & ~HIGHS) + ~HIGHS) | v) & HIGHS; }
 
 /* An ASCII byte lowercased if it is a letter or digit, else 0 (a separator), as class_tokens cuts. */
 static unsigned char FOLD[128];
@@ -411,32 +505,49 @@ fill_fold(void)
         FOLD[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ? c : (c >= 'A' && c <= 'Z') ? c + 32 : 0;
 }
 
-/* FNV-1a of the lowercased token (keys are lowercase already, so they hash the same way). */
+/* A hash of a folded token (n >= 1 lowercase letters and digits) from its first eight bytes and, past
+   eight, its last eight. Most tokens are not in the table, so hashing is most of what looking one up
+   costs: a byte-at-a-time hash cost more than the rest of the classification. */
 static inline size_t
+mix_token(uint64_t first, uint64_t last, size_t n)
+{
+    uint64_t h = (first * 0x9E3779B97F4A7C15ULL) ^ (last * 0xC2B2AE3D27D4EB4FULL) ^ n;
+    return (size_t)(h ^ (h >> 29));
+}
+
+/* token_hash of a token read in place (a key, at setup) */
+static size_t
 token_hash(const unsigned char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ FOLD[s[i]]) * 0x100000001b3ULL;
-    return (size_t)(h ^ (h >> 32));
+    uint64_t first = 0, last = 0;
+    memcpy(&first, s, n < 8 ? n : 8);
+    if (n > 8) memcpy(&last, s + n - 8, 8);
+    return mix_token(first, last, n);
 }
 
-static inline int
-folded_equal(const unsigned char *token, const unsigned char *key, size_t n)
+/* The same, of a token in a buffer with eight readable bytes past it (see classify_ascii). */
+static inline size_t
+padded_token_hash(const unsigned char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (FOLD[token[i]] != key[i]) return 0;
-    return 1;
+#if WORDS_LE
+    uint64_t first, last = 0;
+    memcpy(&first, s, 8);
+    if (n < 8) first &= ((uint64_t)1 << (8 * n)) - 1;
+    if (n > 8) memcpy(&last, s + n - 8, 8);
+    return mix_token(first, last, n);
+#else
+    return token_hash(s, n);
+#endif
 }
 
-/* The slot of `token` (raw bytes of letters and digits), or the empty slot where it would go. */
+/* The slot of a folded token with hash h, or the empty slot where it would go. */
 static TokenRule *
-token_slot(const ClassRules *r, const unsigned char *token, size_t n)
+token_slot(const ClassRules *r, const unsigned char *token, size_t n, size_t h)
 {
-    for (size_t k = token_hash(token, n) & r->mask;; k = (k + 1) & r->mask) {
+    for (size_t k = h & r->mask;; k = (k + 1) & r->mask) {
         TokenRule *e = &r->slots[k];
         if (e->key == NULL) return e;
-        if ((size_t)PyUnicode_GET_LENGTH(e->key) == n && folded_equal(token, PyUnicode_1BYTE_DATA(e->key), n))
-            return e;
+        if (e->hash == h && e->len == n && memcmp(token, PyUnicode_1BYTE_DATA(e->key), n) == 0) return e;
     }
 }
 
@@ -469,8 +580,13 @@ static int
 add_token_rule(ClassRules *r, PyObject *key, PyObject *category, PyObject *weak, unsigned flags)
 {
     if (!is_token_word(key) || PyUnicode_GET_LENGTH(key) == 0) return 0;
-    TokenRule *e = token_slot(r, PyUnicode_1BYTE_DATA(key), (size_t)PyUnicode_GET_LENGTH(key));
-    if (e->key == NULL) e->key = Py_NewRef(key);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(key), h = token_hash(PyUnicode_1BYTE_DATA(key), n);
+    TokenRule *e = token_slot(r, PyUnicode_1BYTE_DATA(key), n, h);
+    if (e->key == NULL) {
+        e->key = Py_NewRef(key);
+        e->hash = h;
+        e->len = n;
+    }
     if (category != NULL && category != Py_None) {
         unsigned cat;
         if (category_flags(r, category, weak, &cat) < 0) return -1;
@@ -506,6 +622,8 @@ read_prefixes(ClassRules *r, PyObject *prefixes, PyObject *categories, PyObject 
         PyObject *p = PyTuple_GET_ITEM(prefixes, i);
         if (!PyUnicode_Check(p)) return 0;  /* startswith raises TypeError: Python's to say when */
         if (!is_token_word(p)) continue;      /* starts no token */
+        if (PyUnicode_GET_LENGTH(p) == 0) memset(r->prefix_first, 1, sizeof(r->prefix_first));
+        else r->prefix_first[PyUnicode_1BYTE_DATA(p)[0]] = 1;
         PrefixRule *rule = &r->prefixes[r->n_prefixes++];
         rule->key = Py_NewRef(p);
         PyObject *category = PyDict_GetItemWithError(categories, p);
@@ -536,6 +654,7 @@ clear_class_rules(ClassRules *r)
     r->prefixes = NULL;
     r->mask = 0;
     r->n_prefixes = 0;
+    memset(r->prefix_first, 0, sizeof(r->prefix_first));
     r->usable = 0;
 }
 
@@ -562,10 +681,14 @@ read_class_rules(ClassRules *r, PyObject *tables)
     return read_prefixes(r, prefixes, categories, weak);
 }
 
+/* Walks running: more than one when a walk's Python callback started another (or asked for
+   attribute_category), which must not free the shared tables the first one reads. */
+static int walks_running;
+
 /* The rules for `tables` (rules.attribute_tables()), read again only when one of them is another object
    (rules.py's tables are constants; a test that swaps one in swaps the object). NULL, without an error,
    when every string is to go to Python: no tables, or ones not read here (or that raise on being read:
-   Python will raise when it meets the same). */
+   Python will raise when it meets the same), or other ones than a running walk reads. */
 static const ClassRules *
 class_rules(PyObject *tables)
 {
@@ -574,6 +697,7 @@ class_rules(PyObject *tables)
     int same = r->sources[0] != NULL;
     for (int i = 0; i < RULE_TABLES && same; i++) same = r->sources[i] == PyTuple_GET_ITEM(tables, i);
     if (same) return r->usable ? r : NULL;
+    if (walks_running) return NULL;
     clear_class_rules(r);
     if (r->s_comment == NULL && (r->s_comment = PyUnicode_InternFromString("comment")) == NULL) goto failed;
     if (r->s_comment_form == NULL && (r->s_comment_form = PyUnicode_InternFromString("comment-form")) == NULL)
@@ -598,19 +722,19 @@ typedef struct {
     int any_form, any_content;
 } Verdict;
 
-/* _token_category(token): its category (NULL for None) and flags; -1 when Python would raise KeyError
-   (a prefix TOKEN_CATEGORIES lacks). */
+/* _token_category(token), of a folded token in a padded buffer: its category (NULL for None) and flags;
+   -1 when Python would raise KeyError (a prefix TOKEN_CATEGORIES lacks). */
 static int
 token_rule(const ClassRules *r, const unsigned char *t, size_t n, PyObject **category, unsigned *flags)
 {
-    const TokenRule *e = token_slot(r, t, n);
+    const TokenRule *e = token_slot(r, t, n, padded_token_hash(t, n));
     *category = e->category;
     *flags = e->flags;
-    if (e->category != NULL) return 0;
+    if (e->category != NULL || !r->prefix_first[t[0]]) return 0;
     for (Py_ssize_t i = 0; i < r->n_prefixes; i++) {
         const PrefixRule *p = &r->prefixes[i];
         size_t len = (size_t)PyUnicode_GET_LENGTH(p->key);
-        if (len > n || !folded_equal(t, PyUnicode_1BYTE_DATA(p->key), len)) continue;
+        if (len > n || memcmp(t, PyUnicode_1BYTE_DATA(p->key), len) != 0) continue;
         if (p->missing) return -1;
         *category = p->category;
         *flags |= p->flags;
@@ -639,16 +763,38 @@ read_token(const ClassRules *r, Verdict *v, const unsigned char *t, size_t n)
     return 0;
 }
 
-/* The tokens of an ASCII string (class_tokens' split) into the verdict. */
+/* The tokens of s[0:n], folded (letters and digits lowercased, separators 0) and followed by eight zero
+   bytes, into the verdict: class_tokens' split. A word at a time, the separators skipped and a token's
+   end found by the first zero byte (most tokens and most runs of separators fit in one word). */
 static int
 read_words(const ClassRules *r, Verdict *v, const unsigned char *s, size_t n)
 {
     size_t i = 0;
     for (;;) {
-        while (i < n && !FOLD[s[i]]) i++;
+#if WORDS_LE
+        uint64_t word;
+        for (;; i += 8) {
+            if (i >= n) return 0;
+            memcpy(&word, s + i, 8);
+            if (word) break;
+        }
+        i += (size_t)__builtin_ctzll(word) / 8;
+        if (i >= n) return 0;
+        size_t start = i;
+        for (;; i += 8) {
+            memcpy(&word, s + i, 8);
+            uint64_t ends = zero_bytes(word);
+            if (ends) {
+                i += (size_t)__builtin_ctzll(ends) / 8;
+                break;
+            }
+        }
+#else
+        while (i < n && !s[i]) i++;
         if (i == n) return 0;
         size_t start = i;
-        while (i < n && FOLD[s[i]]) i++;
+        while (s[i]) i++;
+#endif
         if (read_token(r, v, s + start, i - start) < 0) return -1;
     }
 }
@@ -661,6 +807,18 @@ all_ascii(const unsigned char *s, size_t n)
     return any < 0x80;
 }
 
+/* s[0:n] folded into out, and whether it was all ASCII. */
+static inline int
+fold_ascii(unsigned char *out, const unsigned char *s, size_t n)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) {
+        any |= s[i];
+        out[i] = FOLD[s[i] & 0x7f];
+    }
+    return any < 0x80;
+}
+
 /* attribute_category(f"{a} {b}") when both are ASCII: 1 with a new reference in *category; 0 when it is
    Python's to say. */
 static int
@@ -668,8 +826,16 @@ classify_ascii(const ClassRules *r, const unsigned char *a, size_t an, const uns
                PyObject **category)
 {
     Verdict v = {0, -1, -1, NULL, NULL, 0, 0};
-    if (!all_ascii(a, an) || !all_ascii(b, bn)) return 0;
-    if (read_words(r, &v, a, an) < 0 || read_words(r, &v, b, bn) < 0) return 0;
+    /* folded "a\0b" and eight zero bytes (a space between them: the same tokens) */
+    unsigned char local[512], *folded = local;
+    size_t n = an + 1 + bn;
+    if (n + 8 > sizeof(local) && (folded = PyMem_Malloc(n + 8)) == NULL) return 0;
+    int ascii = fold_ascii(folded, a, an) & fold_ascii(folded + an + 1, b, bn);
+    folded[an] = 0;
+    memset(folded + n, 0, 8);
+    int read = ascii && read_words(r, &v, folded, n) == 0;
+    if (folded != local) PyMem_Free(folded);
+    if (!read) return 0;
     /* the loop returns at the first token of either: "comment-form" for a comment with a form word */
     if (v.any_form && v.first_comment >= 0 && (v.first_strong < 0 || v.first_comment <= v.first_strong))
         *category = Py_NewRef(r->s_comment_form);
@@ -714,6 +880,13 @@ typedef struct {
     int used;
 } ClassEntry;
 
+typedef struct {
+    uint64_t h;
+    const unsigned char *p;  /* lexbor's attribute value: it outlives the walk */
+    size_t n;
+    int hidden, used;
+} StyleEntry;
+
 #define CLOSE_BLOCK 1
 #define CLOSE_LINK 2
 #define CLOSE_CODE 3
@@ -724,9 +897,12 @@ typedef struct {
     const ClassRules *rules;   /* attribute_category's tables, read; NULL: every string goes to Python */
     ClassEntry *classes;       /* class and id -> category (the per-page attribute_category cache) */
     size_t classes_cap, classes_n;
-    PyObject *style_cache;     /* dict: style -> whether _HIDDEN_STYLE finds it hidden */
+    StyleEntry *styles;        /* style -> whether _HIDDEN_STYLE finds it hidden */
+    size_t styles_cap, styles_n;
     /* tag table (open addressing on the name pointer) */
-    TagInfo *tags;
+    TagCache *cache;           /* what the rules say of each tag: &tag_cache, or own_cache when nested */
+    TagCache own_cache;
+    TagSeen *tags;
     size_t tags_cap, tags_n;
     /* state */
     uintptr_t *stack;
@@ -781,6 +957,16 @@ push_first_child(Walk *w, lxb_node *node)
     return c != NULL ? push(w, (uintptr_t)c) : 0;
 }
 
+/* mapping.get(key): a new reference (None when absent). */
+static PyObject *
+mapping_get(PyObject *mapping, PyObject *key)
+{
+    if (!PyDict_CheckExact(mapping)) return PyObject_CallMethod(mapping, "get", "O", key);
+    PyObject *v = PyDict_GetItemWithError(mapping, key);
+    if (v == NULL && PyErr_Occurred()) return NULL;
+    return Py_NewRef(v ? v : Py_None);
+}
+
 static int
 fill_tag_info(Walk *w, TagInfo *t)
 {
@@ -817,7 +1003,7 @@ fill_tag_info(Walk *w, TagInfo *t)
     }
     if (t->cls != T_BLOCK) return 0;
 
-    PyObject *v = PyObject_CallMethod(w->tag_categories, "get", "O", tag);
+    PyObject *v = mapping_get(w->tag_categories, tag);
     if (v == NULL) return -1;
     t->category = v;
     v = PyDict_GetItemWithError(cfg.ancestor_flags, tag);
@@ -894,10 +1080,102 @@ grow_if_half_full(void **table, size_t *cap, size_t used_n, size_t entry_size, i
     return 0;
 }
 
-/* A tag's home slot: its name's address (lexbor interns tag names). */
+/* What the rules say of each tag, kept across walks: a page has some thirty distinct tags, nearly all
+   met on earlier pages, and working out each one's again (decoding its name, looking the new str up in
+   the rules' sets and dicts) cost a twentieth of the walk. Keyed on the name's bytes (lexbor's pointers
+   go with their document), the entries filled under the rule objects (SKIPPED_TAGS, BLOCK_TAGS,
+   HEADING_LEVELS, TAG_CATEGORIES) of one walk serve the next walk passed the same objects, as the class
+   rules do (rules.py's tables are constants; a test that swaps one in swaps the object), under the
+   same configure(). Emptied at the start of a walk past TAG_CACHE_MAX tags, never during one: an
+   Elem borrows its TagInfo's str. */
+#define TAG_CACHE_MAX 4096
+static TagCache tag_cache;
+
+static unsigned long configure_count;  /* bumped by every configure() */
+
+static size_t tag_entry_home(const void *entry) { return (size_t)((const TagEntry *)entry)->h; }
+static int tag_entry_used(const void *entry) { return ((const TagEntry *)entry)->key != NULL; }
+
+static void
+free_tag_info(TagInfo *t)
+{
+    Py_XDECREF(t->tag);
+    Py_XDECREF(t->category);
+    PyMem_Free(t);
+}
+
+static void
+clear_tag_cache(TagCache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        if (c->slots[i].key == NULL) continue;
+        PyMem_Free(c->slots[i].key);
+        free_tag_info(c->slots[i].info);
+    }
+    PyMem_Free(c->slots);
+    c->slots = NULL;
+    c->cap = c->n = 0;
+    for (int i = 0; i < R_N; i++) Py_CLEAR(c->rules[i]);
+}
+
+/* At the start of a walk: keep the cache if it was filled under these rules, else empty it. A walk
+   started while another runs (from a Python callback of it) has a cache of its own, for as long as it
+   runs: the other one holds entries of the shared one. */
+static void
+use_tag_cache(Walk *w, int nested)
+{
+    PyObject *rules[R_N] = {w->skipped, w->block_tags, w->heading_levels, w->tag_categories};
+    TagCache *c = w->cache = nested ? &w->own_cache : &tag_cache;
+    int same = c->configured == configure_count && c->n < TAG_CACHE_MAX;
+    for (int i = 0; i < R_N && same; i++) same = c->rules[i] == rules[i];
+    if (same) return;
+    clear_tag_cache(c);
+    c->configured = configure_count;
+    for (int i = 0; i < R_N; i++) c->rules[i] = Py_NewRef(rules[i]);
+}
+
+/* What the rules say of the tag named by these bytes; NULL with an error set. */
+static TagInfo *
+cached_tag_info(Walk *w, const unsigned char *name, size_t n)
+{
+    TagCache *c = w->cache;
+    uint64_t h = hash_bytes(0, name, n);
+    if (c->n * 2 >= c->cap &&
+        grow_if_half_full((void **)&c->slots, &c->cap, c->n, sizeof(TagEntry), tag_entry_used, tag_entry_home) < 0)
+        return NULL;
+    size_t k = (size_t)h & (c->cap - 1);
+    for (;; k = (k + 1) & (c->cap - 1)) {
+        TagEntry *e = &c->slots[k];
+        if (e->key == NULL) break;
+        if (e->h == h && e->len == n && memcmp(e->key, name, n) == 0) return e->info;
+    }
+    TagInfo *t = PyMem_Calloc(1, sizeof(TagInfo));
+    unsigned char *key = PyMem_Malloc(n ? n : 1);
+    if (t == NULL || key == NULL) {
+        PyMem_Free(t);
+        PyMem_Free(key);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    t->tag = decode(name, n);
+    if (t->tag == NULL || fill_tag_info(w, t) < 0) {
+        free_tag_info(t);
+        PyMem_Free(key);
+        return NULL;
+    }
+    memcpy(key, name, n);
+    TagEntry *e = &c->slots[k];
+    e->key = key;
+    e->len = n;
+    e->h = h;
+    e->info = t;
+    c->n++;
+    return t;
+}
+
 static size_t tag_home_of(const unsigned char *name) { return (size_t)((uintptr_t)name >> 3); }
-static size_t tag_home(const void *entry) { return tag_home_of(((const TagInfo *)entry)->key); }
-static int tag_used(const void *entry) { return ((const TagInfo *)entry)->used; }
+static size_t tag_home(const void *entry) { return tag_home_of(((const TagSeen *)entry)->key); }
+static int tag_used(const void *entry) { return ((const TagSeen *)entry)->key != NULL; }
 
 /* The tag of an element node (its qualified name) and what the walk does with it; NULL with an error
    set, or NULL without one when the name is NULL (tag None). */
@@ -911,22 +1189,20 @@ tag_info(Walk *w, lxb_node *node, int *none)
         *none = 1;
         return NULL;
     }
-    if (grow_if_half_full((void **)&w->tags, &w->tags_cap, w->tags_n, sizeof(TagInfo), tag_used, tag_home) < 0)
+    if (w->tags_n * 2 >= w->tags_cap &&
+        grow_if_half_full((void **)&w->tags, &w->tags_cap, w->tags_n, sizeof(TagSeen), tag_used, tag_home) < 0)
         return NULL;
     size_t h = tag_home_of(name) & (w->tags_cap - 1);
-    while (w->tags[h].used) {
-        if (w->tags[h].key == name && w->tags[h].keylen == n) return &w->tags[h];
+    while (w->tags[h].key != NULL) {
+        if (w->tags[h].key == name && w->tags[h].len == n) return w->tags[h].info;
         h = (h + 1) & (w->tags_cap - 1);
     }
-    TagInfo *t = &w->tags[h];
-    memset(t, 0, sizeof(*t));
-    t->tag = decode(name, n);
-    if (t->tag == NULL) return NULL;
-    t->key = name;
-    t->keylen = n;
-    t->used = 1;
+    TagInfo *t = cached_tag_info(w, name, n);
+    if (t == NULL) return NULL;
+    w->tags[h].key = name;
+    w->tags[h].len = n;
+    w->tags[h].info = t;
     w->tags_n++;
-    if (fill_tag_info(w, t) < 0) return NULL;
     return t;
 }
 
@@ -953,6 +1229,7 @@ add_piece(Walk *w, PyObject *text, PyObject *href)
     if (t == NULL) return -1;
     PyTuple_SET_ITEM(t, 0, Py_NewRef(text));
     PyTuple_SET_ITEM(t, 1, Py_NewRef(href ? href : Py_None));
+    PyObject_GC_UnTrack(t);  /* see "Objects" at the top */
     int r = PyList_Append(w->pieces, t);
     Py_DECREF(t);
     return r;
@@ -990,8 +1267,8 @@ stripped_len(PyObject *s)
     Py_ssize_t n = PyUnicode_GET_LENGTH(s), i = 0, j = n;
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
-    while (i < j && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
-    while (j > i && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j - 1))) j--;
+    while (i < j && is_space(PyUnicode_READ(kind, data, i))) i++;
+    while (j > i && is_space(PyUnicode_READ(kind, data, j - 1))) j--;
     return j - i;
 }
 
@@ -1029,6 +1306,31 @@ index_int(Walk *w, Py_ssize_t i)
     return Py_NewRef(w->ints[i]);
 }
 
+/* The other int fields repeat: the signature and shape of every card of a list, the flags of a whole
+   subtree, a wrapper's chars and prose equal to its only child's. One int object per value, from a
+   direct-mapped table, spares allocating (and later freeing) most of them: on the benchmark pages about
+   three in four of the ints outside CPython's small-int range. The table lives across walks (ints are
+   immutable; it holds one reference to each), so a page meets the common signatures already made. */
+#define INT_CACHE_BITS 11
+static struct {
+    int64_t value;
+    PyObject *obj;  /* owned; NULL: empty */
+} int_cache[1 << INT_CACHE_BITS];
+
+static PyObject *
+value_int(int64_t v)
+{
+    if (v >= -5 && v <= 256) return PyLong_FromLongLong(v);  /* CPython's own cached objects */
+    uint64_t h = (uint64_t)v * 0x9E3779B97F4A7C15ULL;
+    size_t k = (size_t)(h >> (64 - INT_CACHE_BITS));
+    if (int_cache[k].obj != NULL && int_cache[k].value == v) return Py_NewRef(int_cache[k].obj);
+    PyObject *o = PyLong_FromLongLong(v);
+    if (o == NULL) return NULL;
+    Py_XSETREF(int_cache[k].obj, Py_NewRef(o));
+    int_cache[k].value = v;
+    return o;
+}
+
 static inline int
 set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)  /* steals value */
 {
@@ -1037,14 +1339,55 @@ set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)  /* steals value */
     return 0;
 }
 
-static PyObject *
-new_instance(PyTypeObject *type)
+/* Can instances of `type` be made as PyType_GenericAlloc makes them, less tracking them by the cyclic
+   collector (see "Objects" at the top)? A plain GC type with slots only: no __dict__, no __weakref__. */
+static int
+plain_slots_type(PyTypeObject *type)
 {
-    return type->tp_alloc(type, 0);
+    return type->tp_alloc == PyType_GenericAlloc && PyType_IS_GC(type) && type->tp_dictoffset == 0 &&
+           type->tp_weaklistoffset == 0 && !(type->tp_flags & Py_TPFLAGS_MANAGED_DICT);
+}
+
+static PyObject *
+new_instance(PyTypeObject *type, int plain)
+{
+    if (!plain) return type->tp_alloc(type, 0);
+    PyObject *o = PyObject_GC_New(PyObject, type);
+    if (o != NULL) memset((char *)o + sizeof(PyObject), 0, (size_t)type->tp_basicsize - sizeof(PyObject));
+    return o;
+}
+
+/* Collapsing ASCII text eight bytes at a time (see WORDS_LE): the bytes of a word and the single spaces
+   between words (most of a text) are copied as they are; a chunk holding anything else (a control
+   character, tab and newline among them, or two spaces in a row) goes byte by byte. */
+static inline uint64_t controls(uint64_t v) { return ~(((v & ~HIGHS) + ONES * 0x60) | v) & HIGHS; }
+static inline uint64_t spaces(uint64_t v) { return zero_bytes(v ^ (ONES * 0x20)); }
+
+/* Append data[k:end] to buf[*n:], collapsing whitespace: a space before a word when whitespace came
+   between it and an earlier word (*pending). Branch-free; buf has room for two more bytes than the
+   output. */
+static inline void
+collapse_bytes(unsigned char *buf, size_t *n_io, size_t *pending_io, const unsigned char *data, Py_ssize_t k,
+               Py_ssize_t end)
+{
+    size_t n = *n_io, pending = *pending_io;
+    for (; k < end; k++) {
+        unsigned char c = data[k];
+        size_t ws = _Py_ascii_whitespace[c] != 0;
+        buf[n] = ' ';
+        n += pending & (ws ^ 1);
+        buf[n] = c;
+        n += ws ^ 1;
+        pending = ws & (n > 0);
+    }
+    *n_io = n;
+    *pending_io = pending;
 }
 
 /* The non-<pre> text of pieces that are all ASCII: " ".join(joined.split()), strip(), and for a heading
-   strip(HEADING_MARKERS); no line breaks (LINE_BREAK is not ASCII). A new str, or None if empty. */
+   strip(HEADING_MARKERS); no line breaks (LINE_BREAK is not ASCII). A new str, or None if empty. A
+   block's only piece, when it is that text already (more than half of all blocks), is the text: the
+   same str, not a copy. */
 static PyObject *
 collapse_ascii(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int heading)
 {
@@ -1055,19 +1398,28 @@ collapse_ascii(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int h
         PyObject *p = PyList_GET_ITEM(pieces, i);
         if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
         PyObject *s = PyTuple_GET_ITEM(p, 0);
-        Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(s), k = 0;
         const unsigned char *data = PyUnicode_1BYTE_DATA(s);
-        /* branch-free: a space before a word when whitespace came between it and an earlier word
-           (buf has room for two more bytes than the output) */
-        for (Py_ssize_t k = 0; k < m; k++) {
-            unsigned char c = data[k];
-            size_t ws = _Py_ascii_whitespace[c] != 0;
+#if WORDS_LE
+        /* The output never runs ahead of the input, so eight bytes written at n stay in the buffer. */
+        const uint64_t first = 0x80, last = 0x80ULL << 56;
+        for (; k + 8 <= m; k += 8) {
+            uint64_t v, sp;
+            memcpy(&v, data + k, 8);
+            sp = spaces(v);
+            if (controls(v) || (sp & (sp >> 8)) || ((sp & first) && (pending || n == 0))) {
+                collapse_bytes(buf, &n, &pending, data, k, k + 8);
+                continue;
+            }
             buf[n] = ' ';
-            n += pending & (ws ^ 1);
-            buf[n] = c;
-            n += ws ^ 1;
-            pending = ws & (n > 0);
+            n += pending;
+            memcpy(buf + n, &v, 8);
+            /* a space ending the chunk is whitespace pending, not yet a separator */
+            n += (sp & last) ? 7 : 8;
+            pending = (sp & last) != 0;
         }
+#endif
+        collapse_bytes(buf, &n, &pending, data, k, m);
     }
     if (heading) {
         PyObject *mk = cfg.heading_markers;
@@ -1078,10 +1430,139 @@ collapse_ascii(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int h
            markers hold the space (strip(HEADING_MARKERS) runs after strip()) */
     }
     if (n == start) Py_RETURN_NONE;
+    if (np == 1) {
+        PyObject *only = PyTuple_GET_ITEM(PyList_GET_ITEM(pieces, 0), 0);
+        if ((size_t)PyUnicode_GET_LENGTH(only) == n - start && memcmp(PyUnicode_1BYTE_DATA(only), buf + start, n - start) == 0)
+            return Py_NewRef(only);
+    }
     PyObject *text = PyUnicode_New((Py_ssize_t)(n - start), 127);
     if (text == NULL) return NULL;
     memcpy(PyUnicode_1BYTE_DATA(text), buf + start, n - start);
     return text;
+}
+
+/* The str of buf[0:n] (as wide as `maxc`, an OR of its characters: wider than the widest only within
+   its kind, so the kind it picks is the narrowest, as str requires). */
+static PyObject *
+str_of(const Py_UCS4 *buf, size_t n, Py_UCS4 maxc)
+{
+    PyObject *text = PyUnicode_New((Py_ssize_t)n, maxc > 0xFFFF ? 0x10FFFF : maxc);
+    if (text == NULL) return NULL;
+    void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: for (size_t i = 0; i < n; i++) ((Py_UCS1 *)data)[i] = (Py_UCS1)buf[i]; break;
+    case PyUnicode_2BYTE_KIND: for (size_t i = 0; i < n; i++) ((Py_UCS2 *)data)[i] = (Py_UCS2)buf[i]; break;
+    default: memcpy(data, buf, n * sizeof(Py_UCS4)); break;
+    }
+    return text;
+}
+
+/* The non-<pre> text of pieces not all ASCII: " ".join(joined.split()), fold_breaks (LINE_BREAK is not
+   ASCII), and for a heading strip(HEADING_MARKERS). A new str, or None if empty; as collapse_ascii, a
+   block's only piece when it is that text already. */
+static PyObject *
+collapse_wide(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total, int heading)
+{
+    if (ensure_buf(w, (size_t)total + 2) < 0) return NULL;
+    Py_UCS4 *buf = w->buf;
+    size_t n = 0, start = 0, pending = 0, breaks = 0;
+    Py_UCS4 maxc = 0;  /* of the characters kept, LINE_BREAK aside (fold_breaks replaces it) */
+    const Py_UCS4 lb = cfg.line_break;
+    for (Py_ssize_t i = 0; i < np; i++) {
+        PyObject *p = PyList_GET_ITEM(pieces, i);
+        if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
+        PyObject *s = PyTuple_GET_ITEM(p, 0);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+        const void *data = PyUnicode_DATA(s);
+        /* branch-free, as collapse_bytes (buf has room for two more characters than the output) */
+#define COLLAPSE(T)                                                                            \
+        for (Py_ssize_t k = 0; k < m; k++) {                                                   \
+            Py_UCS4 c = ((const T *)data)[k];                                                  \
+            size_t ws = is_space(c), kept = ws ^ 1, is_lb = c == lb;                           \
+            buf[n] = ' ';                                                                      \
+            n += pending & kept;                                                               \
+            buf[n] = c;                                                                        \
+            n += kept;                                                                         \
+            pending = ws & (n > 0);                                                            \
+            breaks |= is_lb;                                                                   \
+            maxc |= c & (Py_UCS4)(0 - (kept & (is_lb ^ 1)));                                   \
+        }
+        switch (PyUnicode_KIND(s)) {
+        case PyUnicode_1BYTE_KIND: COLLAPSE(Py_UCS1) break;
+        case PyUnicode_2BYTE_KIND: COLLAPSE(Py_UCS2) break;
+        default: COLLAPSE(Py_UCS4) break;
+        }
+#undef COLLAPSE
+    }
+    /* fold_breaks: each " ?(?:\ue000 ?)+" to "\n" (one break) or "\n\n" (several), then strip() */
+    if (breaks) {
+        size_t r = 0, o = 0;
+        while (r < n) {
+            if (buf[r] == lb || (buf[r] == ' ' && r + 1 < n && buf[r + 1] == lb)) {
+                int count = 0;
+                if (buf[r] == ' ') r++;
+                while (r < n && buf[r] == lb) {
+                    count++;
+                    r++;
+                    if (r < n && buf[r] == ' ') r++;
+                }
+                buf[o++] = '\n';
+                if (count > 1) buf[o++] = '\n';
+            } else {
+                buf[o++] = buf[r++];
+            }
+        }
+        n = o;
+    }
+    while (start < n && is_space(buf[start])) start++;
+    while (n > start && is_space(buf[n - 1])) n--;
+    if (heading) {
+        PyObject *mk = cfg.heading_markers;
+        Py_ssize_t ml = PyUnicode_GET_LENGTH(mk);
+        size_t was_start = start, was_n = n;
+        while (start < n && PyUnicode_FindChar(mk, buf[start], 0, ml, 1) >= 0) start++;
+        while (n > start && PyUnicode_FindChar(mk, buf[n - 1], 0, ml, 1) >= 0) n--;
+        if (start != was_start || n != was_n) {  /* a marker may have been the widest character */
+            maxc = 0;
+            for (size_t k = start; k < n; k++) maxc |= buf[k];
+        }
+    }
+    if (n == start) Py_RETURN_NONE;
+    if (np == 1) {
+        PyObject *only = PyTuple_GET_ITEM(PyList_GET_ITEM(pieces, 0), 0);
+        if ((size_t)PyUnicode_GET_LENGTH(only) == n - start) {
+            int kind = PyUnicode_KIND(only);
+            const void *data = PyUnicode_DATA(only);
+            size_t k = 0;
+            while (k < n - start && PyUnicode_READ(kind, data, k) == buf[start + k]) k++;
+            if (k == n - start) return Py_NewRef(only);
+        }
+    }
+    return str_of(buf + start, n - start, maxc);
+}
+
+/* The text of pieces in <pre>: joined, stripped of newlines at either end; None if only whitespace. */
+static PyObject *
+pre_text(Walk *w, PyObject *pieces, Py_ssize_t np, Py_ssize_t total)
+{
+    if (ensure_buf(w, (size_t)total + 1) < 0) return NULL;
+    Py_UCS4 *buf = w->buf;
+    size_t n = 0, start = 0;
+    for (Py_ssize_t i = 0; i < np; i++) {
+        PyObject *p = PyList_GET_ITEM(pieces, i);
+        if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
+        PyObject *s = PyTuple_GET_ITEM(p, 0);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        for (Py_ssize_t k = 0; k < m; k++) buf[n++] = PyUnicode_READ(kind, data, k);
+    }
+    while (start < n && buf[start] == '\n') start++;
+    while (n > start && buf[n - 1] == '\n') n--;
+    size_t k = start;
+    while (k < n && is_space(buf[k])) k++;
+    if (k == n) Py_RETURN_NONE;
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf + start, (Py_ssize_t)(n - start));
 }
 
 /* _Walker._flush */
@@ -1097,109 +1578,20 @@ flush(Walk *w)
         PyObject *p = PyList_GET_ITEM(pieces, i);
         total += PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(p, 0));
     }
-    if (!frame->pre) {
+    if (frame->pre) {
+        text = pre_text(w, pieces, np, total);
+    } else {
         int ascii = 1;
         for (Py_ssize_t i = 0; i < np && ascii; i++)
             ascii = PyUnicode_IS_ASCII(PyTuple_GET_ITEM(PyList_GET_ITEM(pieces, i), 0));
-        if (ascii) {
-            text = collapse_ascii(w, pieces, np, total, frame->kind == K_HEADING);
-            if (text == NULL) goto fail;
-            if (text == Py_None) {
-                Py_DECREF(pieces);
-                return 0;
-            }
-            goto made;
-        }
+        text = ascii ? collapse_ascii(w, pieces, np, total, frame->kind == K_HEADING)
+                     : collapse_wide(w, pieces, np, total, frame->kind == K_HEADING);
     }
-    if (ensure_buf(w, (size_t)total + 1) < 0) goto fail;
-    Py_UCS4 *buf = w->buf;
-    size_t n = 0, start = 0;
-    if (frame->pre) {
-        for (Py_ssize_t i = 0; i < np; i++) {
-            PyObject *p = PyList_GET_ITEM(pieces, i);
-            if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
-            PyObject *s = PyTuple_GET_ITEM(p, 0);
-            Py_ssize_t m = PyUnicode_GET_LENGTH(s);
-            int kind = PyUnicode_KIND(s);
-            const void *data = PyUnicode_DATA(s);
-            for (Py_ssize_t k = 0; k < m; k++) buf[n++] = PyUnicode_READ(kind, data, k);
-        }
-        while (start < n && buf[start] == '\n') start++;
-        while (n > start && buf[n - 1] == '\n') n--;
-        int blank = 1;
-        for (size_t k = start; k < n; k++)
-            if (!Py_UNICODE_ISSPACE(buf[k])) { blank = 0; break; }
-        if (blank) {
-            Py_DECREF(pieces);
-            return 0;
-        }
-    } else {
-        /* " ".join(joined.split()) */
-        int pending = 0, breaks = 0;
-        const Py_UCS4 lb = cfg.line_break;
-        for (Py_ssize_t i = 0; i < np; i++) {
-            PyObject *p = PyList_GET_ITEM(pieces, i);
-            if (is_markdown_only(PyTuple_GET_ITEM(p, 1))) continue;
-            PyObject *s = PyTuple_GET_ITEM(p, 0);
-            Py_ssize_t m = PyUnicode_GET_LENGTH(s);
-            const void *data = PyUnicode_DATA(s);
-#define COLLAPSE(T)                                                                            \
-            for (Py_ssize_t k = 0; k < m; k++) {                                               \
-                Py_UCS4 c = ((const T *)data)[k];                                              \
-                if (Py_UNICODE_ISSPACE(c)) {                                                   \
-                    pending = n > 0;                                                           \
-                    continue;                                                                  \
-                }                                                                              \
-                if (pending) {                                                                 \
-                    buf[n++] = ' ';                                                            \
-                    pending = 0;                                                               \
-                }                                                                              \
-                if (c == lb) breaks = 1;                                                       \
-                buf[n++] = c;                                                                  \
-            }
-            switch (PyUnicode_KIND(s)) {
-            case PyUnicode_1BYTE_KIND: COLLAPSE(Py_UCS1) break;
-            case PyUnicode_2BYTE_KIND: COLLAPSE(Py_UCS2) break;
-            default: COLLAPSE(Py_UCS4) break;
-            }
-#undef COLLAPSE
-        }
-        /* fold_breaks: each " ?(?:\ue000 ?)+" to "\n" (one break) or "\n\n" (several), then strip() */
-        if (breaks) {
-            size_t r = 0, o = 0;
-            while (r < n) {
-                if (buf[r] == lb || (buf[r] == ' ' && r + 1 < n && buf[r + 1] == lb)) {
-                    int count = 0;
-                    if (buf[r] == ' ') r++;
-                    while (r < n && buf[r] == lb) {
-                        count++;
-                        r++;
-                        if (r < n && buf[r] == ' ') r++;
-                    }
-                    buf[o++] = '\n';
-                    if (count > 1) buf[o++] = '\n';
-                } else {
-                    buf[o++] = buf[r++];
-                }
-            }
-            n = o;
-        }
-        while (start < n && Py_UNICODE_ISSPACE(buf[start])) start++;
-        while (n > start && Py_UNICODE_ISSPACE(buf[n - 1])) n--;
-        if (frame->kind == K_HEADING) {
-            PyObject *mk = cfg.heading_markers;
-            Py_ssize_t ml = PyUnicode_GET_LENGTH(mk);
-            while (start < n && PyUnicode_FindChar(mk, buf[start], 0, ml, 1) >= 0) start++;
-            while (n > start && PyUnicode_FindChar(mk, buf[n - 1], 0, ml, 1) >= 0) n--;
-        }
-        if (n == start) {
-            Py_DECREF(pieces);
-            return 0;
-        }
-    }
-    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf + start, (Py_ssize_t)(n - start));
     if (text == NULL) goto fail;
-made:;
+    if (text == Py_None) {
+        Py_DECREF(pieces);
+        return 0;
+    }
 
     int64_t link_chars = 0, links = 0;
     if (w->had_link) {
@@ -1219,7 +1611,7 @@ made:;
     }
     Py_ssize_t position = PyList_GET_SIZE(w->blocks);
     if (grow_block_arrays(w, (size_t)position) < 0) goto fail;
-    PyObject *b = new_instance(cfg.block_type);
+    PyObject *b = new_instance(cfg.block_type, cfg.block_plain);
     if (b == NULL) goto fail;
     const Py_ssize_t *off = cfg.block_off;
     int bad = 0;
@@ -1228,12 +1620,12 @@ made:;
     bad |= set_slot(b, off[B_PIECES], pieces);
     pieces = NULL;
     bad |= set_slot(b, off[B_TEXT], Py_NewRef(text));
-    bad |= set_slot(b, off[B_LINK_CHARS], PyLong_FromLongLong(link_chars));
-    bad |= set_slot(b, off[B_LINKS], PyLong_FromLongLong(links));
-    bad |= set_slot(b, off[B_LEVEL], PyLong_FromLong(frame->level));
+    bad |= set_slot(b, off[B_LINK_CHARS], value_int(link_chars));
+    bad |= set_slot(b, off[B_LINKS], value_int(links));
+    bad |= set_slot(b, off[B_LEVEL], value_int(frame->level));
     bad |= set_slot(b, off[B_LIST_ELEMENT], index_int(w, frame->list_element));
     bad |= set_slot(b, off[B_ORDERED], PyBool_FromLong(frame->ordered));
-    bad |= set_slot(b, off[B_LIST_DEPTH], PyLong_FromLong(frame->list_depth));
+    bad |= set_slot(b, off[B_LIST_DEPTH], value_int(frame->list_depth));
     bad |= set_slot(b, off[B_TABLE], index_int(w, frame->table));
     bad |= set_slot(b, off[B_ROW], index_int(w, frame->row));
     bad |= set_slot(b, off[B_QUOTE], index_int(w, frame->quote));
@@ -1241,7 +1633,9 @@ made:;
     bad |= set_slot(b, off[B_SCORE], Py_NewRef(cfg.zero_float));
     bad |= set_slot(b, off[B_RULE], Py_NewRef(Py_None));
     bad |= set_slot(b, off[B_LABEL], Py_NewRef(Py_None));
-    bad |= set_slot(b, off[B_CHARS], PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text)));
+    bad |= set_slot(b, off[B_CHARS], value_int(PyUnicode_GET_LENGTH(text)));
+    PyObject_GC_UnTrack(b);
+    PyObject_GC_UnTrack(*(PyObject **)((char *)b + off[B_PIECES]));
     if (bad || PyList_Append(w->blocks, b) < 0) {
         Py_DECREF(b);
         goto fail;
@@ -1288,23 +1682,6 @@ names_category(Walk *w, ClassEntry *entry)
     return entry->category;
 }
 
-/* A hash of a byte string, eight bytes at a time (class strings run to hundreds of bytes). */
-static inline uint64_t
-hash_bytes(uint64_t h, const unsigned char *p, size_t n)
-{
-    const uint64_t K = 0x9E3779B97F4A7C15ULL;
-    uint64_t v;
-    for (; n >= 8; p += 8, n -= 8) {
-        memcpy(&v, p, 8);
-        h = (h ^ v) * K;
-        h ^= h >> 29;
-    }
-    v = 0;
-    if (n) memcpy(&v, p, n);
-    h = (h ^ v ^ ((uint64_t)n << 59)) * K;
-    return h ^ (h >> 32);
-}
-
 static size_t class_home(const void *entry) { return (size_t)((const ClassEntry *)entry)->h; }
 static int class_used(const void *entry) { return ((const ClassEntry *)entry)->used; }
 
@@ -1317,7 +1694,8 @@ class_entry(Walk *w, Attrs *a)
     size_t cl = cs == 2 ? a->len[A_CLASS] : 0, dl = is == 2 ? a->len[A_ID] : 0;
     uint64_t h = hash_bytes((uint64_t)(cs * 4 + is), c, cl);
     h = hash_bytes(h, d, dl);
-    if (grow_if_half_full((void **)&w->classes, &w->classes_cap, w->classes_n, sizeof(ClassEntry), class_used,
+    if (w->classes_n * 2 >= w->classes_cap &&
+        grow_if_half_full((void **)&w->classes, &w->classes_cap, w->classes_n, sizeof(ClassEntry), class_used,
                           class_home) < 0)
         return NULL;
     size_t k = (size_t)h & (w->classes_cap - 1);
@@ -1337,7 +1715,9 @@ class_entry(Walk *w, Attrs *a)
     e->id = d;
     e->id_len = dl;
     e->id_state = is;
-    if (cs == 2) {
+    if (cs == 2 && all_ascii(c, cl)) {
+        e->cls_hash = ascii_str_hash(c, cl);
+    } else if (cs == 2) {
         PyObject *cls = decode(c, cl);
         if (cls == NULL) return NULL;
         e->cls_hash = PyObject_Hash(cls);
@@ -1351,6 +1731,43 @@ class_entry(Walk *w, Attrs *a)
     return e;
 }
 
+static size_t style_home(const void *entry) { return (size_t)((const StyleEntry *)entry)->h; }
+static int style_used(const void *entry) { return ((const StyleEntry *)entry)->used; }
+
+/* bool(_HIDDEN_STYLE.search(style)) for a style attribute's value (not empty), once per distinct value
+   within a page: keyed on its bytes, it is decoded (and searched) only the first time. */
+static int
+style_hidden(Walk *w, const unsigned char *p, size_t n)
+{
+    uint64_t h = hash_bytes(0, p, n);
+    if (w->styles_n * 2 >= w->styles_cap &&
+        grow_if_half_full((void **)&w->styles, &w->styles_cap, w->styles_n, sizeof(StyleEntry), style_used,
+                          style_home) < 0)
+        return -1;
+    size_t k = (size_t)h & (w->styles_cap - 1);
+    for (;; k = (k + 1) & (w->styles_cap - 1)) {
+        StyleEntry *e = &w->styles[k];
+        if (!e->used) break;
+        if (e->h == h && e->n == n && memcmp(e->p, p, n) == 0) return e->hidden;
+    }
+    PyObject *style = decode(p, n);
+    if (style == NULL) return -1;
+    PyObject *m = PyObject_CallOneArg(cfg.hidden_search, style);
+    Py_DECREF(style);
+    if (m == NULL) return -1;
+    int hidden = PyObject_IsTrue(m);
+    Py_DECREF(m);
+    if (hidden < 0) return -1;
+    StyleEntry *e = &w->styles[k];
+    e->h = h;
+    e->p = p;
+    e->n = n;
+    e->hidden = hidden;
+    e->used = 1;
+    w->styles_n++;
+    return hidden;
+}
+
 /* _element_mark for an element with attributes (not body/html); returns a new reference. */
 static PyObject *
 element_mark(Walk *w, TagInfo *t, Attrs *a, ClassEntry *entry)
@@ -1359,27 +1776,9 @@ element_mark(Walk *w, TagInfo *t, Attrs *a, ClassEntry *entry)
     if (a->has[A_STYLE] || a->has[A_HIDDEN] || a->has[A_ARIA_HIDDEN]) {
         int hidden = a->has[A_HIDDEN] ||
                      (a->val[A_ARIA_HIDDEN] && BYTES_IS(a->val[A_ARIA_HIDDEN], a->len[A_ARIA_HIDDEN], "true"));
-        if (!hidden && a->has[A_STYLE] && a->val[A_STYLE] != NULL) {
-            PyObject *style = decode(a->val[A_STYLE], a->len[A_STYLE]);
-            if (style == NULL) return NULL;
-            if (PyUnicode_GET_LENGTH(style) > 0) {
-                /* bool(_HIDDEN_STYLE.search(style)), cached per style string within the page */
-                PyObject *known = PyDict_GetItemWithError(w->style_cache, style);
-                if (known == NULL) {
-                    if (PyErr_Occurred()) { Py_DECREF(style); return NULL; }
-                    PyObject *m = PyObject_CallOneArg(cfg.hidden_search, style);
-                    if (m == NULL) { Py_DECREF(style); return NULL; }
-                    hidden = PyObject_IsTrue(m);
-                    Py_DECREF(m);
-                    if (hidden < 0 || PyDict_SetItem(w->style_cache, style, hidden ? Py_True : Py_False) < 0) {
-                        Py_DECREF(style);
-                        return NULL;
-                    }
-                } else {
-                    hidden = known == Py_True;
-                }
-            }
-            Py_DECREF(style);
+        if (!hidden && a->has[A_STYLE] && a->len[A_STYLE] > 0) {
+            hidden = style_hidden(w, a->val[A_STYLE], a->len[A_STYLE]);
+            if (hidden < 0) return NULL;
         }
         if (hidden) return Py_NewRef(cfg.s_hidden);
     }
@@ -1421,7 +1820,7 @@ open_element(Walk *w, lxb_node *node, TagInfo *t, PyObject *root_tag)
     memset(e, 0, sizeof(*e));
     w->open[w->open_n++] = index;
     if (node == NULL) {  /* the root: _open(root, "body", {}) */
-        PyObject *mark = PyObject_CallMethod(w->tag_categories, "get", "O", root_tag);
+        PyObject *mark = mapping_get(w->tag_categories, root_tag);
         if (mark == NULL) return -1;
         PyObject *f = PyDict_GetItemWithError(cfg.ancestor_flags, root_tag);
         if (f == NULL && PyErr_Occurred()) { Py_DECREF(mark); return -1; }
@@ -1557,6 +1956,7 @@ whitespace_piece(Walk *w)
     if (w->space_piece == NULL) {  /* (" ", href), one per link */
         w->space_piece = PyTuple_Pack(2, cfg.s_space, w->href);
         if (w->space_piece == NULL) return -1;
+        PyObject_GC_UnTrack(w->space_piece);
     }
     return add_piece_tuple(w, w->space_piece);
 }
@@ -1688,22 +2088,23 @@ finish(Walk *w)
     const Py_ssize_t *off = cfg.element_off;
     for (size_t i = 0; i < w->elems_n; i++) {
         Elem *e = &el[i];
-        PyObject *o = new_instance(cfg.element_type);
+        PyObject *o = new_instance(cfg.element_type, cfg.element_plain);
         if (o == NULL) { Py_DECREF(elements); return NULL; }
         PyList_SET_ITEM(elements, (Py_ssize_t)i, o);
         int bad = 0;
         bad |= set_slot(o, off[E_TAG], Py_NewRef(e->tag));
         bad |= set_slot(o, off[E_PARENT], index_int(w, e->parent));
         bad |= set_slot(o, off[E_MARK], Py_NewRef(e->mark));
-        bad |= set_slot(o, off[E_DEPTH], PyLong_FromLong(e->depth));
-        bad |= set_slot(o, off[E_CHARS], PyLong_FromLongLong(e->chars));
-        bad |= set_slot(o, off[E_PROSE], PyLong_FromLongLong(e->prose));
+        bad |= set_slot(o, off[E_DEPTH], value_int(e->depth));
+        bad |= set_slot(o, off[E_CHARS], value_int(e->chars));
+        bad |= set_slot(o, off[E_PROSE], value_int(e->prose));
         bad |= set_slot(o, off[E_LAYOUT], PyBool_FromLong(e->layout));
-        bad |= set_slot(o, off[E_FLAGS], PyLong_FromLong(e->flags));
-        bad |= set_slot(o, off[E_SIGNATURE], PyLong_FromSsize_t(e->signature));
-        bad |= set_slot(o, off[E_SHAPE], PyLong_FromSsize_t(e->shape));
-        bad |= set_slot(o, off[E_END], PyLong_FromSize_t(e->end));
+        bad |= set_slot(o, off[E_FLAGS], value_int(e->flags));
+        bad |= set_slot(o, off[E_SIGNATURE], value_int(e->signature));
+        bad |= set_slot(o, off[E_SHAPE], value_int(e->shape));
+        bad |= set_slot(o, off[E_END], index_int(w, (Py_ssize_t)e->end));
         if (bad) { Py_DECREF(elements); return NULL; }
+        PyObject_GC_UnTrack(o);
     }
     int64_t root_chars = w->elems_n ? el[0].chars : 0, root_prose = w->elems_n ? el[0].prose : 0;
     PyObject *r = PyObject_CallFunction(cfg.page_cls, "NOLLLOO", elements, w->blocks, (long long)root_chars,
@@ -1715,12 +2116,8 @@ finish(Walk *w)
 static void
 walk_free(Walk *w)
 {
-    for (size_t i = 0; i < w->tags_cap; i++) {
-        if (!w->tags[i].used) continue;
-        Py_XDECREF(w->tags[i].tag);
-        Py_XDECREF(w->tags[i].category);
-    }
     PyMem_Free(w->tags);
+    clear_tag_cache(&w->own_cache);  /* empty unless the walk was nested */
     for (size_t i = 0; i < w->elems_n; i++) Py_XDECREF(w->elems[i].mark);
     PyMem_Free(w->elems);
     PyMem_Free(w->stack);
@@ -1740,11 +2137,11 @@ walk_free(Walk *w)
     for (size_t i = 0; i < w->classes_cap; i++)
         if (w->classes[i].used) Py_XDECREF(w->classes[i].category);
     PyMem_Free(w->classes);
-    Py_XDECREF(w->style_cache);
+    PyMem_Free(w->styles);
 }
 
 static PyObject *
-walk(PyObject *self, PyObject *args)
+walk(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *mem_id, *root_tag, *attribute_tables = Py_None;
     Walk w;
@@ -1752,7 +2149,6 @@ walk(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OUOOOOO|O:walk", &mem_id, &root_tag, &w.skipped, &w.block_tags,
                           &w.heading_levels, &w.tag_categories, &w.attribute_category, &attribute_tables))
         return NULL;
-    w.rules = class_rules(attribute_tables);
     if (!lx.ready || !cfg.ready) {
         PyErr_SetString(PyExc_RuntimeError, "copydesk._walk is not initialised");
         return NULL;
@@ -1762,6 +2158,9 @@ walk(PyObject *self, PyObject *args)
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null node");
         return NULL;
     }
+    w.rules = class_rules(attribute_tables);
+    use_tag_cache(&w, walks_running > 0);
+    walks_running++;
     PyObject *result = NULL;
     /* The walk makes thousands of container objects and no reference cycles: the cyclic collector,
        which the allocations would otherwise start several times a page, is paused until it ends. */
@@ -1769,8 +2168,7 @@ walk(PyObject *self, PyObject *args)
     w.blocks = PyList_New(0);
     w.structured_data = PyList_New(0);
     w.images = PyList_New(0);
-    w.style_cache = PyDict_New();
-    if (!w.blocks || !w.structured_data || !w.images || !w.style_cache) goto done;
+    if (!w.blocks || !w.structured_data || !w.images) goto done;
     if (open_element(&w, NULL, NULL, root_tag) < 0) goto done;
     if (push_first_child(&w, root) < 0) goto done;
     while (w.stack_n) {
@@ -1808,6 +2206,7 @@ walk(PyObject *self, PyObject *args)
     }
     result = finish(&w);
 done:
+    walks_running--;
     walk_free(&w);
     if (gc_was_enabled) PyGC_Enable();
     return result;
@@ -1816,7 +2215,7 @@ done:
 /* ---- setup ----------------------------------------------------------------------------------------- */
 
 static PyObject *
-init(PyObject *self, PyObject *arg)
+init(PyObject *Py_UNUSED(self), PyObject *arg)
 {
     PyObject *path_bytes;
     if (!PyUnicode_FSConverter(arg, &path_bytes)) return NULL;
@@ -1888,7 +2287,7 @@ names_match(PyObject *fields, const char **names, int n)
 }
 
 static PyObject *
-configure(PyObject *self, PyObject *args)
+configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *element_cls, *element_fields, *block_cls, *block_fields, *page_cls;
     PyObject *ancestor_flags, *mark_flags, *dialog_roles, *role_categories, *table_tags, *context_tags;
@@ -1913,6 +2312,9 @@ configure(PyObject *self, PyObject *args)
         slot_offsets(block_cls, BLOCK_FIELDS, B_N, cfg.block_off) < 0)
         return NULL;
     cfg.ready = 0;
+    configure_count++;
+    cfg.element_plain = plain_slots_type((PyTypeObject *)element_cls);
+    cfg.block_plain = plain_slots_type((PyTypeObject *)block_cls);
 #define KEEP(field, value) Py_XSETREF(cfg.field, Py_NewRef(value))
     Py_XSETREF(cfg.element_type, (PyTypeObject *)Py_NewRef(element_cls));
     Py_XSETREF(cfg.block_type, (PyTypeObject *)Py_NewRef(block_cls));
@@ -1958,7 +2360,7 @@ configure(PyObject *self, PyObject *args)
 /* For the guard: the node fields the walk reads directly agree, on every node under `mem_id`, with the
    accessor functions lexbor exports (so the struct layout above is the one selectolax was built with). */
 static PyObject *
-check_layout(PyObject *self, PyObject *arg)
+check_layout(PyObject *Py_UNUSED(self), PyObject *arg)
 {
     lxb_node *root = (lxb_node *)PyLong_AsVoidPtr(arg), *node;
     if (root == NULL) return PyErr_Occurred() ? NULL : Py_NewRef(Py_False);
@@ -1986,7 +2388,7 @@ check_layout(PyObject *self, PyObject *arg)
 
 /* For the guard and tests: hash((a, b)) as the walker computes it, for two ints. */
 static PyObject *
-pair_hash_of_ints(PyObject *self, PyObject *args)
+pair_hash_of_ints(PyObject *Py_UNUSED(self), PyObject *args)
 {
     long long a, b;
     if (!PyArg_ParseTuple(args, "LL", &a, &b)) return NULL;
@@ -1995,7 +2397,7 @@ pair_hash_of_ints(PyObject *self, PyObject *args)
 
 /* For the guard and tests: hash((a, b)) as the walker computes it, for any two hashable objects. */
 static PyObject *
-pair_hash_of(PyObject *self, PyObject *args)
+pair_hash_of(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *a, *b;
     if (!PyArg_ParseTuple(args, "OO", &a, &b)) return NULL;
@@ -2006,10 +2408,22 @@ pair_hash_of(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(pair_hash(ha, hb));
 }
 
+/* For the guard and tests: hash(s) of an ASCII str as the walker computes it for a class string, from
+   its bytes. */
+static PyObject *
+ascii_hash(PyObject *Py_UNUSED(self), PyObject *arg)
+{
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
+        PyErr_SetString(PyExc_TypeError, "expected an ASCII str");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(ascii_str_hash(PyUnicode_1BYTE_DATA(arg), (size_t)PyUnicode_GET_LENGTH(arg)));
+}
+
 /* For the tests: attribute_category(names) as the walk gives it, with `fallback` for what C leaves to
    Python. */
 static PyObject *
-attribute_category(PyObject *self, PyObject *args)
+attribute_category(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *names, *tables, *fallback, *category;
     if (!PyArg_ParseTuple(args, "UOO:attribute_category", &names, &tables, &fallback)) return NULL;
@@ -2031,17 +2445,20 @@ static PyMethodDef methods[] = {
     {"check_layout", check_layout, METH_O, "check_layout(mem_id): node count if the struct layout agrees."},
     {"pair_hash_of_ints", pair_hash_of_ints, METH_VARARGS, "hash((a, b)) for ints, as the walker computes it."},
     {"pair_hash_of", pair_hash_of, METH_VARARGS, "hash((a, b)), as the walker computes it."},
+    {"ascii_hash", ascii_hash, METH_O, "hash(s) of an ASCII str, as the walker computes it from the bytes."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "copydesk._walk",
     "The DOM walk of copydesk.blocks._Walker, compiled (see the comment at the top of _walk.c).", -1, methods,
+    NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC
 PyInit__walk(void)
 {
     fill_fold();
+    fill_space_bits();
     return PyModule_Create(&module);
 }

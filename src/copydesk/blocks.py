@@ -465,6 +465,9 @@ def _probe() -> None:
     for a, b in (("div", None), ("p", "x y"), ("h1", "\u00e9")):
         if _fast.pair_hash_of(a, b) != hash((a, b)):
             raise RuntimeError("tuple hash differs")
+    for s in ("", "x", "post-48213", "col-md-6 col-sm-12 entry-content " * 9):
+        if _fast.ascii_hash(s) != hash(s):
+            raise RuntimeError("str hash differs")
     tree = LexborHTMLParser(_PROBE_PAGE.encode("utf-8", "surrogatepass").replace(b"\xed\xa0\xbd", b"\xff"))
     if not _fast.check_layout(tree.root.mem_id):
         raise RuntimeError("lexbor's node layout is not the one _walk.c reads")
