@@ -9,8 +9,6 @@ its exception. Skipped when the extension is not built (or is disabled).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -242,15 +240,6 @@ def test_block_features_uses_the_compiled_code(monkeypatch):
 
     monkeypatch.setattr(features, "block_features_python", refuse)
     assert block_features(page, view).shape == (len(page.blocks), len(features.FEATURE_NAMES))
-
-
-def test_pure_python_environment_variable():
-    src = str(Path(features.__file__).parents[1])
-    env = {**os.environ, "COPYDESK_PURE_PYTHON": "1", "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    out = subprocess.run([sys.executable, "-c", "import copydesk.features as f; print(f._fast, f.__file__)"],
-                         env=env, capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["None", features.__file__]
-    assert features.COMPILED_FEATURES_UNAVAILABLE == ""
 
 
 def test_probe_page_covers_every_column_kind():

@@ -8,9 +8,6 @@ text nodes, invalid UTF-8, NUL bytes. Skipped when the extension is not built (o
 from __future__ import annotations
 
 import gc
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -196,14 +193,6 @@ def test_set_walker_round_trip():
         assert blocks.set_walker("compiled") == "python"
     with pytest.raises(ValueError):
         blocks.set_walker("rust")
-
-
-def test_pure_python_environment_variable():
-    src = str(Path(blocks.__file__).parents[1])
-    env = {**os.environ, "COPYDESK_PURE_PYTHON": "1", "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    out = subprocess.run([sys.executable, "-c", "import copydesk.blocks as b; print(b.WALKER, b.__file__)"],
-                         env=env, capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["python", blocks.__file__]
 
 
 def test_rules_are_read_at_call_time(monkeypatch):

@@ -8,13 +8,13 @@ table (`Element`) with parent indices, so scoring subtrees needs no further DOM 
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, fields
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import rules
+from .compiled import import_extension
 from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
 
 # A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
@@ -88,7 +88,12 @@ class Block:
     score: float = 0.0
     rule: str | None = None  # category a wording rule gives it ("- Advertisement -"), whatever its place
     label: str | None = None  # boilerplate category when classified out
-    chars: int = 0  # len(text): a field, not a property, since the heuristics read it for every block
+    # len(text): a field, not a property, since the heuristics read it for every block. Set from the
+    # text here; the compiled walk, which makes blocks without __init__, sets it itself.
+    chars: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.chars = len(self.text)
 
 
 @dataclass(slots=True)
@@ -355,7 +360,7 @@ class _Walker:
         self.blocks.append(Block(
             self.open_elements[-1], frame.kind, pieces, text, link_chars, links, frame.level,
             frame.list_element, frame.ordered, frame.list_depth, frame.table, frame.row, frame.quote,
-            len(self.blocks), chars=len(text),
+            len(self.blocks),
         ))
 
     def _finish(self) -> PageBlocks:
@@ -438,9 +443,8 @@ def structured_data(tree: LexborHTMLParser, page: PageBlocks) -> list[str]:
 # copydesk/_walk.c does what `_Walker` does, several times faster. It reads lexbor's structures inside
 # selectolax's own extension module, so it is used only under selectolax versions it was checked
 # against, and only once a probe page gives the same PageBlocks from both walkers. COPYDESK_PURE_PYTHON=1
-# (read once, here) forces the Python walker.
+# forces the Python walker (see compiled.py).
 VERIFIED_SELECTOLAX = frozenset({"1.0.2"})
-PURE_PYTHON = os.environ.get("COPYDESK_PURE_PYTHON", "").strip() not in ("", "0")
 
 _PROBE_PAGE = """<!doctype html><html><head><title>t</title></head><body class="b" id="top">
 <!-- a comment --><div class="content main" id="x">Caf\u00e9 <b>na\u00efve</b>\u00a0text \u65e5\u672c
@@ -478,15 +482,12 @@ def _probe() -> None:
 
 
 def _load_compiled() -> tuple[object | None, str]:
-    if PURE_PYTHON:
-        return None, "COPYDESK_PURE_PYTHON is set"
-    try:
-        import selectolax
-        import selectolax.lexbor
+    _walk, why_not = import_extension("_walk")
+    if _walk is None:
+        return None, why_not
+    import selectolax
+    import selectolax.lexbor
 
-        from . import _walk
-    except ImportError as error:
-        return None, f"not built ({error})"
     if selectolax.__version__ not in VERIFIED_SELECTOLAX:
         return None, f"selectolax {selectolax.__version__} is not one it was verified with"
     global _fast

@@ -293,17 +293,14 @@ def _prose_before(page: PageBlocks, block: Block) -> int:
 def _holds_cards(elements: list[Element], top: int) -> bool:
     """Whether most of the element's text sits in a run of like cards: children of one card tag, each
     a container (with elements of its own), at least `_MODULE_MIN_CARDS` of them."""
-    depth = elements[top].depth
     chars: dict[str, int] = {}
     counts: dict[str, int] = {}
-    index = top + 1
-    while index < len(elements) and elements[index].depth > depth:
+    for index in range(top + 1, elements[top].end):
         element = elements[index]
         is_container = index + 1 < len(elements) and elements[index + 1].parent == index
         if element.parent == top and element.tag in _CARD_TAGS and element.chars and is_container:
             chars[element.tag] = chars.get(element.tag, 0) + element.chars
             counts[element.tag] = counts.get(element.tag, 0) + 1
-        index += 1
     return any(counts[tag] >= _MODULE_MIN_CARDS and total >= _CARDS_MIN_SHARE * elements[top].chars
                for tag, total in chars.items())
 

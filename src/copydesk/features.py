@@ -16,7 +16,8 @@ from operator import attrgetter, itemgetter
 
 import numpy as np
 
-from .blocks import ANCESTOR_FLAGS, PURE_PYTHON, Block, Element, PageBlocks
+from .blocks import ANCESTOR_FLAGS, Block, Element, PageBlocks
+from .compiled import import_extension
 from .rules import MARK_ALIASES, SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
@@ -260,7 +261,7 @@ _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 # -- the compiled features ----------------------------------------------------------------------------
 # copydesk/_features.c computes the matrix of `block_features_python` from the objects' slots, without
 # a numpy call per column. It is used once it has been configured with the tables above and a probe
-# page has given the same matrix both ways; COPYDESK_PURE_PYTHON=1 (read by blocks.py) turns it off.
+# page has given the same matrix both ways; COPYDESK_PURE_PYTHON=1 (see compiled.py) turns it off.
 
 def block_features_compiled(page: PageBlocks, view: HeuristicView) -> np.ndarray | None:
     """The matrix of `block_features_python`, by _features.c; None for a page it leaves to the Python
@@ -307,12 +308,9 @@ def _probe_page() -> tuple[PageBlocks, HeuristicView]:
 
 
 def _load_compiled() -> tuple[object | None, str]:
-    if PURE_PYTHON:
-        return None, "COPYDESK_PURE_PYTHON is set"
-    try:
-        from . import _features
-    except ImportError as error:
-        return None, f"not built ({error})"
+    _features, why_not = import_extension("_features")
+    if _features is None:
+        return None, why_not
     global _fast, _RAW32_COLUMNS, _RAW64_COLUMNS
     try:
         covered = [*_features.FILLED, *_features.RAW32, *_features.RAW64, *(f"kind_{k}" for k in KINDS),

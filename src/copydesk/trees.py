@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-try:
-    from . import _trees
-except ImportError:  # built without a compiler: the numpy path below
-    _trees = None
+from .compiled import import_extension
+
+# Built without a compiler, or COPYDESK_PURE_PYTHON=1: the numpy path below.
+_trees, _ = import_extension("_trees")
 
 
 @dataclass(frozen=True, slots=True)
