@@ -44,3 +44,18 @@ def test_rules_are_dispatched_not_all_tried():
 def test_generated_texts(opening: str, tail: str, head: str):
     for text in (opening + tail, head + opening + tail, tail, head + tail):
         assert rules.start_category(text) == whole_alternation(text)
+
+
+def test_without_the_regex_parser_every_rule_is_tried():
+    """A Python whose re internals moved: rules.py still imports, and gives the same answers."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['re._parser'] = None\n"
+            "from copydesk import rules\n"
+            "whole = (rules._START_RULE, rules._START_CATEGORIES)\n"
+            "assert all(v == whole for v in rules._START_BY_FIRST_CHAR.values())\n"
+            "print(rules.text_category('Share this article'), rules.text_category('Read more: x'), "
+            "rules.text_category('xyz'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["share", "related", "None"]

@@ -8,9 +8,13 @@ URL. A class/id token rule marks a subtree; whether the mark is believed is deci
 from __future__ import annotations
 
 import re
-import re._constants as _sre  # the parsed-pattern opcodes, to read rules' first characters
 from functools import lru_cache
-from re._parser import parse as _sre_parse
+
+try:  # the regex parser's own modules, to read the rules' first characters (see _start_dispatch)
+    import re._constants as _sre
+    from re._parser import parse as _sre_parse
+except ImportError:  # a Python that moved them: no dispatch, every anchored rule is tried on every text
+    _sre = _sre_parse = None  # type: ignore[assignment]
 
 # Subtrees never rendered as text: scripts, styles, embedded media, form controls, the document head.
 SKIPPED_TAGS = frozenset(
@@ -203,7 +207,7 @@ _START_RULE, _START_CATEGORIES = _start_rules(TEXT_PATTERNS)
 _CLASS_ESCAPES = {
     _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
     _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W",
-}
+} if _sre is not None else {}
 
 
 def _class_source(items: list) -> str | None:
