@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from copydesk import blocks, features
+from copydesk import blocks, classify, features
 from copydesk.blocks import Block
 
-PROBE = ("import copydesk.blocks as b, copydesk.features as f, copydesk.trees as t; "
-         "print(b.WALKER, f._fast, t._trees, f.COMPILED_FEATURES_UNAVAILABLE == 'COPYDESK_PURE_PYTHON is set', "
-         "b.__file__)")
+PROBE = ("import copydesk.blocks as b, copydesk.classify as c, copydesk.features as f, copydesk.trees as t; "
+         "print(b.WALKER, c._fast, f._fast, t._trees, "
+         "f.COMPILED_FEATURES_UNAVAILABLE == 'COPYDESK_PURE_PYTHON is set', b.__file__)")
 
 
 def test_pure_python_environment_variable_turns_every_part_off():
@@ -20,9 +20,10 @@ def test_pure_python_environment_variable_turns_every_part_off():
     env = {**os.environ, "COPYDESK_PURE_PYTHON": "1", "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["python", "None", "None", "True", blocks.__file__]
-    # ...and without it, in this process, the compiled features passed their checks.
+    assert out == ["python", "None", "None", "None", "True", blocks.__file__]
+    # ...and without it, in this process, the compiled features and heuristics passed their checks.
     assert features.COMPILED_FEATURES_UNAVAILABLE == ""
+    assert classify.COMPILED_CLASSIFY_UNAVAILABLE == ""
 
 
 def test_block_chars_is_its_text_length_however_it_is_made():

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, prose_chars
+from .compiled import import_extension
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -46,6 +47,12 @@ _NEUTRAL_WEIGHT = 0.3
 _POST_MIN_PROSE = 200
 # Weight of boilerplate text against content text when choosing the root.
 _BOILERPLATE_WEIGHT = 1.0
+# A block with this much text outside links, and at most this link density, is content at full weight;
+# a shorter one that ends a sentence, with fewer links, at this share of its length.
+_PROSE_MIN_CHARS = 80
+_PROSE_MAX_LINK_DENSITY = 0.33
+_SENTENCE_MAX_LINK_DENSITY = 0.2
+_SENTENCE_WEIGHT = 0.7
 
 
 @dataclass(slots=True)
@@ -65,6 +72,13 @@ def _inherited_marks(page: PageBlocks, start: int, end: int) -> list[str | None]
     its category together hold at most three quarters of it: when "comment" boxes hold nearly all of
     a page's prose, the page is a forum thread and they are its content.
     """
+    if _fast is not None and (marks := _fast.inherited_marks(page.elements, start, end)) is not None:
+        return marks
+    return _inherited_marks_python(page, start, end)
+
+
+def _inherited_marks_python(page: PageBlocks, start: int, end: int) -> list[str | None]:
+    """`_inherited_marks` in Python: the reference for _classify.c, and the fallback."""
     elements = page.elements
     marked = [i for i in range(start + 1, end) if elements[i].mark]
     marks: list[str | None] = [None] * (end - start)
@@ -133,10 +147,11 @@ def _block_weight(block: Block, mark: str | None, options: Options) -> float:
     prose = chars - block.link_chars
     if block.kind == "code" and chars >= options.min_block_chars:
         return prose
-    if prose >= 80 and link_density <= 0.33:
+    if prose >= _PROSE_MIN_CHARS and link_density <= _PROSE_MAX_LINK_DENSITY:
         return prose
-    if chars >= options.min_block_chars and block.text[-1] in SENTENCE_END and link_density <= 0.2:
-        return 0.7 * prose
+    sentence = block.text[-1] in SENTENCE_END
+    if chars >= options.min_block_chars and sentence and link_density <= _SENTENCE_MAX_LINK_DENSITY:
+        return _SENTENCE_WEIGHT * prose
     return _NEUTRAL_WEIGHT * prose
 
 
@@ -320,17 +335,29 @@ def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | Non
     mark_related_sections(page)
     mark_teaser_cards(page)
     marks = _inherited_marks(page, 0, len(elements))
+    rules = [text_category(block.text) for block in page.blocks]
+    root = None
+    if _fast is not None:
+        root = _fast.root_scores(page.blocks, elements, marks, rules, options.max_link_density, options.min_block_chars)
+    if root is None:
+        root = _root_scores_python(page, marks, rules, options)
+    return root, marks
+
+
+def _root_scores_python(page: PageBlocks, marks: list[str | None], rules: list[str | None], options: Options) -> int:
+    """Each block's rule and score, and the element whose subtree scores highest: the reference for
+    _classify.c's root_scores, and the fallback."""
+    elements = page.elements
     scores = [0.0] * len(elements)
-    for block in page.blocks:
-        block.rule = text_category(block.text)
+    for block, rule in zip(page.blocks, rules, strict=True):
+        block.rule = rule
         block.score = _block_weight(block, marks[block.element], options)
         scores[block.element] += block.score
     # Children come after their parents in the table, so one backward pass sums every subtree.
     parents = [element.parent for element in elements]
     for index in range(len(elements) - 1, 0, -1):
         scores[parents[index]] += scores[index]
-    root = max(range(len(elements)), key=scores.__getitem__) if elements else 0
-    return root, marks
+    return max(range(len(elements)), key=scores.__getitem__) if elements else 0
 
 
 def _is_listing(blocks: list[Block], root: int, end: int, options: Options) -> bool:
@@ -479,9 +506,10 @@ def model_verdicts(probabilities: np.ndarray, groups: np.ndarray, threshold: flo
     keep = probabilities >= threshold
     grouped = groups >= 0
     if grouped.any():
-        ids, index = np.unique(groups[grouped], return_inverse=True)
-        means = np.bincount(index, weights=probabilities[grouped]) / np.bincount(index)
-        keep[grouped] |= means[index] >= threshold
+        # Group ids are element indices: bincount sums by them directly, in block order as before.
+        members = groups[grouped]
+        means = np.bincount(members, weights=probabilities[grouped])[members] / np.bincount(members)[members]
+        keep[grouped] |= means >= threshold
     return keep
 
 
@@ -491,3 +519,66 @@ def _heuristic_verdicts(page: PageBlocks, selection: Selection) -> Selection:
         if block.position in kept_positions:
             block.label = None
     return selection
+
+
+# -- the compiled loops -------------------------------------------------------------------------------
+# copydesk/_classify.c runs `_inherited_marks_python` and `_root_scores_python`, the two loops over every
+# element and block, with the tables and thresholds above. It is used once a probe page gives the same
+# marks, rules, scores and root both ways; COPYDESK_PURE_PYTHON=1 turns it off (see compiled.py).
+
+_PROBE_PAGE = """<html><body><div class="menu"><a href="/a">Home</a> <a href="/b">World news today</a></div>
+<div class="comments"><article><p>A post with enough prose to count as one, and more words after that.
+It goes on for a while so that it holds more than two hundred characters of prose, which is what a post
+needs before its comments stop being the content of the page.</p></article>
+<div class="comment"><p>First comment, a sentence that ends.</p></div><div class="modal"><p>Sign in</p></div></div>
+<div class="signature"><p>Sent from my phone</p></div><ul class="related"><li><a href="/c">A related story
+with a long title</a></li></ul><pre>code()</pre><p>- Advertisement -</p><div id="footer">(c) 2026</div>
+</body></html>"""
+
+
+def _load_compiled() -> tuple[object | None, str]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from .blocks import page_blocks
+    from .options import DEFAULT_OPTIONS
+
+    global _fast
+    module, why_not = import_extension("_classify")
+    if module is None:
+        return None, why_not
+    try:
+        module.configure(  # type: ignore[attr-defined]
+            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, SENTENCE_END, HEADED_MODULE, COMMENTS, {
+                "mark_max_share": _MARK_MAX_SHARE, "category_max_share": _CATEGORY_MAX_SHARE,
+                "link_list_max_prose": _LINK_LIST_MAX_PROSE, "post_min_prose": _POST_MIN_PROSE,
+                "boilerplate_weight": _BOILERPLATE_WEIGHT, "headline_weight": _HEADLINE_WEIGHT,
+                "headline_min_chars": _HEADLINE_MIN_CHARS, "neutral_weight": _NEUTRAL_WEIGHT,
+                "prose_min_chars": _PROSE_MIN_CHARS, "prose_max_link_density": _PROSE_MAX_LINK_DENSITY,
+                "sentence_max_link_density": _SENTENCE_MAX_LINK_DENSITY, "sentence_weight": _SENTENCE_WEIGHT,
+            })
+        body = LexborHTMLParser(_PROBE_PAGE).body
+        assert body is not None
+        if _compiled_differs(module, page_blocks(body), DEFAULT_OPTIONS):
+            raise RuntimeError("probe page's marks or scores differ")
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
+        _fast = None
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return module, ""
+
+
+def _compiled_differs(module: object, page: PageBlocks, options: Options) -> bool:
+    """Whether the compiled loops disagree with the Python ones on `page` (or decline it)."""
+    elements, blocks = page.elements, page.blocks
+    marks = _inherited_marks_python(page, 0, len(elements))
+    rules = [text_category(block.text) for block in blocks]
+    root = _root_scores_python(page, marks, rules, options)
+    scores = [(block.rule, block.score, type(block.score)) for block in blocks]
+    fast_marks = module.inherited_marks(elements, 0, len(elements))  # type: ignore[attr-defined]
+    fast_root = module.root_scores(  # type: ignore[attr-defined]
+        blocks, elements, fast_marks, rules, options.max_link_density, options.min_block_chars)
+    return (fast_marks != marks or fast_root != root
+            or [(block.rule, block.score, type(block.score)) for block in blocks] != scores)
+
+
+_fast = None
+_fast, COMPILED_CLASSIFY_UNAVAILABLE = _load_compiled()

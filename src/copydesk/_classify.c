@@ -1,0 +1,510 @@
+/*
+ * _classify.c -- the two loops of classify.choose_root that run over every element and every block,
+ * compiled: the same marks, block scores and root as the Python code, exactly.
+ *
+ * What it is
+ * ----------
+ * `inherited_marks(elements, start, end)` is classify._inherited_marks_python: for each element of a
+ * preorder subtree, the nearest believed class/id mark at or above it. `root_scores(blocks, elements,
+ * marks, rules, max_link_density, min_block_chars)` is the loop of classify.choose_root: it sets each
+ * block's `rule` and `score` (classify._block_weight), sums the scores over every subtree and returns the
+ * element with the highest sum. The Python code stays the reference and the fallback; classify.py uses
+ * this only once a probe page gives the same answers both ways (COPYDESK_PURE_PYTHON=1 turns it off), and
+ * tests/test_classify_compiled.py compares the two on fixtures and generated pages.
+ *
+ * The rules stay in Python
+ * ------------------------
+ * The mark aliases, the link-list categories, the flag bits, SENTENCE_END and every threshold are passed
+ * to `configure()` from classify.py; this file holds none of them.
+ *
+ * Exactly the same
+ * ----------------
+ * Scores are computed as Python computes them: an int where _block_weight returns an int (a block's prose),
+ * a float from one double operation otherwise, and summed in the same order. Python's int / int is
+ * correctly rounded, as is a double division of two exact doubles (all counts here are far below 2**53).
+ *
+ * What it declines
+ * ----------------
+ * Anything the walk does not produce -- an object that is not exactly an Element or a Block, an unset
+ * slot, a non-int count, a mark or kind that is not a str, an index out of range, a subtree end outside
+ * its parent's, an empty block text -- makes either function return None, and the Python code runs (and
+ * raises where it raises). With exact str and int objects nothing here can run Python code, so the
+ * borrowed lists cannot change under it.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { E_TAG, E_PARENT, E_MARK, E_CHARS, E_PROSE, E_FLAGS, E_END, E_N };
+static const char *ELEMENT_FIELDS[E_N] = {"tag", "parent", "mark", "chars", "prose", "flags", "end"};
+enum { B_ELEMENT, B_KIND, B_TEXT, B_LINK_CHARS, B_LINKS, B_CHARS, B_RULE, B_SCORE, B_N };
+static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "text", "link_chars", "links", "chars", "rule", "score"};
+
+/* The numbers classify.py passes, by name. */
+enum {
+    K_MARK_MAX_SHARE, K_CATEGORY_MAX_SHARE, K_LINK_LIST_MAX_PROSE, K_POST_MIN_PROSE, K_BOILERPLATE_WEIGHT,
+    K_HEADLINE_WEIGHT, K_HEADLINE_MIN_CHARS, K_NEUTRAL_WEIGHT, K_PROSE_MIN_CHARS, K_PROSE_MAX_LINK_DENSITY,
+    K_SENTENCE_MAX_LINK_DENSITY, K_SENTENCE_WEIGHT, K_N
+};
+static const char *CONSTANTS[K_N] = {
+    "mark_max_share", "category_max_share", "link_list_max_prose", "post_min_prose", "boilerplate_weight",
+    "headline_weight", "headline_min_chars", "neutral_weight", "prose_min_chars", "prose_max_link_density",
+    "sentence_max_link_density", "sentence_weight",
+};
+
+#define MAX_ENDS 64
+#define MAX_CATEGORIES 64
+
+static struct {
+    int ready;
+    PyTypeObject *element_type, *block_type;
+    Py_ssize_t element_off[E_N], block_off[B_N];
+    PyObject *aliases;     /* dict: mark -> the category it counts as */
+    PyObject *link_lists;  /* frozenset of marks whose elements are link lists */
+    PyObject *modal, *comment, *article, *code, *heading;
+    int64_t headed_module, comments;
+    double k[K_N];
+    Py_UCS4 ends[MAX_ENDS];
+    int n_ends;
+} cfg;
+
+/* ---- reading the objects ------------------------------------------------------------------------- */
+
+static inline int
+read_slots(PyObject *obj, PyTypeObject *type, const Py_ssize_t *off, int n, PyObject **out)
+{
+    if (!Py_IS_TYPE(obj, type)) return 0;
+    for (int i = 0; i < n; i++) {
+        out[i] = *(PyObject **)((char *)obj + off[i]);
+        if (out[i] == NULL) return 0;
+    }
+    return 1;
+}
+
+/* An int field within int64; 0 for anything else. */
+static inline int
+as_int64(PyObject *obj, int64_t *value)
+{
+    if (!PyLong_CheckExact(obj)) return 0;
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+    if (overflow || (v == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        return 0;
+    }
+    *value = v;
+    return 1;
+}
+
+static inline int
+same_str(PyObject *a, PyObject *b)
+{
+    if (a == b) return 1;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(a);
+    return len == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), len * PyUnicode_KIND(a)) == 0;
+}
+
+typedef struct {
+    PyObject *mark;  /* borrowed; NULL when the element has none */
+    int64_t parent, chars, prose, flags, end;
+    int is_article;
+} ElementInfo;
+
+/* Element `index` of the list, read into `e`; 0 unless it is an Element the walk could have made. */
+static int
+read_element(PyObject *elements, Py_ssize_t index, ElementInfo *e)
+{
+    PyObject *f[E_N];
+    if (!read_slots(PyList_GET_ITEM(elements, index), cfg.element_type, cfg.element_off, E_N, f)) return 0;
+    if (!as_int64(f[E_PARENT], &e->parent) || !as_int64(f[E_CHARS], &e->chars) ||
+        !as_int64(f[E_PROSE], &e->prose) || !as_int64(f[E_FLAGS], &e->flags) || !as_int64(f[E_END], &e->end) ||
+        !PyUnicode_CheckExact(f[E_TAG]))
+        return 0;
+    if (f[E_MARK] == Py_None) e->mark = NULL;
+    else if (PyUnicode_CheckExact(f[E_MARK])) e->mark = PyUnicode_GET_LENGTH(f[E_MARK]) ? f[E_MARK] : NULL;
+    else return 0;
+    e->is_article = same_str(f[E_TAG], cfg.article);
+    return 1;
+}
+
+/* The category a mark counts as (MARK_ALIASES.get(mark, mark)), borrowed. */
+static inline PyObject *
+category_of_mark(PyObject *mark)
+{
+    PyObject *alias = PyDict_GetItemWithError(cfg.aliases, mark);
+    return alias != NULL && PyUnicode_CheckExact(alias) ? alias : mark;
+}
+
+/* ---- inherited_marks ----------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *name;
+    int64_t prose;
+    int disbelieved;
+} Category;
+
+static int
+category_index(Category *cats, int *n, PyObject *name)
+{
+    for (int c = 0; c < *n; c++)
+        if (same_str(cats[c].name, name)) return c;
+    if (*n == MAX_CATEGORIES) return -1;
+    cats[*n] = (Category){name, 0, 0};
+    return (*n)++;
+}
+
+/* Prose of the outermost marked elements of each category (classify._category_prose). `cat` holds each
+   element's category index (-1: unmarked), by offset from `start`. */
+static void
+category_prose(const ElementInfo *el, Py_ssize_t start, Py_ssize_t end, const int *cat, Category *cats)
+{
+    for (Py_ssize_t i = start + 1; i < end; i++) {
+        if (cat[i - start] < 0) continue;
+        int64_t above = el[i - start].parent;
+        while (above > start && cat[above - start] < 0) above = el[above - start].parent;
+        if (above <= start || cat[above - start] != cat[i - start]) cats[cat[i - start]].prose += el[i - start].prose;
+    }
+}
+
+static int
+has_post(const ElementInfo *el, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (el[i].is_article && !(el[i].flags & cfg.comments) && (double)el[i].prose >= cfg.k[K_POST_MIN_PROSE])
+            return 1;
+    return 0;
+}
+
+static int
+believed(const ElementInfo *e, double limit)
+{
+    if ((double)e->prose > limit) return 0;
+    int link_list = PySet_Contains(cfg.link_lists, e->mark);
+    if (link_list < 0) {
+        PyErr_Clear();
+        return -1;
+    }
+    return !link_list || (double)e->prose <= cfg.k[K_LINK_LIST_MAX_PROSE] * (double)e->chars;
+}
+
+/* The marks list, or 0 to decline. `el` and `cat` are filled for start..end-1. */
+static PyObject *
+paint(PyObject *elements, Py_ssize_t start, Py_ssize_t end, ElementInfo *el, int *cat)
+{
+    Category cats[MAX_CATEGORIES];
+    int n_cats = 0, any = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        ElementInfo *e = &el[i - start];
+        if (!read_element(elements, i, e)) return NULL;
+        cat[i - start] = -1;
+        /* parents inside the subtree come before; a subtree end past its element or the subtree's: decline */
+        if ((i > start && (e->parent < start || e->parent >= i)) || e->end <= i || e->end > end) return NULL;
+        if (i > start && e->mark != NULL) {
+            PyObject *name = category_of_mark(e->mark);
+            if (PyErr_Occurred() || (cat[i - start] = category_index(cats, &n_cats, name)) < 0) {
+                PyErr_Clear();
+                return NULL;
+            }
+            any = 1;
+        }
+    }
+    PyObject *marks = PyList_New(end - start);
+    if (marks == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < end - start; i++) PyList_SET_ITEM(marks, i, Py_NewRef(Py_None));
+    if (!any) return marks;
+    double limit = cfg.k[K_MARK_MAX_SHARE] * (double)el[0].prose;
+    double category_limit = cfg.k[K_CATEGORY_MAX_SHARE] * (double)el[0].prose;
+    category_prose(el, start, end, cat, cats);
+    for (int c = 0; c < n_cats; c++) {
+        cats[c].disbelieved = (double)cats[c].prose > category_limit;
+        /* a blog post with a long comment thread below it: the post is the content, however short */
+        if (cats[c].disbelieved && same_str(cats[c].name, cfg.comment) && has_post(el, end - start))
+            cats[c].disbelieved = 0;
+    }
+    for (Py_ssize_t i = start + 1; i < end; i++) {
+        ElementInfo *e = &el[i - start];
+        if (cat[i - start] < 0) continue;
+        int keep = same_str(e->mark, cfg.modal) || (e->flags & cfg.headed_module);
+        if (!keep && !cats[cat[i - start]].disbelieved) keep = believed(e, limit);
+        if (keep < 0) {
+            Py_DECREF(marks);
+            return NULL;
+        }
+        if (!keep) continue;
+        /* inner marks come later in preorder and paint over this one */
+        for (int64_t j = i; j < e->end; j++) Py_SETREF(PyList_GET_ITEM(marks, j - start), Py_NewRef(e->mark));
+    }
+    return marks;
+}
+
+static PyObject *
+inherited_marks(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t start, end;
+    if (!cfg.ready || nargs != 3 || !PyList_CheckExact(args[0])) Py_RETURN_NONE;
+    start = PyLong_AsSsize_t(args[1]);
+    end = PyLong_AsSsize_t(args[2]);
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    if (start < 0 || end <= start || end > PyList_GET_SIZE(args[0])) Py_RETURN_NONE;
+    ElementInfo *el = PyMem_Malloc((end - start) * sizeof(ElementInfo));
+    int *cat = PyMem_Malloc((end - start) * sizeof(int));
+    PyObject *marks = el != NULL && cat != NULL ? paint(args[0], start, end, el, cat) : NULL;
+    PyMem_Free(el);
+    PyMem_Free(cat);
+    if (marks == NULL) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return marks;
+}
+
+/* ---- root_scores --------------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t element, link_chars, links, chars;
+    PyObject *kind, *text;
+} BlockInfo;
+
+static int
+read_block(PyObject *obj, BlockInfo *b)
+{
+    PyObject *f[B_N];
+    if (!read_slots(obj, cfg.block_type, cfg.block_off, B_N, f)) return 0;
+    b->kind = f[B_KIND];
+    b->text = f[B_TEXT];
+    return as_int64(f[B_ELEMENT], &b->element) && as_int64(f[B_LINK_CHARS], &b->link_chars) &&
+           as_int64(f[B_LINKS], &b->links) && as_int64(f[B_CHARS], &b->chars) && b->chars > 0 &&
+           PyUnicode_CheckExact(b->kind) && PyUnicode_CheckExact(b->text) && PyUnicode_GET_LENGTH(b->text) > 0;
+}
+
+static int
+ends_sentence(PyObject *text)
+{
+    Py_UCS4 last = PyUnicode_READ_CHAR(text, PyUnicode_GET_LENGTH(text) - 1);
+    for (int i = 0; i < cfg.n_ends; i++)
+        if (cfg.ends[i] == last) return 1;
+    return 0;
+}
+
+/* classify._block_weight: the weight as a double, and whether Python returns it as an int. */
+static double
+block_weight(const BlockInfo *b, int boilerplate, double max_link_density, double min_block_chars, int *is_int)
+{
+    double chars = (double)b->chars;
+    *is_int = 0;
+    if (boilerplate) return -cfg.k[K_BOILERPLATE_WEIGHT] * chars;
+    double link_density = (double)b->link_chars / chars;
+    if (link_density > max_link_density) {
+        int headline = b->links > 0 && (double)b->link_chars / (double)b->links >= cfg.k[K_HEADLINE_MIN_CHARS] &&
+                       !same_str(b->kind, cfg.heading);
+        return headline ? cfg.k[K_HEADLINE_WEIGHT] * chars : -cfg.k[K_BOILERPLATE_WEIGHT] * chars;
+    }
+    int64_t prose = b->chars - b->link_chars;
+    if ((same_str(b->kind, cfg.code) && chars >= min_block_chars) ||
+        ((double)prose >= cfg.k[K_PROSE_MIN_CHARS] && link_density <= cfg.k[K_PROSE_MAX_LINK_DENSITY])) {
+        *is_int = 1;
+        return (double)prose;
+    }
+    if (chars >= min_block_chars && ends_sentence(b->text) && link_density <= cfg.k[K_SENTENCE_MAX_LINK_DENSITY])
+        return cfg.k[K_SENTENCE_WEIGHT] * (double)prose;
+    return cfg.k[K_NEUTRAL_WEIGHT] * (double)prose;
+}
+
+static inline void
+set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value)
+{
+    Py_XSETREF(*(PyObject **)((char *)obj + offset), value);
+}
+
+/* Sets every block's rule and score; sums the scores into `scores`. 0 to decline. */
+static int
+score_blocks(PyObject *blocks, PyObject *marks, PyObject *rules, double max_link_density, double min_block_chars,
+             double *scores, Py_ssize_t n_elements)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(blocks); i++) {
+        PyObject *block = PyList_GET_ITEM(blocks, i), *rule = PyList_GET_ITEM(rules, i);
+        BlockInfo b;
+        if (!read_block(block, &b) || b.element < 0 || b.element >= n_elements ||
+            (rule != Py_None && !PyUnicode_CheckExact(rule)))
+            return 0;
+        int is_int, boilerplate = PyList_GET_ITEM(marks, b.element) != Py_None || rule != Py_None;
+        double weight = block_weight(&b, boilerplate, max_link_density, min_block_chars, &is_int);
+        PyObject *score = is_int ? PyLong_FromLongLong(b.chars - b.link_chars) : PyFloat_FromDouble(weight);
+        if (score == NULL) return 0;
+        set_slot(block, cfg.block_off[B_RULE], Py_NewRef(rule));
+        set_slot(block, cfg.block_off[B_SCORE], score);
+        scores[b.element] += weight;
+    }
+    return 1;
+}
+
+/* Children come after their parents in the table, so one backward pass sums every subtree. */
+static int
+best_subtree(PyObject *elements, double *scores, Py_ssize_t n)
+{
+    for (Py_ssize_t i = n - 1; i > 0; i--) {
+        PyObject *f[E_N];
+        int64_t parent;
+        if (!read_slots(PyList_GET_ITEM(elements, i), cfg.element_type, cfg.element_off, E_N, f) ||
+            !as_int64(f[E_PARENT], &parent) || parent < 0 || parent >= i)
+            return -1;
+        scores[parent] += scores[i];
+    }
+    Py_ssize_t best = 0;
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (scores[i] > scores[best]) best = i;
+    return (int)best;
+}
+
+static PyObject *
+root_scores(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!cfg.ready || nargs != 6 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+        !PyList_CheckExact(args[2]) || !PyList_CheckExact(args[3]))
+        Py_RETURN_NONE;
+    PyObject *blocks = args[0], *elements = args[1], *marks = args[2], *rules = args[3];
+    double max_link_density = PyFloat_AsDouble(args[4]), min_block_chars = PyFloat_AsDouble(args[5]);
+    Py_ssize_t n = PyList_GET_SIZE(elements);
+    if (PyErr_Occurred() || n == 0 || PyList_GET_SIZE(marks) != n ||
+        PyList_GET_SIZE(rules) != PyList_GET_SIZE(blocks)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    double *scores = PyMem_Calloc(n, sizeof(double));
+    int root = scores != NULL && score_blocks(blocks, marks, rules, max_link_density, min_block_chars, scores, n)
+                   ? best_subtree(elements, scores, n) : -1;
+    PyMem_Free(scores);
+    PyErr_Clear();
+    if (root < 0) Py_RETURN_NONE;
+    return PyLong_FromLong(root);
+}
+
+/* ---- configuration ------------------------------------------------------------------------------- */
+
+static int
+slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off, PyTypeObject **type_out)
+{
+    if (!PyType_Check(cls)) {
+        PyErr_SetString(PyExc_TypeError, "expected a class");
+        return -1;
+    }
+    PyTypeObject *type = (PyTypeObject *)cls;
+    for (int i = 0; i < n; i++) {
+        PyObject *d = PyDict_GetItemString(type->tp_dict, names[i]);
+        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type) ||
+            ((PyMemberDescrObject *)d)->d_member->type != T_OBJECT_EX) {
+            PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
+            return -1;
+        }
+        off[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+    }
+    Py_XSETREF(*type_out, (PyTypeObject *)Py_NewRef(cls));
+    return 0;
+}
+
+static int
+configure_constants(PyObject *constants)
+{
+    for (int i = 0; i < K_N; i++) {
+        PyObject *value = PyDict_GetItemString(constants, CONSTANTS[i]);
+        if (value == NULL) {
+            PyErr_Format(PyExc_KeyError, "no constant %s", CONSTANTS[i]);
+            return -1;
+        }
+        cfg.k[i] = PyFloat_AsDouble(value);
+        if (cfg.k[i] == -1.0 && PyErr_Occurred()) return -1;
+    }
+    return 0;
+}
+
+static int
+configure_ends(PyObject *sentence_end)
+{
+    cfg.n_ends = 0;
+    PyObject *it = PyObject_GetIter(sentence_end), *item;
+    if (it == NULL) return -1;
+    while ((item = PyIter_Next(it)) != NULL) {
+        /* longer members can never equal the one character tested */
+        if (PyUnicode_Check(item) && PyUnicode_GET_LENGTH(item) == 1) {
+            if (cfg.n_ends < MAX_ENDS) cfg.ends[cfg.n_ends++] = PyUnicode_READ_CHAR(item, 0);
+            else PyErr_SetString(PyExc_ValueError, "too many sentence ends");
+        }
+        Py_DECREF(item);
+        if (PyErr_Occurred()) break;
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+configure_names(void)
+{
+    const char *text[5] = {"modal", "comment", "article", "code", "heading"};
+    PyObject **slot[5] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading};
+    for (int i = 0; i < 5; i++) {
+        PyObject *s = PyUnicode_InternFromString(text[i]);
+        if (s == NULL) return -1;
+        Py_XSETREF(*slot[i], s);
+    }
+    return 0;
+}
+
+static PyObject *
+configure(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *element_cls, *block_cls, *aliases, *link_lists, *sentence_end, *constants;
+    long long headed_module, comments;
+    if (!PyArg_ParseTuple(args, "OOO!O!OLLO!:configure", &element_cls, &block_cls, &PyDict_Type, &aliases,
+                          &PyFrozenSet_Type, &link_lists, &sentence_end, &headed_module, &comments, &PyDict_Type,
+                          &constants))
+        return NULL;
+    cfg.ready = 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(aliases, &pos, &key, &value))
+        if (!PyUnicode_CheckExact(key) || !PyUnicode_CheckExact(value)) {
+            PyErr_SetString(PyExc_TypeError, "aliases must map str to str");
+            return NULL;
+        }
+    if (slot_offsets(element_cls, ELEMENT_FIELDS, E_N, cfg.element_off, &cfg.element_type) < 0 ||
+        slot_offsets(block_cls, BLOCK_FIELDS, B_N, cfg.block_off, &cfg.block_type) < 0 ||
+        configure_constants(constants) < 0 || configure_ends(sentence_end) < 0 || configure_names() < 0)
+        return NULL;
+    Py_XSETREF(cfg.aliases, Py_NewRef(aliases));
+    Py_XSETREF(cfg.link_lists, Py_NewRef(link_lists));
+    cfg.headed_module = headed_module;
+    cfg.comments = comments;
+    cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS,
+     "configure(Element, Block, mark_aliases, link_list_categories, sentence_end, headed_module_bit,"
+     " comments_bit, constants): classify.py's classes, tables and thresholds."},
+    {"inherited_marks", (PyCFunction)(void (*)(void))inherited_marks, METH_FASTCALL,
+     "inherited_marks(elements, start, end) -> list | None: classify._inherited_marks_python's marks; None"
+     " for a page it leaves to the Python code."},
+    {"root_scores", (PyCFunction)(void (*)(void))root_scores, METH_FASTCALL,
+     "root_scores(blocks, elements, marks, rules, max_link_density, min_block_chars) -> int | None: sets each"
+     " block's rule and score and returns the root element; None for a page it leaves to the Python code."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "copydesk._classify",
+    "classify.choose_root's loops, compiled (see the comment at the top of _classify.c).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__classify(void)
+{
+    return PyModule_Create(&module);
+}
