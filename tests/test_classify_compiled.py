@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from copydesk import classify
-from copydesk.blocks import COMMENTS, HEADED_MODULE, Block, Element, PageBlocks, page_blocks
-from copydesk.classify import _inherited_marks_python, _root_scores_python, mark_related_sections
+from copydesk.blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, page_blocks
+from copydesk.classify import _inherited_marks_python, _root_scores_python, cut_outcome, mark_related_sections
 from copydesk.options import DEFAULT_OPTIONS, Options
 from copydesk.rules import MARK_ALIASES, text_category
 from test_properties import PROPERTY, document
@@ -92,7 +93,7 @@ def element_table(draw: st.DrawFn) -> PageBlocks:
         elements.append(Element(
             draw(st.sampled_from(["div", "article", "p", "li"])), position.get(parents[node], -1),
             draw(st.none() | st.sampled_from(MARKS)), 1, chars=prose + draw(st.integers(0, 500)), prose=prose,
-            flags=draw(st.sampled_from([0, COMMENTS, HEADED_MODULE, COMMENTS | HEADED_MODULE]))))
+            flags=draw(st.sampled_from([0, COMMENTS, HEADED_MODULE, COMMENTS | HEADED_MODULE, HIDDEN, SCHEMA_COPY]))))
     for i in reversed(range(n)):  # subtree ends, from the leaves up
         elements[i].end = max([i + 1] + [elements[j].end for j in range(i + 1, n) if elements[j].parent == i])
     texts = st.sampled_from(["Share", "- Advertisement -", "A sentence that ends.", "Home", "x" * 90, "(Image: AP)"])
@@ -139,3 +140,43 @@ def test_aliases_count_as_their_category():
     page = walked('<body><div class="signature"><p>Sent from my phone, every time.</p></div>'
                   '<div class="byline"><p>By A. Writer</p></div><p>' + "Body text here. " * 20 + "</p></body>")
     assert_same(page)
+
+
+def assert_same_cut(page: PageBlocks, seed: int) -> None:
+    """model_cut against the Python cut, with and without the vetoes, on made-up probabilities and marks."""
+    rng = np.random.default_rng(seed)
+    probabilities = rng.random(len(page.blocks))
+    marks = _inherited_marks_python(page, 0, len(page.elements))
+    for block in page.blocks[::3]:
+        block.label = "navigation"  # what select() left on some blocks: kept by the cut or not
+    heuristic_kept = set(rng.integers(0, max(len(page.blocks), 1), size=3).tolist())
+    for use_heuristics in (True, False):
+        fast = cut_outcome(classify._fast, page, probabilities, marks, heuristic_kept, use_heuristics)
+        assert fast is not None
+        assert fast == cut_outcome(None, page, probabilities, marks, heuristic_kept, use_heuristics)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")) + sorted(EXAMPLES.glob("*.html")),
+                         ids=lambda p: p.name)
+def test_model_cut_on_fixtures(path: Path):
+    page = walked(path.read_bytes())
+    for block, rule in zip(page.blocks, [text_category(b.text) for b in page.blocks], strict=True):
+        block.rule = rule
+    assert_same_cut(page, 0)
+
+
+@PROPERTY
+@given(element_table(), st.integers(0, 1000))
+def test_model_cut_on_generated_element_tables(page: PageBlocks, seed: int):
+    for block in page.blocks:
+        block.rule = text_category(block.text)
+        block.kind = ("item", "cell", "caption", "paragraph")[block.position % 4]
+        block.list_element = block.table = block.element
+    assert_same_cut(page, seed)
+
+
+def test_model_cut_declines_float32_probabilities():
+    page = walked("<body><p>One sentence that ends.</p><p>Another one.</p></body>")
+    marks = [None] * len(page.elements)
+    assert classify._fast.model_cut(page.blocks, page.elements, np.zeros(2, dtype=np.float32), 0.5, marks, set(),
+                                    True) is None

@@ -40,8 +40,10 @@
 
 enum { E_TAG, E_PARENT, E_MARK, E_CHARS, E_PROSE, E_FLAGS, E_END, E_N };
 static const char *ELEMENT_FIELDS[E_N] = {"tag", "parent", "mark", "chars", "prose", "flags", "end"};
-enum { B_ELEMENT, B_KIND, B_TEXT, B_LINK_CHARS, B_LINKS, B_CHARS, B_RULE, B_SCORE, B_N };
-static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "text", "link_chars", "links", "chars", "rule", "score"};
+enum { B_ELEMENT, B_KIND, B_TEXT, B_LINK_CHARS, B_LINKS, B_CHARS, B_RULE, B_SCORE, B_LABEL, B_POSITION,
+       B_LIST_ELEMENT, B_TABLE, B_N };
+static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "text", "link_chars", "links", "chars", "rule", "score",
+                                        "label", "position", "list_element", "table"};
 
 /* The numbers classify.py passes, by name. */
 enum {
@@ -64,8 +66,8 @@ static struct {
     Py_ssize_t element_off[E_N], block_off[B_N];
     PyObject *aliases;     /* dict: mark -> the category it counts as */
     PyObject *link_lists;  /* frozenset of marks whose elements are link lists */
-    PyObject *modal, *comment, *article, *code, *heading;
-    int64_t headed_module, comments;
+    PyObject *modal, *comment, *article, *code, *heading, *item, *cell, *caption, *signature, *other;
+    int64_t headed_module, comments, hidden, schema_copy;
     double k[K_N];
     Py_UCS4 ends[MAX_ENDS];
     int n_ends;
@@ -386,6 +388,148 @@ root_scores(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     return PyLong_FromLong(root);
 }
 
+/* ---- model_cut ----------------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t element, position, group;
+    PyObject *kind, *rule, *label;
+} CutInfo;
+
+static int
+read_cut_block(PyObject *obj, Py_ssize_t n_elements, CutInfo *b)
+{
+    PyObject *f[B_N];
+    int64_t list_element, table;
+    if (!read_slots(obj, cfg.block_type, cfg.block_off, B_N, f) || !as_int64(f[B_ELEMENT], &b->element) ||
+        !as_int64(f[B_POSITION], &b->position) || !as_int64(f[B_LIST_ELEMENT], &list_element) ||
+        !as_int64(f[B_TABLE], &table) || !PyUnicode_CheckExact(f[B_KIND]) || b->element < 0 ||
+        b->element >= n_elements)
+        return 0;
+    b->kind = f[B_KIND];
+    b->rule = f[B_RULE];
+    b->label = f[B_LABEL];
+    /* classify.block_groups: the list of an item, the table of a cell */
+    b->group = same_str(b->kind, cfg.item) ? list_element : same_str(b->kind, cfg.cell) ? table : -1;
+    return b->group < n_elements && (b->rule == Py_None || PyUnicode_CheckExact(b->rule)) &&
+           (b->label == Py_None || PyUnicode_CheckExact(b->label));
+}
+
+/* Python's truth of a str-or-None. */
+static inline int
+truthy(PyObject *value)
+{
+    return value != Py_None && PyUnicode_GET_LENGTH(value) > 0;
+}
+
+/* classify._vetoed: 1, 0, or -1 to decline. */
+static int
+vetoed(const CutInfo *b, PyObject *elements, PyObject *mark, PyObject *heuristic_kept)
+{
+    if (b->rule != Py_None || same_str(b->kind, cfg.caption)) return 1;
+    PyObject *f[E_N];
+    int64_t flags;
+    if (!read_slots(PyList_GET_ITEM(elements, b->element), cfg.element_type, cfg.element_off, E_N, f) ||
+        !as_int64(f[E_FLAGS], &flags))
+        return -1;
+    if (flags & cfg.hidden) {
+        PyObject *position = PyLong_FromLongLong(b->position);
+        int kept = position == NULL ? -1 : PySet_Contains(heuristic_kept, position);
+        Py_XDECREF(position);
+        if (kept < 0) return -1;
+        if (!kept) return 1;
+    }
+    return (flags & cfg.schema_copy) || (mark != Py_None && same_str(mark, cfg.signature));
+}
+
+/* Group means as classify.model_verdicts takes them (np.bincount: sums in block order, then divided). */
+static void
+group_means(const CutInfo *info, const double *p, Py_ssize_t n, double *sums, double *counts)
+{
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (info[i].group >= 0) {
+            sums[info[i].group] += p[i];
+            counts[info[i].group] += 1.0;
+        }
+}
+
+/* Each block's verdict into `keep`, touching nothing: 0 to decline. */
+static int
+decide(PyObject *blocks, PyObject *elements, const double *p, double threshold, PyObject *marks,
+       PyObject *heuristic_kept, int use_heuristics, CutInfo *info, double *sums, double *counts, char *keep)
+{
+    Py_ssize_t n = PyList_GET_SIZE(blocks), n_elements = PyList_GET_SIZE(elements);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!read_cut_block(PyList_GET_ITEM(blocks, i), n_elements, &info[i])) return 0;
+        PyObject *mark = PyList_GET_ITEM(marks, info[i].element);
+        if (mark != Py_None && !PyUnicode_CheckExact(mark)) return 0;
+    }
+    group_means(info, p, n, sums, counts);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int g = (int)info[i].group;
+        keep[i] = p[i] >= threshold || (g >= 0 && sums[g] / counts[g] >= threshold);
+        if (keep[i] && use_heuristics) {
+            int veto = vetoed(&info[i], elements, PyList_GET_ITEM(marks, info[i].element), heuristic_kept);
+            if (veto < 0) return 0;
+            keep[i] = !veto;
+        }
+    }
+    return 1;
+}
+
+/* Appends each block to kept or removed with its label, as classify._model_cut_python does. */
+static int
+apply_verdicts(PyObject *blocks, PyObject *marks, const CutInfo *info, const char *keep, PyObject *kept,
+               PyObject *removed)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(blocks); i++) {
+        PyObject *block = PyList_GET_ITEM(blocks, i), *mark = PyList_GET_ITEM(marks, info[i].element);
+        PyObject *label = keep[i] ? Py_None : truthy(info[i].label) ? info[i].label
+                          : truthy(info[i].rule) ? info[i].rule : truthy(mark) ? mark : cfg.other;
+        set_slot(block, cfg.block_off[B_LABEL], Py_NewRef(label));
+        if (PyList_Append(keep[i] ? kept : removed, block) < 0) return 0;
+    }
+    return 1;
+}
+
+static PyObject *
+model_cut(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!cfg.ready || nargs != 7 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+        !PyList_CheckExact(args[4]) || !PyAnySet_CheckExact(args[5]) || PyList_GET_SIZE(args[4]) != PyList_GET_SIZE(args[1]))
+        Py_RETURN_NONE;
+    PyObject *blocks = args[0], *elements = args[1];
+    double threshold = PyFloat_AsDouble(args[3]);
+    int use_heuristics = PyObject_IsTrue(args[6]);
+    Py_buffer view;
+    if (PyErr_Occurred() || use_heuristics < 0 || PyObject_GetBuffer(args[2], &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(blocks), n_elements = PyList_GET_SIZE(elements);
+    PyObject *result = NULL, *kept = PyList_New(0), *removed = PyList_New(0);
+    CutInfo *info = PyMem_Malloc((n ? n : 1) * sizeof(CutInfo));
+    char *keep = PyMem_Malloc(n ? n : 1);
+    double *sums = PyMem_Calloc(n_elements ? n_elements : 1, sizeof(double));
+    double *counts = PyMem_Calloc(n_elements ? n_elements : 1, sizeof(double));
+    int doubles = view.itemsize == 8 && view.format && strcmp(view.format, "d") == 0 && view.len == n * 8;
+    if (kept && removed && info && keep && sums && counts && doubles &&
+        decide(blocks, elements, view.buf, threshold, args[4], args[5], use_heuristics, info, sums, counts, keep) &&
+        apply_verdicts(blocks, args[4], info, keep, kept, removed))
+        result = PyTuple_Pack(2, kept, removed);
+    PyBuffer_Release(&view);
+    PyMem_Free(info);
+    PyMem_Free(keep);
+    PyMem_Free(sums);
+    PyMem_Free(counts);
+    Py_XDECREF(kept);
+    Py_XDECREF(removed);
+    if (result == NULL) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return result;
+}
+
 /* ---- configuration ------------------------------------------------------------------------------- */
 
 static int
@@ -446,9 +590,11 @@ configure_ends(PyObject *sentence_end)
 static int
 configure_names(void)
 {
-    const char *text[5] = {"modal", "comment", "article", "code", "heading"};
-    PyObject **slot[5] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading};
-    for (int i = 0; i < 5; i++) {
+    const char *text[10] = {"modal", "comment", "article", "code", "heading", "item", "cell", "caption",
+                            "signature", "other"};
+    PyObject **slot[10] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading, &cfg.item, &cfg.cell,
+                           &cfg.caption, &cfg.signature, &cfg.other};
+    for (int i = 0; i < 10; i++) {
         PyObject *s = PyUnicode_InternFromString(text[i]);
         if (s == NULL) return -1;
         Py_XSETREF(*slot[i], s);
@@ -460,10 +606,10 @@ static PyObject *
 configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *element_cls, *block_cls, *aliases, *link_lists, *sentence_end, *constants;
-    long long headed_module, comments;
-    if (!PyArg_ParseTuple(args, "OOO!O!OLLO!:configure", &element_cls, &block_cls, &PyDict_Type, &aliases,
-                          &PyFrozenSet_Type, &link_lists, &sentence_end, &headed_module, &comments, &PyDict_Type,
-                          &constants))
+    long long headed_module, comments, hidden, schema_copy;
+    if (!PyArg_ParseTuple(args, "OOO!O!OLLLLO!:configure", &element_cls, &block_cls, &PyDict_Type, &aliases,
+                          &PyFrozenSet_Type, &link_lists, &sentence_end, &headed_module, &comments, &hidden,
+                          &schema_copy, &PyDict_Type, &constants))
         return NULL;
     cfg.ready = 0;
     Py_ssize_t pos = 0;
@@ -481,6 +627,8 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
     Py_XSETREF(cfg.link_lists, Py_NewRef(link_lists));
     cfg.headed_module = headed_module;
     cfg.comments = comments;
+    cfg.hidden = hidden;
+    cfg.schema_copy = schema_copy;
     cfg.ready = 1;
     Py_RETURN_NONE;
 }
@@ -488,13 +636,17 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Element, Block, mark_aliases, link_list_categories, sentence_end, headed_module_bit,"
-     " comments_bit, constants): classify.py's classes, tables and thresholds."},
+     " comments_bit, hidden_bit, schema_copy_bit, constants): classify.py's classes, tables and thresholds."},
     {"inherited_marks", (PyCFunction)(void (*)(void))inherited_marks, METH_FASTCALL,
      "inherited_marks(elements, start, end) -> list | None: classify._inherited_marks_python's marks; None"
      " for a page it leaves to the Python code."},
     {"root_scores", (PyCFunction)(void (*)(void))root_scores, METH_FASTCALL,
      "root_scores(blocks, elements, marks, rules, max_link_density, min_block_chars) -> int | None: sets each"
      " block's rule and score and returns the root element; None for a page it leaves to the Python code."},
+    {"model_cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL,
+     "model_cut(blocks, elements, probabilities, threshold, marks, heuristic_kept, use_heuristics) ->"
+     " (kept, removed) | None: classify._model_cut_python's lists and labels; None for a page it leaves to"
+     " the Python code."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -459,17 +459,13 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
         threshold = options.model_threshold
     elif threshold is None:
         threshold = model.threshold
-    verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold).tolist()
-    kept: list[Block] = []
-    removed: list[Block] = []
-    marks = selection.view.page_marks
-    for block, keep in zip(page.blocks, verdicts, strict=True):
-        if keep and not (options.use_heuristics and _vetoed(block, page.elements[block.element], marks, selection)):
-            block.label = None
-            kept.append(block)
-        else:
-            block.label = block.label or block.rule or marks[block.element] or "other"
-            removed.append(block)
+    marks, heuristic_kept = selection.view.page_marks, selection.view.kept
+    cut = None
+    if _fast is not None:
+        cut = _fast.model_cut(page.blocks, page.elements, probabilities, threshold, marks, heuristic_kept,
+                              options.use_heuristics)
+    kept, removed = cut or _model_cut_python(page, probabilities, threshold, marks, heuristic_kept,
+                                             options.use_heuristics)
     if not kept:
         # Nothing reached the threshold (tiny or odd pages the model has seen little like): an
         # empty record is the worst answer, so the heuristics' choice stands.
@@ -478,14 +474,31 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     return Selection(kept, removed, selection.view, probabilities)
 
 
-def _vetoed(block: Block, element: Element, marks: list[str | None], selection: Selection) -> bool:
+def _model_cut_python(page: PageBlocks, probabilities: np.ndarray, threshold: float, marks: list[str | None],
+                      heuristic_kept: set[int], use_heuristics: bool) -> tuple[list[Block], list[Block]]:
+    """The blocks the model keeps and the rest, each removed one labelled: the reference for
+    _classify.c's model_cut, and the fallback."""
+    verdicts = model_verdicts(probabilities, block_groups(page.blocks), threshold).tolist()
+    kept: list[Block] = []
+    removed: list[Block] = []
+    for block, keep in zip(page.blocks, verdicts, strict=True):
+        if keep and not (use_heuristics and _vetoed(block, page.elements[block.element], marks, heuristic_kept)):
+            block.label = None
+            kept.append(block)
+        else:
+            block.label = block.label or block.rule or marks[block.element] or "other"
+            removed.append(block)
+    return kept, removed
+
+
+def _vetoed(block: Block, element: Element, marks: list[str | None], heuristic_kept: set[int]) -> bool:
     """Whether the heuristics overrule the model's keep: a wording rule's match or a caption is never
     content, whatever the model says."""
     return (
         block.rule is not None or block.kind == "caption"
         # Hidden text (schema.org copies, collapsed menus) stays out unless the heuristics found
         # the content itself there (a page that reveals its body by script).
-        or bool(element.flags & HIDDEN and block.position not in selection.view.kept)
+        or bool(element.flags & HIDDEN and block.position not in heuristic_kept)
         or bool(element.flags & SCHEMA_COPY)
         # A forum post's signature is the poster's, repeated under every post: never the content.
         or marks[block.element] == "signature"
@@ -548,7 +561,8 @@ def _load_compiled() -> tuple[object | None, str]:
         return None, why_not
     try:
         module.configure(  # type: ignore[attr-defined]
-            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, SENTENCE_END, HEADED_MODULE, COMMENTS, {
+            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, SENTENCE_END, HEADED_MODULE, COMMENTS, HIDDEN,
+            SCHEMA_COPY, {
                 "mark_max_share": _MARK_MAX_SHARE, "category_max_share": _CATEGORY_MAX_SHARE,
                 "link_list_max_prose": _LINK_LIST_MAX_PROSE, "post_min_prose": _POST_MIN_PROSE,
                 "boilerplate_weight": _BOILERPLATE_WEIGHT, "headline_weight": _HEADLINE_WEIGHT,
@@ -576,8 +590,32 @@ def _compiled_differs(module: object, page: PageBlocks, options: Options) -> boo
     fast_marks = module.inherited_marks(elements, 0, len(elements))  # type: ignore[attr-defined]
     fast_root = module.root_scores(  # type: ignore[attr-defined]
         blocks, elements, fast_marks, rules, options.max_link_density, options.min_block_chars)
-    return (fast_marks != marks or fast_root != root
-            or [(block.rule, block.score, type(block.score)) for block in blocks] != scores)
+    if (fast_marks != marks or fast_root != root
+            or [(block.rule, block.score, type(block.score)) for block in blocks] != scores):
+        return True
+    probabilities = np.linspace(0.0, 1.0, len(blocks))
+    for use_heuristics in (True, False):
+        fast = cut_outcome(module, page, probabilities, marks, {0, 2}, use_heuristics)
+        if fast is None or fast != cut_outcome(None, page, probabilities, marks, {0, 2}, use_heuristics):
+            return True
+    return False
+
+
+def cut_outcome(module: object | None, page: PageBlocks, probabilities: np.ndarray, marks: list[str | None],
+                heuristic_kept: set[int], use_heuristics: bool) -> tuple[list[int], list[int], list[str | None]] | None:
+    """The positions kept and removed and every block's label after a model cut by `module`'s
+    model_cut (None: the Python code's), the blocks' labels put back as they were."""
+    labels = [block.label for block in page.blocks]
+    if module is None:
+        cut = _model_cut_python(page, probabilities, 0.5, marks, heuristic_kept, use_heuristics)
+    else:
+        cut = module.model_cut(page.blocks, page.elements, probabilities, 0.5, marks,  # type: ignore[attr-defined]
+                               heuristic_kept, use_heuristics)
+    outcome = None if cut is None else ([b.position for b in cut[0]], [b.position for b in cut[1]],
+                                        [b.label for b in page.blocks])
+    for block, label in zip(page.blocks, labels, strict=True):
+        block.label = label
+    return outcome
 
 
 _fast = None
