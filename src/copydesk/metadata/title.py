@@ -106,7 +106,8 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
         meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
-    headings = [text for node in tree.css("h1, h2")[:12] if (text := _clean(_heading_text(node)))]
+    nodes = tree.css("h1, h2")
+    headings = [text for node in nodes[:12] if (text := _clean(_heading_text(node)))]
     # Both titles at once: the longer the confirming text, the surer the match (a section's name in
     # the <title> may match a section heading while the declared title matches the headline whole).
     sites = {name.casefold() for name in site_names or ()}
@@ -115,7 +116,9 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
     confirmed = _best_confirmed(headings, candidates)
     if confirmed:
         return confirmed
-    first_h1 = next((text for node in tree.css("h1")[:2] if (text := _clean(_heading_text(node)))), None)
+    # The first two <h1>s, from the same query: a second one would walk the whole tree again.
+    first_h1s = [node for node in nodes if node.tag == "h1"][:2]
+    first_h1 = next((text for node in first_h1s if (text := _clean(_heading_text(node)))), None)
     if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
         return first_h1
     if social:
