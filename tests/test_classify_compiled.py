@@ -180,3 +180,24 @@ def test_model_cut_declines_float32_probabilities():
     marks = [None] * len(page.elements)
     assert classify._fast.model_cut(page.blocks, page.elements, np.zeros(2, dtype=np.float32), 0.5, marks, set(),
                                     True) is None
+
+
+_WORDING = st.sampled_from(["advertisement", "Sponsored", "read more", "READ MORE:", "see also:", "share", "Share on X",
+                            "akismet to reduce spam", "comment data", "cookie", "COOKIE", "COO\u212aIE", "\u0130",
+                            "cook\u0130e", "(Image: AP)", "(photo: x)", "[VIDEO]", "]", ")", "©", "copyright",
+                            "leave a reply", "12 comments", "please enter your name", "sign up for our newsletter",
+                            "back to top", "-", "—", " ", "\t", "\n", "x", "É", "日本"])
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.text(max_size=40), st.lists(_WORDING, max_size=6).map("".join)), max_size=20))
+def test_text_rules_are_text_category(texts: list[str]):
+    blocks = [Block(0, "paragraph", [], text) for text in texts]
+    assert classify._fast.text_rules(blocks) == [text_category(text) for text in texts]
+
+
+def test_text_rules_at_the_length_limit():
+    for n in (299, 300, 301):
+        texts = ["Share" + " " * (n - 5), "x" * (n - 18) + " (Image: GETTY)", "We use cookies" + "." * (n - 14)]
+        blocks = [Block(0, "paragraph", [], text) for text in texts]
+        assert classify._fast.text_rules(blocks) == [text_category(text) for text in texts]

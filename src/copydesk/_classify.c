@@ -530,6 +530,272 @@ model_cut(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* ---- text_rules: rules.text_category on every block ----------------------------------------------- */
+
+#define MAX_ANYWHERE 16
+#define MAX_NEEDLES 16
+#define MAX_SPECIAL 8
+#define MAX_LOWERED 2048  /* room for any text the rules read, lowered (configure_rules checks) */
+
+static struct {
+    int ready;
+    Py_ssize_t max_chars;
+    PyObject *by_first_char[128];  /* (match, categories) or None, for texts opening with that character */
+    PyObject *all_rules;           /* (match, categories), for any other opening */
+    int n_anywhere;
+    PyObject *anywhere_search[MAX_ANYWHERE], *anywhere_category[MAX_ANYWHERE];
+    Py_UCS4 anywhere_closer[MAX_ANYWHERE];        /* 0: none */
+    PyObject *anywhere_needles[MAX_ANYWHERE];     /* tuple of str, or NULL: none */
+    int all_gated;
+    PyObject *closers;      /* str */
+    PyObject *all_needles;  /* tuple of ASCII str */
+    /* the non-ASCII characters whose lower() holds ASCII (the Kelvin sign's is "k"), and those lower()s */
+    Py_UCS4 special[MAX_SPECIAL];
+    PyObject *special_lower[MAX_SPECIAL];
+    int n_special;
+} rules;
+
+/* The text as str.lower() has it, for ASCII needles: ASCII letters lowered, the few other characters
+   whose lower() holds ASCII expanded to it, everything else a character no needle contains. */
+static Py_ssize_t
+lowered_for_needles(PyObject *text, Py_UCS4 *out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), k = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n && k < MAX_LOWERED - 8; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) {
+            out[k++] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            continue;
+        }
+        PyObject *low = NULL;
+        for (int s = 0; s < rules.n_special && low == NULL; s++)
+            if (rules.special[s] == c) low = rules.special_lower[s];
+        if (low == NULL) {
+            out[k++] = 0xFFFF;
+            continue;
+        }
+        for (Py_ssize_t j = 0; j < PyUnicode_GET_LENGTH(low) && k < MAX_LOWERED - 1; j++)
+            out[k++] = PyUnicode_READ_CHAR(low, j);
+    }
+    return k;
+}
+
+static int
+holds(const Py_UCS4 *low, Py_ssize_t n, PyObject *needle)
+{
+    Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(needle);  /* ASCII, checked by configure_rules */
+    for (Py_ssize_t i = 0; i + m <= n; i++) {
+        Py_ssize_t j = 0;
+        while (j < m && low[i + j] == s[j]) j++;
+        if (j == m) return 1;
+    }
+    return 0;
+}
+
+static int
+holds_any(const Py_UCS4 *low, Py_ssize_t n, PyObject *needles)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(needles); i++)
+        if (holds(low, n, PyTuple_GET_ITEM(needles, i))) return 1;
+    return 0;
+}
+
+/* The category of an anchored rule matching at the start, borrowed, or NULL (with no error: none). */
+static PyObject *
+start_category(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 first = n ? PyUnicode_READ_CHAR(text, 0) : 0x110000;
+    PyObject *pair = first < 128 ? rules.by_first_char[first] : rules.all_rules;
+    if (pair == Py_None) return NULL;
+    PyObject *match = PyObject_CallOneArg(PyTuple_GET_ITEM(pair, 0), text);
+    if (match == NULL || match == Py_None) {
+        Py_XDECREF(match);
+        return NULL;
+    }
+    PyObject *group = PyObject_GetAttrString(match, "lastgroup"), *category = NULL;
+    Py_DECREF(match);
+    if (group != NULL && PyUnicode_Check(group) && PyUnicode_GET_LENGTH(group) > 4) {
+        /* groups are named "rule<index into the categories>" (rules._start_rules) */
+        PyObject *digits = PyUnicode_Substring(group, 4, PyUnicode_GET_LENGTH(group));
+        PyObject *number = digits ? PyLong_FromUnicodeObject(digits, 10) : NULL;
+        Py_ssize_t index = number ? PyLong_AsSsize_t(number) : -1;
+        Py_XDECREF(digits);
+        Py_XDECREF(number);
+        PyObject *categories = PyTuple_GET_ITEM(pair, 1);
+        if (index >= 0 && index < PyList_GET_SIZE(categories)) category = PyList_GET_ITEM(categories, index);
+        else if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "rule group out of range");
+    }
+    Py_XDECREF(group);
+    return category;
+}
+
+/* The last character of text.rstrip(), or 0x110000 when there is none. */
+static Py_UCS4
+last_char(PyObject *text)
+{
+    for (Py_ssize_t i = PyUnicode_GET_LENGTH(text) - 1; i >= 0; i--) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(text, i);
+        if (!Py_UNICODE_ISSPACE(c)) return c;
+    }
+    return 0x110000;
+}
+
+/* rules.text_category(text), borrowed; NULL with an error set on failure, Py_None for none. */
+static PyObject *
+text_category(PyObject *text)
+{
+    if (PyUnicode_GET_LENGTH(text) > rules.max_chars) return Py_None;
+    PyObject *category = start_category(text);
+    if (category != NULL || PyErr_Occurred()) return category;
+    Py_UCS4 last = last_char(text);
+    Py_UCS4 low[MAX_LOWERED];
+    Py_ssize_t n = lowered_for_needles(text, low);
+    int closer = last < 0x110000 && PyUnicode_FindChar(rules.closers, last, 0, PyUnicode_GET_LENGTH(rules.closers), 1) >= 0;
+    if (rules.all_gated && !closer && !holds_any(low, n, rules.all_needles)) return Py_None;
+    for (int r = 0; r < rules.n_anywhere; r++) {
+        if (rules.anywhere_closer[r] && last != rules.anywhere_closer[r]) continue;
+        if (rules.anywhere_needles[r] != NULL && !holds_any(low, n, rules.anywhere_needles[r])) continue;
+        PyObject *found = PyObject_CallOneArg(rules.anywhere_search[r], text);
+        if (found == NULL) return NULL;
+        int hit = found != Py_None;
+        Py_DECREF(found);
+        if (hit) return rules.anywhere_category[r];
+    }
+    return Py_None;
+}
+
+static PyObject *
+text_rules(PyObject *Py_UNUSED(self), PyObject *blocks)
+{
+    if (!cfg.ready || !rules.ready || !PyList_CheckExact(blocks)) Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(blocks);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *block = PyList_GET_ITEM(blocks, i);
+        PyObject *text = Py_IS_TYPE(block, cfg.block_type) ? *(PyObject **)((char *)block + cfg.block_off[B_TEXT])
+                                                            : NULL;
+        PyObject *category = text != NULL && PyUnicode_CheckExact(text) ? text_category(text) : NULL;
+        if (category == NULL) Py_CLEAR(out);
+        else PyList_SET_ITEM(out, i, Py_NewRef(category));
+    }
+    if (out == NULL) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return out;
+}
+
+/* A (match method, categories list) pair from a (compiled pattern, categories) rule pair, or None. */
+static PyObject *
+rule_pair(PyObject *pair)
+{
+    if (pair == Py_None) return Py_NewRef(Py_None);
+    if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyList_Check(PyTuple_GET_ITEM(pair, 1))) {
+        PyErr_SetString(PyExc_TypeError, "a rule is (pattern, categories)");
+        return NULL;
+    }
+    PyObject *match = PyObject_GetAttrString(PyTuple_GET_ITEM(pair, 0), "match");
+    PyObject *result = match ? PyTuple_Pack(2, match, PyTuple_GET_ITEM(pair, 1)) : NULL;
+    Py_XDECREF(match);
+    return result;
+}
+
+static int
+ascii_needles(PyObject *needles)
+{
+    if (!PyTuple_Check(needles) || PyTuple_GET_SIZE(needles) > MAX_NEEDLES) return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(needles); i++) {
+        PyObject *needle = PyTuple_GET_ITEM(needles, i);
+        if (!PyUnicode_CheckExact(needle) || !PyUnicode_IS_ASCII(needle) || PyUnicode_GET_LENGTH(needle) == 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+configure_anywhere(PyObject *anywhere)
+{
+    if (PyTuple_GET_SIZE(anywhere) > MAX_ANYWHERE) return -1;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(anywhere); r++) {
+        PyObject *rule = PyTuple_GET_ITEM(anywhere, r), *pattern, *category, *closer, *needles;
+        if (!PyArg_ParseTuple(rule, "OUOO", &pattern, &category, &closer, &needles)) return -1;
+        if ((closer != Py_None && (!PyUnicode_Check(closer) || PyUnicode_GET_LENGTH(closer) != 1)) ||
+            (needles != Py_None && !ascii_needles(needles))) {
+            PyErr_SetString(PyExc_ValueError, "a closer is one character, needles are ASCII");
+            return -1;
+        }
+        PyObject *search = PyObject_GetAttrString(pattern, "search");
+        if (search == NULL) return -1;
+        Py_XSETREF(rules.anywhere_search[r], search);
+        Py_XSETREF(rules.anywhere_category[r], Py_NewRef(category));
+        rules.anywhere_closer[r] = closer == Py_None ? 0 : PyUnicode_READ_CHAR(closer, 0);
+        Py_XSETREF(rules.anywhere_needles[r], needles == Py_None ? NULL : Py_NewRef(needles));
+    }
+    rules.n_anywhere = (int)PyTuple_GET_SIZE(anywhere);
+    return 0;
+}
+
+/* {character: its lower()}: at most MAX_SPECIAL, each lower() at most four characters long. */
+static int
+configure_special(PyObject *lower_special)
+{
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    rules.n_special = 0;
+    while (PyDict_Next(lower_special, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) != 1 || !PyUnicode_Check(value) ||
+            PyUnicode_GET_LENGTH(value) > 4 || rules.n_special == MAX_SPECIAL) {
+            PyErr_SetString(PyExc_ValueError, "special lowercase characters do not fit");
+            return -1;
+        }
+        rules.special[rules.n_special] = PyUnicode_READ_CHAR(key, 0);
+        Py_XSETREF(rules.special_lower[rules.n_special], Py_NewRef(value));
+        rules.n_special++;
+    }
+    return 0;
+}
+
+static PyObject *
+configure_rules(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *by_first_char, *all_rules, *anywhere, *closers, *all_needles, *lower_special;
+    int all_gated;
+    Py_ssize_t max_chars;
+    if (!PyArg_ParseTuple(args, "O!OO!UO!pO!n:configure_rules", &PyTuple_Type, &by_first_char, &all_rules,
+                          &PyTuple_Type, &anywhere, &closers, &PyTuple_Type, &all_needles, &all_gated, &PyDict_Type,
+                          &lower_special, &max_chars))
+        return NULL;
+    rules.ready = 0;
+    if (PyTuple_GET_SIZE(by_first_char) != 128 || !ascii_needles(all_needles) || max_chars < 0 ||
+        max_chars >= (MAX_LOWERED - 8) / 4 || configure_special(lower_special) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "128 first characters, ASCII needles and a length limit expected");
+        return NULL;
+    }
+    for (int c = 0; c < 128; c++) {
+        PyObject *pair = rule_pair(PyTuple_GET_ITEM(by_first_char, c));
+        if (pair == NULL) return NULL;
+        Py_XSETREF(rules.by_first_char[c], pair);
+    }
+    PyObject *pair = rule_pair(all_rules);
+    if (pair == NULL || configure_anywhere(anywhere) < 0) {
+        Py_XDECREF(pair);
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "too many rules");
+        return NULL;
+    }
+    Py_XSETREF(rules.all_rules, pair);
+    Py_XSETREF(rules.closers, Py_NewRef(closers));
+    Py_XSETREF(rules.all_needles, Py_NewRef(all_needles));
+    rules.all_gated = all_gated;
+    rules.max_chars = max_chars;
+    rules.ready = 1;
+    Py_RETURN_NONE;
+}
+
 /* ---- configuration ------------------------------------------------------------------------------- */
 
 static int
@@ -643,6 +909,12 @@ static PyMethodDef methods[] = {
     {"root_scores", (PyCFunction)(void (*)(void))root_scores, METH_FASTCALL,
      "root_scores(blocks, elements, marks, rules, max_link_density, min_block_chars) -> int | None: sets each"
      " block's rule and score and returns the root element; None for a page it leaves to the Python code."},
+    {"configure_rules", configure_rules, METH_VARARGS,
+     "configure_rules(by_first_char, all_rules, anywhere, closers, all_needles, all_gated, lower_special,"
+     " max_chars): rules.py's wording rules (see rules.compiled_tables)."},
+    {"text_rules", text_rules, METH_O,
+     "text_rules(blocks) -> list | None: rules.text_category of every block's text; None for a page it leaves"
+     " to the Python code."},
     {"model_cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL,
      "model_cut(blocks, elements, probabilities, threshold, marks, heuristic_kept, use_heuristics) ->"
      " (kept, removed) | None: classify._model_cut_python's lists and labels; None for a page it leaves to"

@@ -24,7 +24,7 @@ from .compiled import import_extension
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
-from .rules import LINK_LIST_CATEGORIES, MARK_ALIASES, RELATED_HEADING, SENTENCE_END, text_category
+from .rules import LINK_LIST_CATEGORIES, MARK_ALIASES, RELATED_HEADING, SENTENCE_END, compiled_tables, text_category
 
 # A mark on an element holding more than this share of the text it competes in is not believed:
 # whole-page wrappers get class names like "has-sidebar" or "comments-open".
@@ -335,7 +335,9 @@ def choose_root(page: PageBlocks, options: Options) -> tuple[int, list[str | Non
     mark_related_sections(page)
     mark_teaser_cards(page)
     marks = _inherited_marks(page, 0, len(elements))
-    rules = [text_category(block.text) for block in page.blocks]
+    rules = _fast.text_rules(page.blocks) if _fast is not None else None
+    if rules is None:
+        rules = [text_category(block.text) for block in page.blocks]
     root = None
     if _fast is not None:
         root = _fast.root_scores(page.blocks, elements, marks, rules, options.max_link_density, options.min_block_chars)
@@ -549,6 +551,13 @@ with a long title</a></li></ul><pre>code()</pre><p>- Advertisement -</p><div id=
 </body></html>"""
 
 
+# A text for each kind of wording rule, and texts that only nearly match one.
+_PROBE_TEXTS = ("- Advertisement -", "Read more: the story", "Please enter your comment!", "3 Comments",
+                "This site uses Akismet to reduce spam.", "We use cookies", "We use COO\u212aIES here", "Share",
+                "Subscribe to our newsletter", "© 2026", "A caption (Image: GETTY)", "Back to top",
+                "A story [VIDEO]", "Share this with everyone you know.", "", " ", "x" * 301, "Ünïcode text")
+
+
 def _load_compiled() -> tuple[object | None, str]:
     from selectolax.lexbor import LexborHTMLParser
 
@@ -570,6 +579,7 @@ def _load_compiled() -> tuple[object | None, str]:
                 "prose_min_chars": _PROSE_MIN_CHARS, "prose_max_link_density": _PROSE_MAX_LINK_DENSITY,
                 "sentence_max_link_density": _SENTENCE_MAX_LINK_DENSITY, "sentence_weight": _SENTENCE_WEIGHT,
             })
+        module.configure_rules(*compiled_tables())  # type: ignore[attr-defined]
         body = LexborHTMLParser(_PROBE_PAGE).body
         assert body is not None
         if _compiled_differs(module, page_blocks(body), DEFAULT_OPTIONS):
@@ -587,6 +597,9 @@ def _compiled_differs(module: object, page: PageBlocks, options: Options) -> boo
     rules = [text_category(block.text) for block in blocks]
     root = _root_scores_python(page, marks, rules, options)
     scores = [(block.rule, block.score, type(block.score)) for block in blocks]
+    probe_rules = [Block(0, "paragraph", [], text) for text in _PROBE_TEXTS]
+    if module.text_rules(probe_rules) != [text_category(text) for text in _PROBE_TEXTS]:  # type: ignore[attr-defined]
+        return True
     fast_marks = module.inherited_marks(elements, 0, len(elements))  # type: ignore[attr-defined]
     fast_root = module.root_scores(  # type: ignore[attr-defined]
         blocks, elements, fast_marks, rules, options.max_link_density, options.min_block_chars)

@@ -311,9 +311,24 @@ _ALL_NEEDLES = tuple(n for _, _, _, needles in _ANYWHERE_RULES for n in needles 
 _ALL_GATED = all(closer or needles for _, _, closer, needles in _ANYWHERE_RULES)
 
 
+# Longer blocks are prose: no wording rule is tried on them.
+_MAX_RULE_CHARS = 300
+# The characters outside ASCII whose lower() holds ASCII letters, which the needles could then match.
+_LOWER_TO_ASCII = {c: c.lower() for c in ("\u0130", "\u212a")}
+
+
+def compiled_tables() -> tuple[tuple[_StartRules | None, ...], _StartRules, tuple, str, tuple[str, ...], bool,
+                               dict[str, str], int]:
+    """What `text_category` reads, for the compiled heuristics (_classify.c), which apply it the same way
+    (calling these regexes) to every block without a Python call per block."""
+    by_first_char = tuple(_START_BY_FIRST_CHAR.get(chr(c), _ALL_START_RULES) for c in range(128))
+    return (by_first_char, _ALL_START_RULES, _ANYWHERE_RULES, "".join(sorted(_CLOSER_CHARS)), _ALL_NEEDLES,
+            _ALL_GATED, _LOWER_TO_ASCII, _MAX_RULE_CHARS)
+
+
 def text_category(text: str) -> str | None:
     """The boilerplate category a block's wording alone reveals, or None."""
-    if len(text) > 300:
+    if len(text) > _MAX_RULE_CHARS:
         return None
     # start_category inlined: this runs for every block of every page.
     rules = _START_BY_FIRST_CHAR.get(text[:1], _ALL_START_RULES)
