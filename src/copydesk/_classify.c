@@ -66,7 +66,8 @@ static struct {
     Py_ssize_t element_off[E_N], block_off[B_N];
     PyObject *aliases;     /* dict: mark -> the category it counts as */
     PyObject *link_lists;  /* frozenset of marks whose elements are link lists */
-    PyObject *modal, *comment, *article, *code, *heading, *item, *cell, *caption, *signature, *other;
+    PyObject *vetoed_marks;  /* frozenset of marks whose blocks are never content */
+    PyObject *modal, *comment, *article, *code, *heading, *item, *cell, *caption, *other;
     int64_t headed_module, comments, hidden, schema_copy;
     double k[K_N];
     Py_UCS4 ends[MAX_ENDS];
@@ -438,7 +439,8 @@ vetoed(const CutInfo *b, PyObject *elements, PyObject *mark, PyObject *heuristic
         if (kept < 0) return -1;
         if (!kept) return 1;
     }
-    return (flags & cfg.schema_copy) || (mark != Py_None && same_str(mark, cfg.signature));
+    if (flags & cfg.schema_copy) return 1;
+    return mark == Py_None ? 0 : PySet_Contains(cfg.vetoed_marks, mark);
 }
 
 /* Group means as classify.model_verdicts takes them (np.bincount: sums in block order, then divided). */
@@ -856,11 +858,10 @@ configure_ends(PyObject *sentence_end)
 static int
 configure_names(void)
 {
-    const char *text[10] = {"modal", "comment", "article", "code", "heading", "item", "cell", "caption",
-                            "signature", "other"};
-    PyObject **slot[10] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading, &cfg.item, &cfg.cell,
-                           &cfg.caption, &cfg.signature, &cfg.other};
-    for (int i = 0; i < 10; i++) {
+    const char *text[9] = {"modal", "comment", "article", "code", "heading", "item", "cell", "caption", "other"};
+    PyObject **slot[9] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading, &cfg.item, &cfg.cell,
+                          &cfg.caption, &cfg.other};
+    for (int i = 0; i < 9; i++) {
         PyObject *s = PyUnicode_InternFromString(text[i]);
         if (s == NULL) return -1;
         Py_XSETREF(*slot[i], s);
@@ -871,11 +872,11 @@ configure_names(void)
 static PyObject *
 configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *element_cls, *block_cls, *aliases, *link_lists, *sentence_end, *constants;
+    PyObject *element_cls, *block_cls, *aliases, *link_lists, *vetoed_marks, *sentence_end, *constants;
     long long headed_module, comments, hidden, schema_copy;
-    if (!PyArg_ParseTuple(args, "OOO!O!OLLLLO!:configure", &element_cls, &block_cls, &PyDict_Type, &aliases,
-                          &PyFrozenSet_Type, &link_lists, &sentence_end, &headed_module, &comments, &hidden,
-                          &schema_copy, &PyDict_Type, &constants))
+    if (!PyArg_ParseTuple(args, "OOO!O!O!OLLLLO!:configure", &element_cls, &block_cls, &PyDict_Type, &aliases,
+                          &PyFrozenSet_Type, &link_lists, &PyFrozenSet_Type, &vetoed_marks, &sentence_end,
+                          &headed_module, &comments, &hidden, &schema_copy, &PyDict_Type, &constants))
         return NULL;
     cfg.ready = 0;
     Py_ssize_t pos = 0;
@@ -891,6 +892,7 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
         return NULL;
     Py_XSETREF(cfg.aliases, Py_NewRef(aliases));
     Py_XSETREF(cfg.link_lists, Py_NewRef(link_lists));
+    Py_XSETREF(cfg.vetoed_marks, Py_NewRef(vetoed_marks));
     cfg.headed_module = headed_module;
     cfg.comments = comments;
     cfg.hidden = hidden;
@@ -901,7 +903,7 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(Element, Block, mark_aliases, link_list_categories, sentence_end, headed_module_bit,"
+     "configure(Element, Block, mark_aliases, link_list_categories, vetoed_marks, sentence_end, headed_module_bit,"
      " comments_bit, hidden_bit, schema_copy_bit, constants): classify.py's classes, tables and thresholds."},
     {"inherited_marks", (PyCFunction)(void (*)(void))inherited_marks, METH_FASTCALL,
      "inherited_marks(elements, start, end) -> list | None: classify._inherited_marks_python's marks; None"

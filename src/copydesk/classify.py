@@ -45,6 +45,9 @@ _HEADLINE_WEIGHT = 0.1
 _NEUTRAL_WEIGHT = 0.3
 # An <article> with this much prose outside the comment areas is a post, and its comments are not content.
 _POST_MIN_PROSE = 200
+# Marks whose blocks are never content, whatever the model says: a forum post's signature is the
+# poster's, repeated under every post.
+VETOED_MARKS = frozenset({"signature"})
 # Weight of boilerplate text against content text when choosing the root.
 _BOILERPLATE_WEIGHT = 1.0
 # A block with this much text outside links, and at most this link density, is content at full weight;
@@ -502,8 +505,7 @@ def _vetoed(block: Block, element: Element, marks: list[str | None], heuristic_k
         # the content itself there (a page that reveals its body by script).
         or bool(element.flags & HIDDEN and block.position not in heuristic_kept)
         or bool(element.flags & SCHEMA_COPY)
-        # A forum post's signature is the poster's, repeated under every post: never the content.
-        or marks[block.element] == "signature"
+        or marks[block.element] in VETOED_MARKS
     )
 
 
@@ -570,8 +572,8 @@ def _load_compiled() -> tuple[object | None, str]:
         return None, why_not
     try:
         module.configure(  # type: ignore[attr-defined]
-            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, SENTENCE_END, HEADED_MODULE, COMMENTS, HIDDEN,
-            SCHEMA_COPY, {
+            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, VETOED_MARKS, SENTENCE_END, HEADED_MODULE, COMMENTS,
+            HIDDEN, SCHEMA_COPY, {
                 "mark_max_share": _MARK_MAX_SHARE, "category_max_share": _CATEGORY_MAX_SHARE,
                 "link_list_max_prose": _LINK_LIST_MAX_PROSE, "post_min_prose": _POST_MIN_PROSE,
                 "boilerplate_weight": _BOILERPLATE_WEIGHT, "headline_weight": _HEADLINE_WEIGHT,
