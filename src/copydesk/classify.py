@@ -460,8 +460,9 @@ def _vetoed(block: Block, element: Element, marks: list[str | None], selection: 
         # the content itself there (a page that reveals its body by script).
         or bool(element.flags & HIDDEN and block.position not in selection.view.kept)
         or bool(element.flags & SCHEMA_COPY)
-        # A forum post's signature is the poster's, repeated under every post: never the content.
-        or marks[block.element] == "signature"
+        # A forum post's signature is the poster's, repeated under every post: never the content; nor
+        # is a module the heuristics believe is "related" (a "You might also like" list, teaser cards).
+        or marks[block.element] in ("signature", "related")
     )
 
 
