@@ -155,16 +155,25 @@ def test_no_confidence_without_the_model():
     assert copydesk.extract(_story(), options=HEURISTICS_ONLY).confidence is None
 
 
-def test_item_pages_the_model_is_sure_of_keep_more():
-    sure_forum = np.zeros(len(PAGE_TYPES))
-    sure_forum[PAGE_TYPES.index("forum")] = 0.9
-    unsure_listing = np.full(len(PAGE_TYPES), 0.1)
-    unsure_listing[PAGE_TYPES.index("listing")] = 0.4
-    article = np.zeros(len(PAGE_TYPES))
-    article[PAGE_TYPES.index("article")] = 0.99
-    assert body_threshold(sure_forum, 0.5) < 0.5
-    assert body_threshold(unsure_listing, 0.5) == 0.5
-    assert body_threshold(article, 0.5) == 0.5
+def _types(**probabilities):
+    row = np.zeros(len(PAGE_TYPES))
+    for kind, probability in probabilities.items():
+        row[PAGE_TYPES.index(kind)] = probability
+    return row
+
+
+def test_item_pages_keep_more_the_surer_the_type():
+    sure_listing = body_threshold(_types(listing=0.95, article=0.05), 0.5)
+    fairly_sure_listing = body_threshold(_types(listing=0.65, article=0.35), 0.5)
+    assert sure_listing < fairly_sure_listing < 0.5
+    assert body_threshold(_types(listing=0.5, forum=0.5), 0.5) == 0.5
+    assert body_threshold(_types(service=0.9, article=0.1), 0.5) < 0.5
+    assert body_threshold(_types(article=0.6, listing=0.4), 0.5) == 0.5
+    assert body_threshold(_types(documentation=0.7, service=0.3), 0.5) == 0.5
+
+
+def test_product_pages_ask_for_more():
+    assert body_threshold(_types(product=0.9, article=0.1), 0.5) > 0.5
 
 
 @pytest.mark.parametrize("heading", ["Leia também", "À lire aussi", "Das könnte Sie auch interessieren",
@@ -289,3 +298,11 @@ def test_label_over_a_list_without_links_is_not_a_module():
              "<li>Storage: 8 GB</li></ul>")
     text = copydesk.extract(_story(specs), options=HEURISTICS_ONLY).text
     assert "Memory: 16 GB RAM" in text
+
+
+@pytest.mark.parametrize("names", ["product-reviews", "review-list", "testimonials"])
+def test_customer_reviews_are_marked_as_comments(names):
+    from copydesk.rules import attribute_category
+
+    assert attribute_category(names) == "comment"
+    assert attribute_category("review-form") == "comment-form"

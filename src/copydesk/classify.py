@@ -46,8 +46,9 @@ _NEUTRAL_WEIGHT = 0.3
 # An <article> with this much prose outside the comment areas is a post, and its comments are not content.
 _POST_MIN_PROSE = 200
 # Marks whose blocks are never content, whatever the model says: a forum post's signature is the
-# poster's, repeated under every post.
-VETOED_MARKS = frozenset({"signature"})
+# poster's, repeated under every post; a module the heuristics believe is "related" (a "You might also
+# like" list, teaser cards) is other stories.
+VETOED_MARKS = frozenset({"signature", "related"})
 # Weight of boilerplate text against content text when choosing the root.
 _BOILERPLATE_WEIGHT = 1.0
 # A block with this much text outside links, and at most this link density, is content at full weight;

@@ -71,6 +71,8 @@ TOKEN_CATEGORIES = {
     # comment sections and their forms
     "comment": "comment", "comments": "comment", "disqus": "comment", "respond": "comment-form",
     "commentform": "comment-form",
+    # customer reviews and testimonials on shop pages: readers' comments on a product
+    "review": "comment", "reviews": "comment", "testimonial": "comment", "testimonials": "comment",
     # consent and newsletter interruptions
     "cookie": "cookie-banner", "cookies": "cookie-banner", "consent": "cookie-banner",
     "gdpr": "cookie-banner", "newsletter": "newsletter", "subscribe": "newsletter",
