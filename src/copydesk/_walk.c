@@ -2357,6 +2357,139 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- heading_texts: the title's h1/h2 query -------------------------------------------------------- */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} Bytes;
+
+static int
+bytes_add(Bytes *b, const void *data, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = (b->len + n) * 2 + 64;
+        char *grown = PyMem_Realloc(b->data, cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    return 0;
+}
+
+/* Whether an element node's qualified name is `name`. */
+static int
+named(lxb_node *node, const char *name)
+{
+    size_t n;
+    const unsigned char *q = lx.element_qname(node, &n);
+    return q != NULL && n == strlen(name) && memcmp(q, name, n) == 0;
+}
+
+/* What the heading search makes of an element; by tag id, each id's name read once per document (a
+   document gives a name one id). */
+enum { H_OTHER = 1, H_H1, H_H2, H_BR, H_UNSEEN };
+#define TAG_IDS 1024
+
+static int
+tag_class(lxb_node *node, uint8_t *seen)
+{
+    uintptr_t id = node->local_name;
+    if (id < TAG_IDS && seen[id]) return seen[id];
+    int c = named(node, "h1") ? H_H1 : named(node, "h2") ? H_H2 : named(node, "br") ? H_BR
+            : (named(node, "script") || named(node, "style") || named(node, "noscript") || named(node, "template"))
+                ? H_UNSEEN : H_OTHER;
+    if (id < TAG_IDS) seen[id] = (uint8_t)c;
+    return c;
+}
+
+/* title._heading_text: the text nodes under `heading`, less those of script, style, noscript and template
+   elements, with a space for each <br>; UTF-8 decoded as selectolax decodes text. */
+static PyObject *
+heading_text(lxb_node *heading, Bytes *b, uint8_t *seen)
+{
+    b->len = 0;
+    lxb_node *node = heading->first_child;
+    while (node != NULL) {
+        int descend = 0;
+        if (node->type == LXB_NODE_TEXT) {
+            lexbor_str *data = &((lxb_chardata *)node)->data;
+            if (data->length && bytes_add(b, data->data, data->length) < 0) return NULL;
+        } else if (node->type == LXB_NODE_ELEMENT) {
+            int c = tag_class(node, seen);
+            if (c == H_BR && bytes_add(b, " ", 1) < 0) return NULL;
+            descend = c != H_BR && c != H_UNSEEN;
+        }
+        if (descend && node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != heading && node->next == NULL) node = node->parent;
+        if (node == heading) break;
+        node = node->next;
+    }
+    return PyUnicode_DecodeUTF8(b->data ? b->data : "", (Py_ssize_t)b->len, "replace");
+}
+
+/* The texts of the first `limit` h1 and h2 elements under `root`, in document order, and of its first
+   `h1_limit` h1 elements: what title.find_title reads from tree.css("h1, h2"), without lexbor's selector
+   engine walking the whole tree (the traversal stops once both lists are full). */
+static PyObject *
+heading_texts(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *mem_id;
+    Py_ssize_t limit, h1_limit;
+    if (!PyArg_ParseTuple(args, "Onn:heading_texts", &mem_id, &limit, &h1_limit)) return NULL;
+    lxb_node *root = (lxb_node *)PyLong_AsVoidPtr(mem_id);
+    if (root == NULL) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "no node");
+        return NULL;
+    }
+    if (!lx.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._walk is not initialised");
+        return NULL;
+    }
+    PyObject *firsts = PyList_New(0), *h1s = PyList_New(0), *result = NULL;
+    Bytes b = {NULL, 0, 0};
+    uint8_t seen[TAG_IDS] = {0};
+    lxb_node *node = root->first_child;
+    while (firsts != NULL && h1s != NULL && node != NULL &&
+           (PyList_GET_SIZE(firsts) < limit || PyList_GET_SIZE(h1s) < h1_limit)) {
+        if (node->type == LXB_NODE_ELEMENT) {
+            int c = tag_class(node, seen);
+            int wanted = (c == H_H1 || c == H_H2) && PyList_GET_SIZE(firsts) < limit;
+            int wanted_h1 = c == H_H1 && PyList_GET_SIZE(h1s) < h1_limit;
+            if (wanted || wanted_h1) {
+                PyObject *text = heading_text(node, &b, seen);
+                if (text == NULL || (wanted && PyList_Append(firsts, text) < 0) ||
+                    (wanted_h1 && PyList_Append(h1s, text) < 0)) {
+                    Py_XDECREF(text);
+                    goto done;
+                }
+                Py_DECREF(text);
+            }
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL) node = node->parent;
+        if (node == root) break;
+        node = node->next;
+    }
+    if (firsts != NULL && h1s != NULL) result = PyTuple_Pack(2, firsts, h1s);
+done:
+    PyMem_Free(b.data);
+    Py_XDECREF(firsts);
+    Py_XDECREF(h1s);
+    return result;
+}
+
 /* For the guard: the node fields the walk reads directly agree, on every node under `mem_id`, with the
    accessor functions lexbor exports (so the struct layout above is the one selectolax was built with). */
 static PyObject *
@@ -2442,6 +2575,9 @@ static PyMethodDef methods[] = {
      "[, attribute_tables]) -> PageBlocks"},
     {"attribute_category", attribute_category, METH_VARARGS,
      "attribute_category(names, attribute_tables, fallback): the walk's classification of a class/id string."},
+    {"heading_texts", heading_texts, METH_VARARGS,
+     "heading_texts(mem_id, limit, h1_limit) -> (texts, h1_texts): the visible texts of the first `limit` h1/h2"
+     " elements under the node and of its first `h1_limit` h1 elements (see metadata.title)."},
     {"check_layout", check_layout, METH_O, "check_layout(mem_id): node count if the struct layout agrees."},
     {"pair_hash_of_ints", pair_hash_of_ints, METH_VARARGS, "hash((a, b)) for ints, as the walker computes it."},
     {"pair_hash_of", pair_hash_of, METH_VARARGS, "hash((a, b)), as the walker computes it."},

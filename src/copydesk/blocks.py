@@ -420,6 +420,15 @@ def walk_compiled(root: LexborNode, skipped: frozenset[str]) -> PageBlocks:
                       attribute_category, tables)
 
 
+def compiled_heading_texts(root: LexborNode, limit: int, h1_limit: int) -> tuple[list[str], list[str]] | None:
+    """The visible texts of the first `limit` h1/h2 elements under `root` and of its first `h1_limit` h1s,
+    read by the compiled walker (see metadata.title, which has the Python reference); None when the
+    compiled walker is not in use."""
+    if _fast is None or WALKER != "compiled":
+        return None
+    return _fast.heading_texts(root.mem_id, limit, h1_limit)
+
+
 def page_blocks(root: LexborNode) -> PageBlocks:
     """Walk the tree under `root` (normally `<body>`) and return its blocks."""
     walk = _walk

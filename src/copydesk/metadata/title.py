@@ -16,7 +16,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..blocks import HEADING_MARKERS
+from ..blocks import HEADING_MARKERS, compiled_heading_texts
 
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
@@ -78,6 +78,21 @@ _UNSEEN_TAGS = ("script", "style", "noscript", "template")
 _UNSEEN_OR_BREAK = ", ".join((*_UNSEEN_TAGS, "br"))
 
 
+def heading_texts(tree: LexborHTMLParser, limit: int = 12, h1_limit: int = 2) -> tuple[list[str], list[str]]:
+    """The visible texts of the page's first `limit` h1 and h2 elements, in order, and of its first
+    `h1_limit` h1 elements: by the compiled walker when it is in use (one pass that stops once both are
+    found), else from a CSS query, the reference."""
+    root = tree.root
+    if root is None:
+        return [], []
+    found = compiled_heading_texts(root, limit, h1_limit)
+    if found is not None:
+        return found
+    nodes = tree.css("h1, h2")
+    h1s = [node for node in nodes if node.tag == "h1"][:h1_limit]
+    return [_heading_text(node) for node in nodes[:limit]], [_heading_text(node) for node in h1s]
+
+
 def _heading_text(node: LexborNode) -> str:
     """A heading's visible text: a <script> inside a heading (tracking, ad slots) is not its words,
     and a line break between two words ("Data Analytics<br>Agency") is a space."""
@@ -106,8 +121,8 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
         meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
-    nodes = tree.css("h1, h2")
-    headings = [text for node in nodes[:12] if (text := _clean(_heading_text(node)))]
+    first_texts, h1_texts = heading_texts(tree)
+    headings = [text for raw in first_texts if (text := _clean(raw))]
     # Both titles at once: the longer the confirming text, the surer the match (a section's name in
     # the <title> may match a section heading while the declared title matches the headline whole).
     sites = {name.casefold() for name in site_names or ()}
@@ -116,9 +131,7 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
     confirmed = _best_confirmed(headings, candidates)
     if confirmed:
         return confirmed
-    # The first two <h1>s, from the same query: a second one would walk the whole tree again.
-    first_h1s = [node for node in nodes if node.tag == "h1"][:2]
-    first_h1 = next((text for node in first_h1s if (text := _clean(_heading_text(node)))), None)
+    first_h1 = next((text for raw in h1_texts if (text := _clean(raw))), None)
     if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
         return first_h1
     if social:
