@@ -20,7 +20,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from copydesk import classify
 from copydesk.blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, page_blocks
-from copydesk.classify import _inherited_marks_python, _root_scores_python, cut_outcome, mark_related_sections
+from copydesk.classify import (
+    _inherited_marks_python,
+    _root_scores_python,
+    cut_outcome,
+    heuristic_cut_outcome,
+    mark_related_sections,
+)
 from copydesk.options import DEFAULT_OPTIONS, Options
 from copydesk.rules import MARK_ALIASES, text_category
 from test_properties import PROPERTY, document
@@ -201,3 +207,37 @@ def test_text_rules_at_the_length_limit():
         texts = ["Share" + " " * (n - 5), "x" * (n - 18) + " (Image: GETTY)", "We use cookies" + "." * (n - 14)]
         blocks = [Block(0, "paragraph", [], text) for text in texts]
         assert classify._fast.text_rules(blocks) == [text_category(text) for text in texts]
+
+
+def assert_same_heuristic_cut(page: PageBlocks, root: int) -> None:
+    marks = _inherited_marks_python(page, 0, len(page.elements))
+    end = page.elements[root].end
+    root_marks = _inherited_marks_python(page, root, end)
+    for block in page.blocks[::4]:
+        block.label = "stale"
+    for listing in (True, False):
+        args = (page, marks, root_marks, root, end, listing, DEFAULT_OPTIONS)
+        fast = heuristic_cut_outcome(classify._fast, *args)
+        assert fast is not None
+        assert fast == heuristic_cut_outcome(None, *args)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.html")) + sorted(EXAMPLES.glob("*.html")),
+                         ids=lambda p: p.name)
+def test_heuristic_cut_on_fixtures(path: Path):
+    page = walked(path.read_bytes())
+    if not page.blocks:
+        return
+    for block in page.blocks:
+        block.rule = text_category(block.text)
+    for root in {0, page.blocks[len(page.blocks) // 2].element, page.elements[page.blocks[-1].element].parent}:
+        assert_same_heuristic_cut(page, max(root, 0))
+
+
+@PROPERTY
+@given(element_table(), st.integers(0, 29))
+def test_heuristic_cut_on_generated_element_tables(page: PageBlocks, root: int):
+    for block in page.blocks:
+        block.rule = text_category(block.text)
+        block.kind = ("paragraph", "heading", "caption", "item")[block.position % 4]
+    assert_same_heuristic_cut(page, min(root, len(page.elements) - 1))

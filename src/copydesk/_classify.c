@@ -67,7 +67,7 @@ static struct {
     PyObject *aliases;     /* dict: mark -> the category it counts as */
     PyObject *link_lists;  /* frozenset of marks whose elements are link lists */
     PyObject *vetoed_marks;  /* frozenset of marks whose blocks are never content */
-    PyObject *modal, *comment, *article, *code, *heading, *item, *cell, *caption, *other;
+    PyObject *modal, *comment, *article, *code, *heading, *item, *cell, *caption, *other, *navigation;
     int64_t headed_module, comments, hidden, schema_copy;
     double k[K_N];
     Py_UCS4 ends[MAX_ENDS];
@@ -109,6 +109,13 @@ same_str(PyObject *a, PyObject *b)
     Py_ssize_t len = PyUnicode_GET_LENGTH(a);
     return len == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
            memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), len * PyUnicode_KIND(a)) == 0;
+}
+
+/* Python's truth of a str-or-None. */
+static inline int
+truthy(PyObject *value)
+{
+    return value != Py_None && PyUnicode_GET_LENGTH(value) > 0;
 }
 
 typedef struct {
@@ -389,6 +396,85 @@ root_scores(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     return PyLong_FromLong(root);
 }
 
+/* ---- heuristic_cut: select()'s loop ---------------------------------------------------------------- */
+
+/* classify._keep: NULL to keep the block, else the category it is removed under (borrowed). */
+static PyObject *
+keep_or_category(const BlockInfo *b, PyObject *rule, PyObject *mark, int listing, double max_link_density)
+{
+    if (rule != Py_None) return rule;
+    if (mark != Py_None) return mark;
+    if (same_str(b->kind, cfg.caption)) return cfg.caption;
+    if ((double)b->link_chars / (double)b->chars > max_link_density && !same_str(b->kind, cfg.heading)) {
+        int headline = b->links > 0 && (double)b->link_chars / (double)b->links >= cfg.k[K_HEADLINE_MIN_CHARS];
+        return listing && headline ? NULL : cfg.navigation;
+    }
+    return NULL;
+}
+
+/* Each block's verdict into `verdict` (NULL: kept), touching nothing: 0 to decline. */
+static int
+heuristic_verdicts(PyObject *blocks, PyObject *page_marks, PyObject *root_marks, Py_ssize_t root, Py_ssize_t end,
+                   int listing, double max_link_density, PyObject **verdict)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(blocks); i++) {
+        PyObject *block = PyList_GET_ITEM(blocks, i), *f[B_N];
+        BlockInfo b;
+        if (!read_block(block, &b) || b.element < 0 || b.element >= PyList_GET_SIZE(page_marks)) return 0;
+        read_slots(block, cfg.block_type, cfg.block_off, B_N, f);
+        PyObject *rule = f[B_RULE];
+        if (rule != Py_None && !PyUnicode_CheckExact(rule)) return 0;
+        if (b.element < root || b.element >= end) {
+            PyObject *mark = PyList_GET_ITEM(page_marks, b.element);
+            if (mark != Py_None && !PyUnicode_CheckExact(mark)) return 0;
+            verdict[i] = truthy(rule) ? rule : truthy(mark) ? mark : cfg.other;
+            continue;
+        }
+        PyObject *mark = PyList_GET_ITEM(root_marks, b.element - root);
+        if (mark != Py_None && !PyUnicode_CheckExact(mark)) return 0;
+        verdict[i] = keep_or_category(&b, rule, mark, listing, max_link_density);
+    }
+    return 1;
+}
+
+static PyObject *
+heuristic_cut(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!cfg.ready || nargs != 7 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+        !PyList_CheckExact(args[2]))
+        Py_RETURN_NONE;
+    PyObject *blocks = args[0], *page_marks = args[1], *root_marks = args[2];
+    Py_ssize_t root = PyLong_AsSsize_t(args[3]), end = PyLong_AsSsize_t(args[4]);
+    int listing = PyObject_IsTrue(args[5]);
+    double max_link_density = PyFloat_AsDouble(args[6]);
+    if (PyErr_Occurred() || listing < 0 || root < 0 || end < root || PyList_GET_SIZE(root_marks) != end - root ||
+        end > PyList_GET_SIZE(page_marks)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(blocks);
+    PyObject **verdict = PyMem_Malloc((n ? n : 1) * sizeof(PyObject *));
+    PyObject *kept = PyList_New(0), *removed = PyList_New(0), *result = NULL;
+    if (verdict != NULL && kept != NULL && removed != NULL &&
+        heuristic_verdicts(blocks, page_marks, root_marks, root, end, listing, max_link_density, verdict)) {
+        Py_ssize_t i = 0;
+        for (; i < n; i++) {
+            PyObject *block = PyList_GET_ITEM(blocks, i);
+            if (verdict[i] != NULL) set_slot(block, cfg.block_off[B_LABEL], Py_NewRef(verdict[i]));
+            if (PyList_Append(verdict[i] == NULL ? kept : removed, block) < 0) break;
+        }
+        if (i == n) result = PyTuple_Pack(2, kept, removed);
+    }
+    PyMem_Free(verdict);
+    Py_XDECREF(kept);
+    Py_XDECREF(removed);
+    if (result == NULL) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return result;
+}
+
 /* ---- model_cut ----------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -413,13 +499,6 @@ read_cut_block(PyObject *obj, Py_ssize_t n_elements, CutInfo *b)
     b->group = same_str(b->kind, cfg.item) ? list_element : same_str(b->kind, cfg.cell) ? table : -1;
     return b->group < n_elements && (b->rule == Py_None || PyUnicode_CheckExact(b->rule)) &&
            (b->label == Py_None || PyUnicode_CheckExact(b->label));
-}
-
-/* Python's truth of a str-or-None. */
-static inline int
-truthy(PyObject *value)
-{
-    return value != Py_None && PyUnicode_GET_LENGTH(value) > 0;
 }
 
 /* classify._vetoed: 1, 0, or -1 to decline. */
@@ -858,10 +937,11 @@ configure_ends(PyObject *sentence_end)
 static int
 configure_names(void)
 {
-    const char *text[9] = {"modal", "comment", "article", "code", "heading", "item", "cell", "caption", "other"};
-    PyObject **slot[9] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading, &cfg.item, &cfg.cell,
-                          &cfg.caption, &cfg.other};
-    for (int i = 0; i < 9; i++) {
+    const char *text[10] = {"modal", "comment", "article", "code", "heading", "item", "cell", "caption", "other",
+                            "navigation"};
+    PyObject **slot[10] = {&cfg.modal, &cfg.comment, &cfg.article, &cfg.code, &cfg.heading, &cfg.item, &cfg.cell,
+                           &cfg.caption, &cfg.other, &cfg.navigation};
+    for (int i = 0; i < 10; i++) {
         PyObject *s = PyUnicode_InternFromString(text[i]);
         if (s == NULL) return -1;
         Py_XSETREF(*slot[i], s);
@@ -917,6 +997,9 @@ static PyMethodDef methods[] = {
     {"text_rules", text_rules, METH_O,
      "text_rules(blocks) -> list | None: rules.text_category of every block's text; None for a page it leaves"
      " to the Python code."},
+    {"heuristic_cut", (PyCFunction)(void (*)(void))heuristic_cut, METH_FASTCALL,
+     "heuristic_cut(blocks, page_marks, root_marks, root, end, listing, max_link_density) -> (kept, removed) |"
+     " None: classify._heuristic_cut_python's lists and labels; None for a page it leaves to the Python code."},
     {"model_cut", (PyCFunction)(void (*)(void))model_cut, METH_FASTCALL,
      "model_cut(blocks, elements, probabilities, threshold, marks, heuristic_kept, use_heuristics) ->"
      " (kept, removed) | None: classify._model_cut_python's lists and labels; None for a page it leaves to"

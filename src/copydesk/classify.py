@@ -400,9 +400,23 @@ def select(page: PageBlocks, options: Options) -> Selection:
     root, page_marks = choose_root(page, options)
     end = page.elements[root].end
     marks = _inherited_marks(page, root, end)
+    listing = _is_listing(page.blocks, root, end, options)
+    cut = None
+    if _fast is not None:
+        cut = _fast.heuristic_cut(page.blocks, page_marks, marks, root, end, listing, options.max_link_density)
+    kept, removed = cut or _heuristic_cut_python(page, page_marks, marks, root, end, listing, options)
+    kept, trimmed = _trim_edges(kept)
+    removed.extend(trimmed)
+    view = HeuristicView(page_marks, root, end, listing, {block.position for block in kept})
+    return Selection(kept, removed, view)
+
+
+def _heuristic_cut_python(page: PageBlocks, page_marks: list[str | None], marks: list[str | None], root: int, end: int,
+                          listing: bool, options: Options) -> tuple[list[Block], list[Block]]:
+    """The blocks under the root that are not boilerplate, and the rest, each removed one labelled: the
+    reference for _classify.c's heuristic_cut, and the fallback. `marks` are the root subtree's."""
     kept: list[Block] = []
     removed: list[Block] = []
-    listing = _is_listing(page.blocks, root, end, options)
     for block in page.blocks:
         if not root <= block.element < end:
             block.label = block.rule or page_marks[block.element] or "other"
@@ -414,10 +428,7 @@ def select(page: PageBlocks, options: Options) -> Selection:
         else:
             block.label = category
             removed.append(block)
-    kept, trimmed = _trim_edges(kept)
-    removed.extend(trimmed)
-    view = HeuristicView(page_marks, root, end, listing, {block.position for block in kept})
-    return Selection(kept, removed, view)
+    return kept, removed
 
 
 def _is_anchor(block: Block) -> bool:
@@ -609,12 +620,35 @@ def _compiled_differs(module: object, page: PageBlocks, options: Options) -> boo
     if (fast_marks != marks or fast_root != root
             or [(block.rule, block.score, type(block.score)) for block in blocks] != scores):
         return True
+    root_marks = _inherited_marks_python(page, root, elements[root].end)
+    for listing in (True, False):
+        args = (marks, root_marks, root, elements[root].end, listing)
+        if heuristic_cut_outcome(module, page, *args, options) != heuristic_cut_outcome(None, page, *args, options):
+            return True
     probabilities = np.linspace(0.0, 1.0, len(blocks))
     for use_heuristics in (True, False):
         fast = cut_outcome(module, page, probabilities, marks, {0, 2}, use_heuristics)
         if fast is None or fast != cut_outcome(None, page, probabilities, marks, {0, 2}, use_heuristics):
             return True
     return False
+
+
+def heuristic_cut_outcome(module: object | None, page: PageBlocks, page_marks: list[str | None],
+                          marks: list[str | None], root: int, end: int, listing: bool,
+                          options: Options) -> tuple[list[int], list[int], list[str | None]] | None:
+    """The positions kept and removed and every block's label after `module`'s heuristic_cut (None:
+    the Python code's), the blocks' labels put back as they were."""
+    labels = [block.label for block in page.blocks]
+    if module is None:
+        cut = _heuristic_cut_python(page, page_marks, marks, root, end, listing, options)
+    else:
+        cut = module.heuristic_cut(page.blocks, page_marks, marks, root, end, listing,  # type: ignore[attr-defined]
+                                   options.max_link_density)
+    outcome = None if cut is None else ([b.position for b in cut[0]], [b.position for b in cut[1]],
+                                        [b.label for b in page.blocks])
+    for block, label in zip(page.blocks, labels, strict=True):
+        block.label = label
+    return outcome
 
 
 def cut_outcome(module: object | None, page: PageBlocks, probabilities: np.ndarray, marks: list[str | None],
