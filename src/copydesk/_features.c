@@ -50,9 +50,10 @@ enum { P_ELEMENTS, P_BLOCKS, P_TOTAL_CHARS, P_TOTAL_PROSE, P_COMMENT_PROSE, P_N 
 static const char *PAGE_FIELDS[P_N] = {"elements", "blocks", "total_chars", "total_prose", "comment_prose"};
 enum { V_PAGE_MARKS, V_ROOT, V_ROOT_END, V_LISTING, V_KEPT, V_N };
 static const char *VIEW_FIELDS[V_N] = {"page_marks", "root", "root_end", "listing", "kept"};
-enum { B_TEXT, B_KIND, B_ELEMENT, B_LINK_CHARS, B_LINKS, B_SCORE, B_LEVEL, B_LIST_ELEMENT, B_TABLE, B_QUOTE, B_N };
+enum { B_TEXT, B_KIND, B_ELEMENT, B_LINK_CHARS, B_LINKS, B_SCORE, B_LEVEL, B_LIST_ELEMENT, B_TABLE, B_QUOTE,
+       B_POSITION, B_N };
 static const char *BLOCK_FIELDS[B_N] = {"text", "kind", "element", "link_chars", "links", "score", "level",
-                                        "list_element", "table", "quote"};
+                                        "list_element", "table", "quote", "position"};
 enum { E_PARENT, E_DEPTH, E_CHARS, E_PROSE, E_SHAPE, E_FLAGS, E_MARK, E_N };
 static const char *ELEMENT_FIELDS[E_N] = {"parent", "depth", "chars", "prose", "shape", "flags", "mark"};
 
@@ -760,6 +761,169 @@ configure(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- page_sums: what pagetype.page_features adds up over the blocks --------------------------------- */
+
+/* How many times the needles occur in the first `head` characters of `text`, each counted as str.count
+   counts it (left to right, matches not overlapping). */
+static int64_t
+count_needles(PyObject *text, Py_ssize_t head, PyObject *needles, Py_ssize_t *next_free)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), k = PyTuple_GET_SIZE(needles);
+    if (head < n) n = head;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int64_t count = 0;
+    for (Py_ssize_t j = 0; j < k; j++) next_free[j] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        for (Py_ssize_t j = 0; j < k; j++) {
+            PyObject *needle = PyTuple_GET_ITEM(needles, j);
+            Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
+            if (i < next_free[j] || i + m > n || PyUnicode_READ_CHAR(needle, 0) != c) continue;
+            Py_ssize_t q = 1;
+            while (q < m && PyUnicode_READ(kind, data, i + q) == PyUnicode_READ_CHAR(needle, q)) q++;
+            if (q == m) {
+                count++;
+                next_free[j] = i + m;
+            }
+        }
+    }
+    return count;
+}
+
+#define MAX_SHARES 32
+#define MAX_NEEDLES 16
+
+/* page_sums(blocks, rows, share_columns, anchor, heading, group, peers, head, needles) -> tuple: every sum
+   pagetype.page_sums_python takes, in its order and its arithmetic (block by block, in double). */
+static PyObject *
+page_sums(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!cfg.ready || nargs != 9 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[2]) ||
+        !PyTuple_CheckExact(args[8]) || PyTuple_GET_SIZE(args[2]) > MAX_SHARES ||
+        PyTuple_GET_SIZE(args[8]) > MAX_NEEDLES)
+        Py_RETURN_NONE;
+    PyObject *blocks = args[0], *shares_at = args[2], *needles = args[8];
+    Py_ssize_t n = PyList_GET_SIZE(blocks), k = PyTuple_GET_SIZE(shares_at), col[MAX_SHARES], at[4], head;
+    for (Py_ssize_t j = 0; j < k; j++) col[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(shares_at, j));
+    for (int j = 0; j < 4; j++) at[j] = PyLong_AsSsize_t(args[3 + j]);
+    head = PyLong_AsSsize_t(args[7]);
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(needles); j++)
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(needles, j)) || !PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(needles, j)))
+            Py_RETURN_NONE;
+    Py_buffer view;
+    if (PyErr_Occurred() || n == 0 || PyObject_GetBuffer(args[1], &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t width = view.ndim == 2 ? view.shape[1] : 0;
+    int ok = view.ndim == 2 && view.shape[0] == n && view.itemsize == 4 && view.format && strcmp(view.format, "f") == 0;
+    for (Py_ssize_t j = 0; j < k && ok; j++) ok = col[j] >= 0 && col[j] < width;
+    for (int j = 0; j < 4 && ok; j++) ok = at[j] >= 0 && at[j] < width;
+    double total = 0, link = 0, headline = 0, headings = 0, max_group = 0, peers = 0, prices = 0, share[MAX_SHARES] = {0};
+    Py_ssize_t next_free[MAX_NEEDLES];
+    const float *rows = view.buf;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        PyObject *f[B_N];
+        int64_t link_chars;
+        ok = read_slots(PyList_GET_ITEM(blocks, i), cfg.block_type, cfg.block_off, B_N, f) &&
+             PyUnicode_CheckExact(f[B_TEXT]) && as_int64(f[B_LINK_CHARS], &link_chars);
+        if (!ok) break;
+        const float *row = rows + i * width;
+        double chars = (double)PyUnicode_GET_LENGTH(f[B_TEXT]);
+        total += chars;
+        link += (double)link_chars;
+        if ((double)row[at[0]] >= 30.0 && row[at[1]] == 0.0f) headline += chars;
+        headings += (double)row[at[1]];
+        if (i == 0 || (double)row[at[2]] > max_group) max_group = (double)row[at[2]];
+        peers += (double)row[at[3]];
+        prices += (double)count_needles(f[B_TEXT], head, needles, next_free);
+        for (Py_ssize_t j = 0; j < k; j++) share[j] += chars * (double)row[col[j]];
+    }
+    PyBuffer_Release(&view);
+    if (!ok) Py_RETURN_NONE;
+    PyObject *out = PyTuple_New(7 + k);
+    double fixed[7] = {total, link, headline, headings, max_group, peers, prices};
+    for (Py_ssize_t j = 0; out != NULL && j < 7 + k; j++) {
+        PyObject *v = PyFloat_FromDouble(j < 7 ? fixed[j] : share[j - 7]);
+        if (v == NULL) Py_CLEAR(out);
+        else PyTuple_SET_ITEM(out, j, v);
+    }
+    return out;
+}
+
+/* ---- confidence_sums: what confidence.confidence_sums adds up over the blocks -------------------------- */
+
+/* Kept positions (`kept`: a list of Blocks) as a mask; 0 to decline. */
+static int
+kept_mask(PyObject *kept, Py_ssize_t n, char *mask)
+{
+    memset(mask, 0, n);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(kept); i++) {
+        PyObject *f[B_N];
+        int64_t position;
+        if (!read_slots(PyList_GET_ITEM(kept, i), cfg.block_type, cfg.block_off, B_N, f) ||
+            !as_int64(f[B_POSITION], &position) || position < 0 || position >= n)
+            return 0;
+        mask[position] = 1;
+    }
+    return 1;
+}
+
+/* confidence_sums(blocks, kept, probabilities, rows, keep_column) -> tuple | None: the sums of
+   confidence.confidence_sums, block by block in order, in double. */
+static PyObject *
+confidence_sums(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!cfg.ready || nargs != 5 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1])) Py_RETURN_NONE;
+    PyObject *blocks = args[0];
+    Py_ssize_t n = PyList_GET_SIZE(blocks), keep_column = PyLong_AsSsize_t(args[4]);
+    Py_buffer p_view, rows_view;
+    if (PyErr_Occurred() || n == 0 || PyObject_GetBuffer(args[2], &p_view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    if (PyObject_GetBuffer(args[3], &rows_view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&p_view);
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t width = rows_view.ndim == 2 ? rows_view.shape[1] : 0;
+    char *mask = PyMem_Malloc(n);
+    int ok = mask != NULL && p_view.ndim == 1 && p_view.shape[0] == n && p_view.format &&
+             strcmp(p_view.format, "d") == 0 && rows_view.ndim == 2 && rows_view.shape[0] == n && rows_view.format &&
+             strcmp(rows_view.format, "f") == 0 && keep_column >= 0 && keep_column < width &&
+             kept_mask(args[1], n, mask);
+    /* all, kept, p * chars over kept, over dropped, dropped, uncertain, kept with p < 0.75, agreeing */
+    double sum[8] = {0};
+    const double *p = p_view.buf;
+    const float *rows = rows_view.buf;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        PyObject *f[B_N];
+        ok = read_slots(PyList_GET_ITEM(blocks, i), cfg.block_type, cfg.block_off, B_N, f) &&
+             PyUnicode_CheckExact(f[B_TEXT]);
+        if (!ok) break;
+        double chars = (double)PyUnicode_GET_LENGTH(f[B_TEXT]), weighted = p[i] * chars;
+        int heuristic = rows[i * width + keep_column] > 0.0f;
+        sum[0] += chars;
+        if (mask[i]) {
+            sum[1] += chars;
+            sum[2] += weighted;
+            if (p[i] < 0.75) sum[6] += chars;
+        } else {
+            sum[3] += weighted;
+            sum[4] += chars;
+        }
+        if (p[i] > 0.25 && p[i] < 0.75) sum[5] += chars;
+        if (mask[i] == heuristic) sum[7] += chars;
+    }
+    PyMem_Free(mask);
+    PyBuffer_Release(&p_view);
+    PyBuffer_Release(&rows_view);
+    if (!ok) Py_RETURN_NONE;
+    return Py_BuildValue("(dddddddd)", sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]);
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(PageBlocks, HeuristicView, Block, Element, index, kinds, kind_columns, mark_columns, flag_bits,"
@@ -768,6 +932,12 @@ static PyMethodDef methods[] = {
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
      "fill(page, view, out, raw32, raw64) -> bool: the matrix in `out` and the log columns' arguments in raw32"
      " and raw64; False (nothing to use) for a page it leaves to the Python code."},
+    {"confidence_sums", (PyCFunction)(void (*)(void))confidence_sums, METH_FASTCALL,
+     "confidence_sums(blocks, kept, probabilities, rows, keep_column) -> tuple | None: the sums of"
+     " confidence.confidence_sums; None for a page it leaves to the Python code."},
+    {"page_sums", (PyCFunction)(void (*)(void))page_sums, METH_FASTCALL,
+     "page_sums(blocks, rows, share_columns, anchor, heading, group, peers, head, needles) -> tuple | None: the"
+     " sums of pagetype.page_sums_python; None for a page it leaves to the Python code."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,19 +26,36 @@ CONFIDENCE_FEATURE_NAMES = (
 def confidence_row(probabilities: np.ndarray, chars: np.ndarray, kept: np.ndarray, heuristic_kept: np.ndarray,
                    page_types: np.ndarray) -> np.ndarray:
     """One row of CONFIDENCE_FEATURE_NAMES from a page's block decisions."""
-    total = max(float(chars.sum()), 1.0)
-    kept_chars = float(chars[kept].sum())
+    return row_from_sums(confidence_sums(probabilities, chars, kept, heuristic_kept), len(chars), page_types)
+
+
+def confidence_sums(probabilities: np.ndarray, chars: np.ndarray, kept: np.ndarray,
+                    heuristic_kept: np.ndarray) -> tuple[float, ...]:
+    """The characters of the page, of the kept blocks, the model's probability times characters over the
+    kept and over the dropped blocks, the dropped blocks' characters, the uncertain ones' (0.25 < p <
+    0.75), the weakly kept ones' (p < 0.75) and those of the blocks the heuristics decided alike. Each is
+    summed block by block in order, as _features.c's confidence_sums sums them (the same bits)."""
+    weighted = probabilities * chars
     dropped = ~kept
     uncertain = (probabilities > 0.25) & (probabilities < 0.75)
+    parts = (chars, chars[kept], weighted[kept], weighted[dropped], chars[dropped], chars[uncertain],
+             chars[kept & (probabilities < 0.75)], chars[kept == heuristic_kept])
+    return tuple(float(np.cumsum(part)[-1]) if len(part) else 0.0 for part in parts)
+
+
+def row_from_sums(sums: tuple[float, ...], blocks: int, page_types: np.ndarray) -> np.ndarray:
+    """The confidence row from `confidence_sums`' sums, the page's block count and its type probabilities."""
+    all_chars, kept_chars, kept_weighted, dropped_weighted, dropped_chars, uncertain, weak, agreeing = sums
+    total = max(all_chars, 1.0)
     values = [
         kept_chars / total,
         np.log1p(kept_chars),
-        np.log1p(len(chars)),
-        float((probabilities * chars)[kept].sum() / max(kept_chars, 1.0)),
-        float((probabilities * chars)[dropped].sum() / max(float(chars[dropped].sum()), 1.0)),
-        float(chars[uncertain].sum() / total),
-        float(chars[kept & (probabilities < 0.75)].sum() / max(kept_chars, 1.0)),
-        float(chars[kept == heuristic_kept].sum() / total),
+        np.log1p(blocks),
+        kept_weighted / max(kept_chars, 1.0),
+        dropped_weighted / max(dropped_chars, 1.0),
+        uncertain / total,
+        weak / max(kept_chars, 1.0),
+        agreeing / total,
         *page_types,
     ]
     return np.array(values, dtype=np.float32)

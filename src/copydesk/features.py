@@ -280,6 +280,11 @@ def block_features_compiled(page: PageBlocks, view: HeuristicView) -> np.ndarray
     return rows
 
 
+def compiled_features() -> object | None:
+    """The compiled features module (copydesk._features) when it is built and passed its checks, else None."""
+    return _fast
+
+
 def _probe_page() -> tuple[PageBlocks, HeuristicView]:
     """A small page with every kind of column in play: marks and an alias, flags, kinds, a repeated text,
     links, digits of three scripts (one astral), capitals, an emoji, kept positions counted from the end."""

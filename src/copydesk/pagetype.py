@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
-from .blocks import PageBlocks
-from .features import FEATURE_NAMES
+from .blocks import Block, PageBlocks
+from .features import FEATURE_NAMES, compiled_features
 from .model import load_booster
 
 PAGE_TYPES = ("article", "collection", "documentation", "forum", "listing", "product", "service")
@@ -82,53 +82,74 @@ def page_features(page: PageBlocks, block_rows: np.ndarray, declared: set[str]) 
     blocks = page.blocks
     if not blocks:
         return row
-    # Everything per block is read back from the feature matrix: no further pass over the blocks.
-    chars = np.expm1(block_rows[:, _COLUMNS["log_chars"]].astype(np.float64))
-    total = chars.sum()
-
-    # Every column's mean weighted by block length, in one product.
-    weighted = (chars / total) @ block_rows
-
-    def share(column: str) -> float:
-        return float(weighted[_COLUMNS[column]])
-
-    link_chars = block_rows[:, _COLUMNS["link_density"]] * chars
-    headline = (block_rows[:, _COLUMNS["anchor_chars"]] >= 30) & (block_rows[:, _COLUMNS["kind_heading"]] == 0)
-    heads = "\n".join([block.text[:80] for block in blocks])
-    prices = sum(map(heads.count, _CURRENCY))
+    total, link, headline, headings, max_group, peers, prices, *sums = page_sums(blocks, block_rows)
+    n = len(blocks)
+    share = dict(zip(_SHARED, (value / total for value in sums), strict=True))
     values = {
-        "log_blocks": np.log1p(len(blocks)),
+        "log_blocks": np.log1p(n),
         "log_chars": np.log1p(total),
         "log_prose": np.log1p(page.total_prose),
         "prose_share": page.total_prose / max(page.total_chars, 1),
         "comment_share": page.comment_prose / max(page.total_prose, 1),
         "root_share": block_rows[0, _COLUMNS["root_share"]],
         "listing": block_rows[0, _COLUMNS["listing"]],
-        "kept_share": share("heuristic_keep"),
-        "link_share": link_chars.sum() / total,
-        "headline_share": float((chars * headline).sum() / total),
-        "item_share": share("kind_item"),
-        "cell_share": share("kind_cell"),
-        "code_share": share("kind_code"),
-        # sum / n is what ndarray.mean computes for float32, without its Python-level wrapper.
-        "heading_share": float(block_rows[:, _COLUMNS["kind_heading"]].sum() / len(blocks)),
-        "caption_share": share("kind_caption"),
-        "max_group_share": float(block_rows[:, _COLUMNS["parent_peers_share"]].max()),
-        "mean_peers": float(block_rows[:, _COLUMNS["log_peers"]].sum() / len(blocks)),
-        "price_share": min(prices / len(blocks), 1.0),
-        "digit_share": share("digit_share"),
-        "sentence_share": share("ends_sentence"),
-        "mean_block_chars": np.log1p(total / len(blocks)),
-        "under_article": share("under_article"),
-        "under_main": share("under_main"),
-        "under_form": share("under_form"),
-        "under_table": share("under_table"),
+        "kept_share": share["heuristic_keep"],
+        "link_share": link / total,
+        "headline_share": headline / total,
+        "item_share": share["kind_item"],
+        "cell_share": share["kind_cell"],
+        "code_share": share["kind_code"],
+        "heading_share": headings / n,
+        "caption_share": share["kind_caption"],
+        "max_group_share": max_group,
+        "mean_peers": peers / n,
+        "price_share": min(prices / n, 1.0),
+        "digit_share": share["digit_share"],
+        "sentence_share": share["ends_sentence"],
+        "mean_block_chars": np.log1p(total / n),
+        "under_article": share["under_article"],
+        "under_main": share["under_main"],
+        "under_form": share["under_form"],
+        "under_table": share["under_table"],
     }
     for group in _DECLARED:
         values[f"declared_{group}"] = float(group in declared)
-    for i, name in enumerate(PAGE_FEATURE_NAMES):
-        row[i] = values[name]
+    row[:] = [values[name] for name in PAGE_FEATURE_NAMES]
     return row
+
+
+# The block columns whose means weighted by block length the row holds (shares of the page's text).
+_SHARED = ("heuristic_keep", "kind_item", "kind_cell", "kind_code", "kind_caption", "digit_share", "ends_sentence",
+           "under_article", "under_main", "under_form", "under_table")
+_SHARED_AT = tuple(_COLUMNS[name] for name in _SHARED)
+_SUM_COLUMNS = tuple(_COLUMNS[name] for name in ("anchor_chars", "kind_heading", "parent_peers_share", "log_peers"))
+_HEAD_CHARS = 80  # where a block's price sits, if it has one
+
+
+def page_sums(blocks: list[Block], block_rows: np.ndarray) -> tuple[float, ...]:
+    """The page's characters, link characters, characters in headline links, headings, the largest group
+    share, the sum of log peers, currency marks, then each _SHARED column weighted by block length: by
+    _features.c when it is built, else by `page_sums_python`."""
+    fast = compiled_features()
+    if fast is not None:
+        sums = fast.page_sums(blocks, block_rows, _SHARED_AT, *_SUM_COLUMNS, _HEAD_CHARS, _CURRENCY)
+        if sums is not None:
+            return sums
+    return page_sums_python(blocks, block_rows)
+
+
+def page_sums_python(blocks: list[Block], block_rows: np.ndarray) -> tuple[float, ...]:
+    """`page_sums` in numpy, the reference: every sum taken block by block in order (cumsum), in float64,
+    so the compiled loop gives the same bits."""
+    anchor, heading, group, peers = (block_rows[:, at] for at in _SUM_COLUMNS)
+    chars = np.fromiter(map(len, [block.text for block in blocks]), dtype=np.float64, count=len(blocks))
+    shares = np.cumsum(chars[:, None] * block_rows[:, _SHARED_AT], axis=0)[-1]
+    heads = "\n".join([block.text[:_HEAD_CHARS] for block in blocks])
+    headline = (anchor >= 30) & (heading == 0)
+    return (float(np.cumsum(chars)[-1]), float(sum(block.link_chars for block in blocks)),
+            float(np.cumsum(chars * headline)[-1]), float(np.cumsum(heading.astype(np.float64))[-1]),
+            float(group.max()), float(np.cumsum(peers.astype(np.float64))[-1]),
+            float(sum(map(heads.count, _CURRENCY))), *shares.tolist())
 
 
 @dataclass(frozen=True, slots=True)

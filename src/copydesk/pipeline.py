@@ -11,8 +11,8 @@ from .article import Article
 from .assemble import assemble
 from .blocks import PageBlocks, page_blocks, structured_data
 from .classify import Selection, apply_model, select
-from .confidence import confidence_row, load_confidence_model
-from .features import FEATURE_NAMES, block_features
+from .confidence import confidence_sums, load_confidence_model, row_from_sums
+from .features import FEATURE_NAMES, block_features, compiled_features
 from .metadata import find_metadata, find_title
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
@@ -75,11 +75,10 @@ def _model_pass(page: PageBlocks, selection: Selection, declared: set[str],
                               "page_type_confidence": round(float(type_probabilities[best]), 3)}
     # The model learnt from whole pages; on a fragment of a few blocks the heuristics decide.
     if len(page.blocks) >= MODEL_MIN_BLOCKS:
-        heuristic_kept = features[:, _HEURISTIC_KEEP] > 0
         model = load_model(options.model_path)
         threshold = body_threshold(type_probabilities, model.threshold)
         selection = apply_model(page, selection, model, options, features, threshold)
-        judged["confidence"] = _confidence(page, selection, heuristic_kept, type_probabilities, options)
+        judged["confidence"] = _confidence(page, selection, features, type_probabilities, options)
     return selection, judged
 
 
@@ -89,12 +88,17 @@ def _page_type_probabilities(page: PageBlocks, features: np.ndarray, declared: s
     return load_page_model(options.page_model_path).probabilities(row[None, :])[0]
 
 
-def _confidence(page: PageBlocks, selection: Selection, heuristic_kept: np.ndarray, type_probabilities: np.ndarray,
+def _confidence(page: PageBlocks, selection: Selection, features: np.ndarray, type_probabilities: np.ndarray,
                 options: Options) -> float | None:
     if selection.probabilities is None:
         return None
-    chars = np.array([block.chars for block in page.blocks], dtype=np.float64)
-    kept = np.zeros(len(page.blocks), dtype=bool)
-    kept[[block.position for block in selection.kept]] = True
-    row = confidence_row(selection.probabilities, chars, kept, heuristic_kept, type_probabilities)
+    fast = compiled_features()
+    sums = fast.confidence_sums(page.blocks, selection.kept, selection.probabilities, features,
+                                _HEURISTIC_KEEP) if fast is not None else None
+    if sums is None:
+        chars = np.array([block.chars for block in page.blocks], dtype=np.float64)
+        kept = np.zeros(len(page.blocks), dtype=bool)
+        kept[[block.position for block in selection.kept]] = True
+        sums = confidence_sums(selection.probabilities, chars, kept, features[:, _HEURISTIC_KEEP] > 0)
+    row = row_from_sums(sums, len(page.blocks), type_probabilities)
     return round(float(load_confidence_model(options.confidence_model_path).predict(row[None, :])[0]), 3)
