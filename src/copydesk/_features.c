@@ -763,25 +763,51 @@ configure(PyObject *self, PyObject *args)
 
 /* ---- page_sums: what pagetype.page_features adds up over the blocks --------------------------------- */
 
+#define MAX_NEEDLES 16
+#define MAX_NEEDLE_CHARS 8
+
+/* The needles as code points, and which ASCII characters open one (most characters open none). */
+typedef struct {
+    Py_ssize_t n, len[MAX_NEEDLES];
+    Py_UCS4 chars[MAX_NEEDLES][MAX_NEEDLE_CHARS];
+    uint8_t ascii_first[128];
+} Needles;
+
+static int
+read_needles(PyObject *tuple, Needles *nd)
+{
+    memset(nd, 0, sizeof(*nd));
+    nd->n = PyTuple_GET_SIZE(tuple);
+    if (nd->n > MAX_NEEDLES) return 0;
+    for (Py_ssize_t j = 0; j < nd->n; j++) {
+        PyObject *needle = PyTuple_GET_ITEM(tuple, j);
+        if (!PyUnicode_CheckExact(needle)) return 0;
+        nd->len[j] = PyUnicode_GET_LENGTH(needle);
+        if (nd->len[j] < 1 || nd->len[j] > MAX_NEEDLE_CHARS) return 0;
+        for (Py_ssize_t q = 0; q < nd->len[j]; q++) nd->chars[j][q] = PyUnicode_READ_CHAR(needle, q);
+        if (nd->chars[j][0] < 128) nd->ascii_first[nd->chars[j][0]] = 1;
+    }
+    return 1;
+}
+
 /* How many times the needles occur in the first `head` characters of `text`, each counted as str.count
    counts it (left to right, matches not overlapping). */
 static int64_t
-count_needles(PyObject *text, Py_ssize_t head, PyObject *needles, Py_ssize_t *next_free)
+count_needles(PyObject *text, Py_ssize_t head, const Needles *nd)
 {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), k = PyTuple_GET_SIZE(needles);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), next_free[MAX_NEEDLES] = {0};
     if (head < n) n = head;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     int64_t count = 0;
-    for (Py_ssize_t j = 0; j < k; j++) next_free[j] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        for (Py_ssize_t j = 0; j < k; j++) {
-            PyObject *needle = PyTuple_GET_ITEM(needles, j);
-            Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
-            if (i < next_free[j] || i + m > n || PyUnicode_READ_CHAR(needle, 0) != c) continue;
+        if (c < 128 && !nd->ascii_first[c]) continue;
+        for (Py_ssize_t j = 0; j < nd->n; j++) {
+            Py_ssize_t m = nd->len[j];
+            if (nd->chars[j][0] != c || i < next_free[j] || i + m > n) continue;
             Py_ssize_t q = 1;
-            while (q < m && PyUnicode_READ(kind, data, i + q) == PyUnicode_READ_CHAR(needle, q)) q++;
+            while (q < m && PyUnicode_READ(kind, data, i + q) == nd->chars[j][q]) q++;
             if (q == m) {
                 count++;
                 next_free[j] = i + m;
@@ -792,7 +818,6 @@ count_needles(PyObject *text, Py_ssize_t head, PyObject *needles, Py_ssize_t *ne
 }
 
 #define MAX_SHARES 32
-#define MAX_NEEDLES 16
 
 /* page_sums(blocks, rows, share_columns, anchor, heading, group, peers, head, needles) -> tuple: every sum
    pagetype.page_sums_python takes, in its order and its arithmetic (block by block, in double). */
@@ -800,17 +825,15 @@ static PyObject *
 page_sums(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
 {
     if (!cfg.ready || nargs != 9 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[2]) ||
-        !PyTuple_CheckExact(args[8]) || PyTuple_GET_SIZE(args[2]) > MAX_SHARES ||
-        PyTuple_GET_SIZE(args[8]) > MAX_NEEDLES)
+        !PyTuple_CheckExact(args[8]) || PyTuple_GET_SIZE(args[2]) > MAX_SHARES)
         Py_RETURN_NONE;
     PyObject *blocks = args[0], *shares_at = args[2], *needles = args[8];
     Py_ssize_t n = PyList_GET_SIZE(blocks), k = PyTuple_GET_SIZE(shares_at), col[MAX_SHARES], at[4], head;
     for (Py_ssize_t j = 0; j < k; j++) col[j] = PyLong_AsSsize_t(PyTuple_GET_ITEM(shares_at, j));
     for (int j = 0; j < 4; j++) at[j] = PyLong_AsSsize_t(args[3 + j]);
     head = PyLong_AsSsize_t(args[7]);
-    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(needles); j++)
-        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(needles, j)) || !PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(needles, j)))
-            Py_RETURN_NONE;
+    Needles nd;
+    if (!read_needles(needles, &nd)) Py_RETURN_NONE;
     Py_buffer view;
     if (PyErr_Occurred() || n == 0 || PyObject_GetBuffer(args[1], &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
         PyErr_Clear();
@@ -821,7 +844,6 @@ page_sums(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t j = 0; j < k && ok; j++) ok = col[j] >= 0 && col[j] < width;
     for (int j = 0; j < 4 && ok; j++) ok = at[j] >= 0 && at[j] < width;
     double total = 0, link = 0, headline = 0, headings = 0, max_group = 0, peers = 0, prices = 0, share[MAX_SHARES] = {0};
-    Py_ssize_t next_free[MAX_NEEDLES];
     const float *rows = view.buf;
     for (Py_ssize_t i = 0; i < n && ok; i++) {
         PyObject *f[B_N];
@@ -837,7 +859,7 @@ page_sums(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         headings += (double)row[at[1]];
         if (i == 0 || (double)row[at[2]] > max_group) max_group = (double)row[at[2]];
         peers += (double)row[at[3]];
-        prices += (double)count_needles(f[B_TEXT], head, needles, next_free);
+        prices += (double)count_needles(f[B_TEXT], head, &nd);
         for (Py_ssize_t j = 0; j < k; j++) share[j] += chars * (double)row[col[j]];
     }
     PyBuffer_Release(&view);
