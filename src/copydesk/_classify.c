@@ -1,21 +1,28 @@
 /*
- * _classify.c -- the two loops of classify.choose_root that run over every element and every block,
- * compiled: the same marks, block scores and root as the Python code, exactly.
+ * _classify.c -- the loops of classify.py that run over every element and every block, compiled: the same
+ * marks, rules, scores, root, kept and removed blocks and labels as the Python code, exactly.
  *
  * What it is
  * ----------
- * `inherited_marks(elements, start, end)` is classify._inherited_marks_python: for each element of a
- * preorder subtree, the nearest believed class/id mark at or above it. `root_scores(blocks, elements,
- * marks, rules, max_link_density, min_block_chars)` is the loop of classify.choose_root: it sets each
- * block's `rule` and `score` (classify._block_weight), sums the scores over every subtree and returns the
- * element with the highest sum. The Python code stays the reference and the fallback; classify.py uses
- * this only once a probe page gives the same answers both ways (COPYDESK_PURE_PYTHON=1 turns it off), and
- * tests/test_classify_compiled.py compares the two on fixtures and generated pages.
+ * - `inherited_marks(elements, start, end)` is classify._inherited_marks_python: for each element of a
+ *   preorder subtree, the nearest believed class/id mark at or above it.
+ * - `text_rules(blocks)` is rules.text_category on every block's text: the dispatch by first character,
+ *   the needles and closers are checked here, the regexes themselves are rules.py's, called from here.
+ * - `root_scores(blocks, elements, marks, rules, max_link_density, min_block_chars)` is the rest of
+ *   classify.choose_root's loop: it sets each block's `rule` and `score` (classify._block_weight), sums the
+ *   scores over every subtree and returns the element with the highest sum.
+ * - `heuristic_cut(...)` and `model_cut(...)` are select()'s and apply_model()'s loops over the blocks
+ *   (classify._heuristic_cut_python, classify._model_cut_python): the kept and removed lists, the labels,
+ *   the list and table means and the vetoes.
+ * The Python code stays the reference and the fallback; classify.py uses this only once a probe page gives
+ * the same answers both ways (COPYDESK_PURE_PYTHON=1 turns it off), and tests/test_classify_compiled.py
+ * compares the two on fixtures, generated documents and generated element tables.
  *
  * The rules stay in Python
  * ------------------------
- * The mark aliases, the link-list categories, the flag bits, SENTENCE_END and every threshold are passed
- * to `configure()` from classify.py; this file holds none of them.
+ * The mark aliases, the link-list categories, the vetoed marks, the flag bits, SENTENCE_END and every
+ * threshold are passed to `configure()` from classify.py, and the wording rules' tables to
+ * `configure_rules()` from rules.compiled_tables(); this file holds none of them.
  *
  * Exactly the same
  * ----------------
@@ -27,9 +34,10 @@
  * ----------------
  * Anything the walk does not produce -- an object that is not exactly an Element or a Block, an unset
  * slot, a non-int count, a mark or kind that is not a str, an index out of range, a subtree end outside
- * its parent's, an empty block text -- makes either function return None, and the Python code runs (and
- * raises where it raises). With exact str and int objects nothing here can run Python code, so the
- * borrowed lists cannot change under it.
+ * its parent's, an empty block text -- makes a function return None, and the Python code runs (and raises
+ * where it raises). The cuts decide every block before they touch one, so a page they decline is left as
+ * it was. With exact str and int objects nothing here but the wording rules' regexes can run Python code,
+ * and those only read the text they are given.
  */
 
 #define PY_SSIZE_T_CLEAN

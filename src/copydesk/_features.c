@@ -10,6 +10,10 @@
  * has given equal matrices both ways (COPYDESK_PURE_PYTHON=1 turns it off); tests/test_features_compiled.py
  * compares the two on the fixtures, generated pages and edge cases.
  *
+ * `page_sums()` and `confidence_sums()` take the sums the page-type row (pagetype.page_sums_python) and
+ * the confidence row (confidence.confidence_sums) read, block by block in order, in double: their numpy
+ * references sum in the same order (cumsum), so both give the same bits (tests/test_page_sums_compiled.py).
+ *
  * The rules stay in Python
  * ------------------------
  * Column positions (features._INDEX), the kinds, the marks with their aliases, the ancestor flag bits,
