@@ -8,6 +8,8 @@ pure-Python code beside it, which gives the same results, only slower.
 - `copydesk._features` (src/copydesk/_features.c): the block feature matrix (see features.py; the numpy
   `block_features_python` is the reference and the fallback).
 - `copydesk._trees` (src/copydesk/_trees.c): scoring the shipped tree models (see trees.py).
+- `copydesk._lines` (src/copydesk/_lines.c): text mode's lines, rule candidates and line features (see
+  textmode_features.py; its Python functions are the reference and the fallback).
 """
 
 import sys
@@ -24,5 +26,6 @@ setup(
         ),
         Extension("copydesk._features", ["src/copydesk/_features.c"], optional=True),
         Extension("copydesk._trees", ["src/copydesk/_trees.c"], optional=True),
+        Extension("copydesk._lines", ["src/copydesk/_lines.c"], optional=True),
     ]
 )

@@ -100,7 +100,7 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     """
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
-    lines = normalise_lines(text[: options.max_input_bytes])[:MAX_LINES]
+    lines = normalise_lines(text[: options.max_input_bytes], MAX_LINES)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
