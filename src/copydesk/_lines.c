@@ -97,7 +97,9 @@ static struct {
     Py_ssize_t width, column[C_N], raw_chars;
     Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
     PyObject *start_gate, *action_gate;  /* bytes of GATE_BYTES, or NULL: every line passes */
-    PyObject *tag_search, *credit_search, *action_match;
+    PyObject *tag_search, *credit_search;
+    PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
+    PyObject *start_category;  /* rules.start_category */
     Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
     int n_closers;
     Py_UCS4 caption_end;  /* the ending of a caption with its credit */
@@ -304,8 +306,12 @@ rule_candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *candidates = PyList_New(0), *rare = PySet_New(NULL);
     if (candidates == NULL || rare == NULL) goto error;
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {  /* start_category is Python: re-read the list */
         PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0) {
+            PyErr_SetString(PyExc_RuntimeError, "rule_candidates(): the lines changed during the call");
+            goto error;
+        }
         int kind = PyUnicode_KIND(line);
         const void *data = PyUnicode_DATA(line);
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
@@ -314,7 +320,15 @@ rule_candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         int needle = BY_KIND(kind, HAS_NEEDLE), candidate = last == cfg.caption_end || needle;
         if (length <= cfg.rule_chars) {
             for (int k = 0; k < cfg.n_closers; k++) candidate |= last == cfg.closers[k];
-            candidate |= gate_passes(cfg.start_gate, kind, data, length);
+            /* With no other rule in reach, the line's category is start_category's: a candidate if it has one. */
+            if (!candidate && gate_passes(cfg.start_gate, kind, data, length)) {
+                Py_INCREF(line);
+                PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
+                Py_DECREF(line);
+                if (category == NULL) goto error;
+                candidate = category != Py_None;
+                Py_DECREF(category);
+            }
         }
         PyObject *index = candidate || needle ? PyLong_FromSsize_t(i) : NULL;
         if ((candidate || needle) && index == NULL) goto error;
@@ -334,9 +348,10 @@ error:
 
 /* ---- the lexicon ---------------------------------------------------------------------------------- */
 
-/* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. */
+/* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. A
+   word's first eight bytes sit in its slot, so most words are compared without reading the arena. */
 typedef struct {
-    uint64_t hash;
+    uint64_t hash, head;  /* head: the first eight bytes, zero-padded */
     Py_ssize_t offset, length;  /* length 0: a free slot */
     double value;
 } Entry;
@@ -349,11 +364,25 @@ typedef struct {
 
 #define LEXICON_CAPSULE "copydesk._lines.Lexicon"
 
+/* The first eight bytes of a word, zero-padded. */
 static inline uint64_t
-fnv1a(const char *s, Py_ssize_t n)
+head_of(const char *s, Py_ssize_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (Py_ssize_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+    uint64_t v = 0;
+    memcpy(&v, s, (size_t)(n < 8 ? n : 8));
+    return v;
+}
+
+/* A hash of a word, eight bytes at a time (the table is built and read with it in one process). */
+static inline uint64_t
+hash_of(const char *s, Py_ssize_t n)
+{
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+    for (Py_ssize_t i = 0; i < n; i += 8) {
+        uint64_t v = head_of(s + i, n - i);
+        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+    }
     return h;
 }
 
@@ -423,10 +452,10 @@ build_table(PyObject *lexicon, int *declined)
         weight_of(value, &weight);
         if (length == 0 || isnan(weight)) continue;  /* no word is empty; NaN: numpy's unknown word */
         memcpy(t->words + offset, word, (size_t)length);
-        uint64_t h = fnv1a(word, length);
+        uint64_t h = hash_of(word, length);
         size_t slot = (size_t)h & t->mask;
         while (t->slots[slot].length) slot = (slot + 1) & t->mask;
-        t->slots[slot] = (Entry){h, offset, length, weight};
+        t->slots[slot] = (Entry){h, head_of(word, length), offset, length, weight};
         offset += length;
     }
     return t;
@@ -451,10 +480,11 @@ lexicon_table(PyObject *self, PyObject *lexicon)
 static inline double
 word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
 {
-    uint64_t h = fnv1a(word, length);
+    uint64_t h = hash_of(word, length), head = head_of(word, length);
     for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
         const Entry *e = &t->slots[slot];
-        if (e->hash == h && e->length == length && memcmp(t->words + e->offset, word, (size_t)length) == 0)
+        if (e->hash == h && e->head == head && e->length == length &&
+            (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
             return e->value;
     }
     return NAN;
@@ -510,7 +540,7 @@ put_lowered(char *out, Py_UCS4 c)
 
 typedef struct {
     PyObject *line;  /* NULL: a free slot */
-    Py_hash_t hash;
+    uint64_t hash;
     Py_ssize_t count;
 } Seen;
 
@@ -538,7 +568,8 @@ count_repeats(PyObject *lines, Py_ssize_t n, double *repeats)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
-        Py_hash_t h = PyObject_Hash(line);
+        /* Equal str have the same kind and bytes: their bytes' hash, cheaper than str's own SipHash. */
+        uint64_t h = hash_of((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
         size_t slot = (size_t)h & (size - 1);
         while (seen[slot].line != NULL && !(seen[slot].hash == h && same_text(seen[slot].line, line)))
             slot = (slot + 1) & (size - 1);
@@ -674,8 +705,10 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     int r = BY_KIND(kind, READ_HEAD);
 #undef READ_HEAD
     if (r <= 0) return r;
-#define COUNT_SPACES(k) count_spaces(k, data, length)
-    double words = (double)BY_KIND(kind, COUNT_SPACES) + 1;
+    /* The head's spaces are counted: only the rest of a long line is read again. */
+    const void *rest = (const char *)data + head_len * kind;
+#define COUNT_SPACES(k) count_spaces(k, rest, length - head_len)
+    double words = (double)(h.spaces + (length > head_len ? BY_KIND(kind, COUNT_SPACES) : 0)) + 1;
 #undef COUNT_SPACES
     double sampled = (double)head_len, sampled_words = (double)h.spaces + 1, letters = count_of(&h, K_LETTER);
     int ellipsis = last == 0x2026 || (last == '.' && before_last == '.');
@@ -704,9 +737,11 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     if (last == ')' &&
         (credit = matches(cfg.credit_search, line, length > cfg.caption_tail ? length - cfg.caption_tail : 0)) < 0)
         return -1;
-    if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length) &&
-        (action = matches(cfg.action_match, line, -1)) < 0)
-        return -1;
+    if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
+        Py_UCS4 first = at(kind, data, 0);
+        PyObject *match = cfg.action_match[first < 128 ? first : 128];
+        if (match != Py_None && (action = matches(match, line, -1)) < 0) return -1;
+    }
     row[cfg.column[C_TAG]] = tag;
     row[cfg.column[C_CREDIT]] = credit;
     row[cfg.column[C_ACTION]] = action;
@@ -885,15 +920,17 @@ bad:
 static PyObject *
 configure(PyObject *self, PyObject *args)
 {
-    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *closers, *needles;
+    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *closers, *needles;
     Py_ssize_t width, raw_chars, caption_end;
-    if (!PyArg_ParseTuple(args, "OnO!nOOOOOUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
-                          &raw_chars, &start_gate, &action_gate, &tag, &credit, &action, &closers, &caption_end,
+    if (!PyArg_ParseTuple(args, "OnO!nOOOOO!OUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+                          &raw_chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
+                          &closers, &caption_end,
                           &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
                           &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
         return NULL;
     cfg.ready = 0;
-    if (PyTuple_GET_SIZE(columns) != C_N || PyUnicode_GET_LENGTH(closers) > 8 || cfg.sample_chars >= MAX_HEAD ||
+    if (PyTuple_GET_SIZE(columns) != C_N || PyTuple_GET_SIZE(action) != 129 || PyUnicode_GET_LENGTH(closers) > 8 ||
+        cfg.sample_chars >= MAX_HEAD ||
         raw_chars < 0 || raw_chars >= width) {
         PyErr_SetString(PyExc_ValueError, "configure(): columns, closers or head length out of range");
         return NULL;
@@ -912,7 +949,8 @@ configure(PyObject *self, PyObject *args)
     for (int k = 0; k < cfg.n_closers; k++) cfg.closers[k] = PyUnicode_READ_CHAR(closers, k);
     Py_XSETREF(cfg.tag_search, Py_NewRef(tag));
     Py_XSETREF(cfg.credit_search, Py_NewRef(credit));
-    Py_XSETREF(cfg.action_match, Py_NewRef(action));
+    for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
+    Py_XSETREF(cfg.start_category, Py_NewRef(start));
     cfg.width = width;
     cfg.raw_chars = raw_chars;
     cfg.caption_end = (Py_UCS4)caption_end;
@@ -923,7 +961,7 @@ configure(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(classes, width, columns, raw_chars, start_gate, action_gate, tag_search, credit_search,"
-     " action_match, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     " action_matches, start_category, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str]: normalise_lines(text)[:max_lines]."},

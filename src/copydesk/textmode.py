@@ -19,7 +19,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +47,7 @@ _HTML_TAG = re.compile(
     r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
     r"[\s>/]", re.I,
 )
+_WORDS = FEATURE_NAMES.index("words")
 MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
 _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
 
@@ -104,14 +104,16 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
-    return assemble_lines(lines, score_lines(lines, categories, options), categories, url, options, explain)
+    probabilities, words = _scored(lines, categories, options)
+    return assemble_lines(lines, probabilities, categories, url, options, explain, words)
 
 
 def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
-                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False) -> Article:
+                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False,
+                   words: np.ndarray | None = None) -> Article:
     """The record from scored lines and their rule categories (`copydesk train --mode text` scores
-    its folds through this too)."""
-    verdicts = line_verdicts(lines, probabilities, categories, options)
+    its folds through this too); `words`, each line's word count, when the caller has it."""
+    verdicts = line_verdicts(lines, probabilities, categories, options, words)
     title_at = find_title(lines, verdicts)
     crumbs: list[str] = []
     if title_at is not None:
@@ -131,9 +133,16 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
 
 def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
     """Each line's probability of being body: the model's, or a prose test with the model off."""
+    return _scored(lines, categories, options)[0]
+
+
+def _scored(lines: list[str], categories: list[str | None], options: Options) -> tuple[np.ndarray, np.ndarray | None]:
+    """`score_lines`, and the lines' word counts when the features counted them."""
     if not options.use_model or len(lines) < _MIN_MODEL_LINES:
-        return np.array([_prose_like(line) for line in lines], dtype=np.float64)
-    return load_line_model(options.text_model_path).probabilities(lines, categories)
+        return np.array([_prose_like(line) for line in lines], dtype=np.float64), None
+    model = load_line_model(options.text_model_path)
+    features = page_features(lines, model.lexicon, categories)
+    return model.booster.predict(features, num_threads=1), features[:, _WORDS]  # type: ignore[attr-defined]
 
 
 def _prose_like(line: str) -> float:
@@ -141,17 +150,19 @@ def _prose_like(line: str) -> float:
 
 
 def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
-                  options: Options) -> list[str | None]:
-    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
-    words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=len(lines)) + 1
+                  options: Options, words: np.ndarray | None = None) -> list[str | None]:
+    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call);
+    `words`: each line's word count (counted here when None)."""
+    if words is None:
+        words = np.array([line.count(" ") for line in lines], dtype=np.float64) + 1
     kept = expected_f1_cut(probabilities, words)
     use_rules = options.use_heuristics
     if use_rules:
         kept[_comment_form_end(kept, words, categories):] = False
-    return [
-        category if use_rules and category is not None else (BODY if keep else _DROPPED)
-        for keep, category in zip(kept, categories, strict=True)
-    ]
+    if not use_rules:
+        return [BODY if keep else _DROPPED for keep in kept.tolist()]
+    return [category if category is not None else (BODY if keep else _DROPPED)
+            for keep, category in zip(kept.tolist(), categories, strict=True)]
 
 
 def _comment_form_end(kept: np.ndarray, words: np.ndarray, categories: list[str | None]) -> int:
@@ -298,5 +309,5 @@ def find_related(lines: list[str], verdicts: list[str | None], span: range) -> l
 
 def _node(line: str) -> BodyNode:
     if line[-1] not in SENTENCE_END and line.count(" ") < 12:
-        return BodyNode("heading", line, 2, render=lambda: f"## {line}")
+        return BodyNode("heading", line, 2, _markdown=f"## {line}")
     return BodyNode("paragraph", line)

@@ -18,8 +18,9 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from itertools import repeat
+from operator import or_
 
 import numpy as np
 
@@ -44,14 +45,16 @@ _COUNTED = {name: i for i, name in enumerate((
 _TAG = re.compile(r"\[[A-Z][A-Z0-9 &'-]{1,24}\]$")
 # Credits that close a caption: "(Image: GETTY)", "(Photo: Reuters)".
 _CREDIT = re.compile(r"\((images?|photos?|pictures?|pics?|credit|source|video)\s*:[^)]{1,80}\)$", re.I)
-# Calls to action: buttons and links that survive flattening as their own short lines.
-_ACTION = re.compile(
-    r"(click|tap|subscribe|sign (up|in|out)|log ?(in|out)|register|follow( us)?|share|download|buy|shop|"
-    r"add to|learn more|read (more|next|full)|see (all|more)|view (all|more)|show (all|more)|load more|get (the|our|"
-    r"started)|join|contact|book now|order|watch|listen|continue|skip|back to|go to|next|previous|prev|reply|"
-    r"cancel|submit|search|menu|close|home|more)\b",
-    re.I,
+# Calls to action: buttons and links that survive flattening as their own short lines. Each starts with
+# a lower-case letter: the compiled lines try only those a line's first letter can start.
+_ACTION_STARTS = (
+    "click", "tap", "subscribe", "sign (up|in|out)", "log ?(in|out)", "register", "follow( us)?", "share", "download",
+    "buy", "shop", "add to", "learn more", "read (more|next|full)", "see (all|more)", "view (all|more)",
+    "show (all|more)", "load more", "get (the|our|started)", "join", "contact", "book now", "order", "watch", "listen",
+    "continue", "skip", "back to", "go to", "next", "previous", "prev", "reply", "cancel", "submit", "search", "menu",
+    "close", "home", "more",
 )
+_ACTION = re.compile(rf"({'|'.join(_ACTION_STARTS)})\b", re.I)
 _ACTION_WORDS = 6  # only lines this short are buttons
 _REPEAT_CAP = 10  # a line seen ten times is chrome: more says nothing new
 _SHORT_WORDS, _SHORT_RUN_CAP = 5, 50  # menus are runs of lines of at most five words (counted up to 50)
@@ -318,8 +321,13 @@ def page_features_python(lines: list[str], lexicon: Lexicon, categories: list[st
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
     """Mean of `values` over the lines within `radius` of each line (the page's edges count as 0)."""
+    return np.convolve(values, _window_kernel(radius))[radius: radius + len(values)]
+
+
+def _window_kernel(radius: int) -> np.ndarray:
     kernel = np.ones(2 * radius + 1, dtype=np.float32) / (2 * radius + 1)
-    return np.convolve(values, kernel)[radius: radius + len(values)]
+    kernel.flags.writeable = False
+    return kernel
 
 
 def _short_runs(words: np.ndarray, short: int = _SHORT_WORDS) -> np.ndarray:
@@ -378,16 +386,17 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
     out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
     out[:, _INDEX["log_lines"]] = np.log1p(n)
     lexical = out[:, _COLUMN["lexical"]]
-    for radius in (2, 6, 15):
-        out[:, _INDEX[f"prose_window_{radius}"]] = _window_mean(prose, radius)
-    for radius in (1, 3, 8):
-        out[:, _INDEX[f"lexical_window_{radius}"]] = _window_mean(lexical, radius)
+    for column, values, radius in ((_PROSE_2, prose, 2), (_PROSE_6, prose, 6), (_PROSE_15, prose, 15),
+                                   (_LEXICAL_1, lexical, 1), (_LEXICAL_3, lexical, 3), (_LEXICAL_8, lexical, 8)):
+        out[:, column] = np.convolve(values, _KERNELS[radius])[radius: radius + n]  # `_window_mean`'s own
     return out
 
 
 _NUMPY_COLUMNS = ("char_position", "log_lines", "prose_window_2", "prose_window_6", "prose_window_15",
                   "lexical_window_1", "lexical_window_3", "lexical_window_8")
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name] for name in _NUMPY_COLUMNS[2:])
+_KERNELS = {radius: _window_kernel(radius) for radius in (1, 2, 3, 6, 8, 15)}
 # A lexicon's C table, made on first use and kept while the lexicon is one of the last few used: a
 # lexicon is read as it is then (the shipped one never changes; training makes a new one per fold).
 _LEXICON_TABLES: dict[int, tuple[Lexicon, object]] = {}
@@ -500,6 +509,29 @@ def _ascii_mask(source: str, flags: int) -> int:
     return sum(1 << code for code in range(128) if pattern.fullmatch(chr(code)))
 
 
+def _action_dispatch() -> tuple[object, ...]:
+    """Per ASCII first character, `match` of the calls to action a line starting with it can open with
+    (None: none can), then `_ACTION.match` itself for any other first character: trying a few
+    alternatives instead of all forty is what makes the call cheap."""
+    firsts = [_first_chars(re.compile(start, _ACTION.flags)) for start in _ACTION_STARTS]
+    table: list[object] = []
+    for code in range(128):
+        starts = [start for start, first in zip(_ACTION_STARTS, firsts, strict=True) if first >> code & 1]
+        table.append(re.compile(rf"({'|'.join(starts)})\b", _ACTION.flags).match if starts else None)
+    return (*table, _ACTION.match)
+
+
+def _first_chars(pattern: re.Pattern[str]) -> int:
+    """The ASCII characters a match of `pattern` can start with, as a mask (`_ANY` when unknown)."""
+    if _sre_parse is None:
+        return _ANY
+    try:
+        items = [(op, av, pattern.flags) for op, av in _sre_parse(pattern.pattern, pattern.flags)]
+        return reduce(or_, (first for first, in _prefixes(items, 1)), 0)
+    except Exception:  # a future Python's parser
+        return _ANY
+
+
 def _anchored_rules() -> list[re.Pattern[str]]:
     """The shared rules `start_category` tries, as it tries them: only their case flag kept."""
     return [re.compile(pattern.pattern, pattern.flags & re.IGNORECASE)
@@ -533,8 +565,8 @@ def _load_compiled() -> tuple[object | None, str]:
         module.configure(
             _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED),
             _INDEX[module.RAW[0]], prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
-            _CREDIT.search, _ACTION.match, _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS, _RULE_CHARS,
-            _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
+            _CREDIT.search, _action_dispatch(), start_category, _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
+            _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
         )
         _fast = module
         text = "\n".join(f"  {line}\t" for line in _probe_lines())
