@@ -518,6 +518,10 @@ put_lowered(char *out, Py_UCS4 c)
         return 1;
     }
     c = Py_UNICODE_TOLOWER(c);
+    if (c < 128) {  /* the Kelvin sign */
+        out[0] = (char)c;
+        return 1;
+    }
     if (c < 0x800) {
         out[0] = (char)(0xC0 | c >> 6);
         out[1] = (char)(0x80 | (c & 0x3F));
