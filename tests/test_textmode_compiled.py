@@ -162,10 +162,23 @@ def test_gates_never_hide_a_line_a_rule_matches(line: str):
 
 def passes(gate: bytes | None, line: str) -> bool:
     """The C side of a gate (see gate_passes in _lines.c)."""
-    if gate is None or len(line) < 3 or any(ord(c) > 127 for c in line[:3]):
+    if gate is None:
         return True
-    bit = ord(line[0]) << 14 | ord(line[1]) << 7 | ord(line[2])
-    return bool(gate[bit >> 3] >> (bit & 7) & 1)
+    codes = [ord(c) if c < "\x80" else ord(tf.GATE_STAND_INS.get(c, "\x7f")) for c in line[:8]]
+    codes += [0] * (8 - len(codes))
+    for w, window in enumerate(tf.GATE_WINDOWS):
+        a, b, c = (codes[i] for i in window)
+        bit = (w << 21) + (a << 14 | b << 7 | c)
+        if not gate[bit >> 3] >> (bit & 7) & 1:
+            return False
+    return True
+
+
+def test_only_the_stand_ins_match_an_ascii_pattern_when_case_is_ignored():
+    ascii_letters = tf.re.compile(r"[\x00-\x7f]", tf.re.IGNORECASE)
+    others = {chr(c) for c in range(128, sys.maxunicode + 1) if ascii_letters.fullmatch(chr(c))}
+    assert others == set(tf.GATE_STAND_INS)
+    assert all(tf.re.fullmatch(ascii, char, tf.re.IGNORECASE) for char, ascii in tf.GATE_STAND_INS.items())
 
 
 def test_gates_are_read_off_the_patterns():

@@ -17,10 +17,10 @@
  * ------------------------
  * Column positions, the character class of every code point of the Basic Multilingual Plane, the
  * lengths and counts the features use (head length, prose words, ...), the rare words, and two gates
- * are passed to `configure()`. A gate is a bitmap over the first three characters of a line (ASCII):
- * textmode_features.py derives it from a rule's parsed pattern, and a line whose first three characters
- * are not in it cannot match the rule (a line shorter than three characters, or starting with anything
- * else than ASCII, always passes). The regular expressions that need calling (the [TAG] and credit
+ * are passed to `configure()`. A gate is three bitmaps over triples of characters read as ASCII codes
+ * (gate_code), for three windows of a line's first characters (NUL past its end): textmode_features.py
+ * derives them from the rules' parsed patterns, and a line with a window not in its bitmap cannot match
+ * any of them. The regular expressions that need calling (the [TAG] and credit
  * endings, the call-to-action start) are passed too, and only called on lines their gates let through.
  *
  * Bit for bit
@@ -51,6 +51,8 @@
 
 #define BMP 0x10000
 #define GATE_BYTES (1 << 18)  /* 2^21 bits: one per ASCII triple */
+#define GATE_WINDOWS 3
+#define GATE_CHARS 8  /* the gates read no further */
 #define MAX_NEEDLES 8
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
@@ -96,13 +98,17 @@ static struct {
     uint16_t classes[BMP];
     Py_ssize_t width, column[C_N], raw_chars;
     Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
-    PyObject *start_gate, *action_gate;  /* bytes of GATE_BYTES, or NULL: every line passes */
+    PyObject *start_gate, *action_gate;  /* GATE_WINDOWS bitmaps of GATE_BYTES, or NULL: every line passes */
     PyObject *tag_search, *credit_search;
     PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
     PyObject *start_category;  /* rules.start_category */
     Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
     int n_closers;
     Py_UCS4 caption_end;  /* the ending of a caption with its credit */
+    uint8_t window[GATE_WINDOWS][3];  /* textmode_features.GATE_WINDOWS */
+    Py_UCS4 stand_in[8];
+    uint32_t stands_for[8];
+    int n_stand_ins;
     char needles[MAX_NEEDLES][MAX_NEEDLE];
     Py_ssize_t needle_len[MAX_NEEDLES];
     int n_needles;
@@ -150,15 +156,32 @@ is_surrogate(Py_UCS4 c)
     return c >= 0xD800 && c <= 0xDFFF;
 }
 
-/* Whether `gate` lets a line starting with these characters through. */
+/* A character as the gates read it: ASCII as itself, the few others an ASCII letter matches when case is
+   ignored as that letter, anything else as 127 (textmode_features.GATE_STAND_INS). */
+static inline uint32_t
+gate_code(Py_UCS4 c)
+{
+    if (c < 128) return c;
+    for (int k = 0; k < cfg.n_stand_ins; k++)
+        if (c == cfg.stand_in[k]) return cfg.stands_for[k];
+    return 127;
+}
+
+/* Whether `gate` lets a line starting with these characters through: each window of three of its first
+   GATE_CHARS characters (NUL past the line's end) must have its bit set. */
 static inline int
 gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
 {
-    if (gate == NULL || length < 3) return 1;
-    Py_UCS4 a = at(kind, data, 0), b = at(kind, data, 1), c = at(kind, data, 2);
-    if ((a | b | c) >= 128) return 1;
-    uint32_t bit = a << 14 | b << 7 | c;
-    return (((const uint8_t *)PyBytes_AS_STRING(gate))[bit >> 3] >> (bit & 7)) & 1;
+    if (gate == NULL) return 1;
+    uint32_t c[GATE_CHARS];
+    for (int j = 0; j < GATE_CHARS; j++) c[j] = j < length ? gate_code(at(kind, data, j)) : 0;
+    const uint8_t *bits = (const uint8_t *)PyBytes_AS_STRING(gate);
+    for (int w = 0; w < GATE_WINDOWS; w++, bits += GATE_BYTES) {
+        const uint8_t *at3 = cfg.window[w];
+        uint32_t bit = c[at3[0]] << 14 | c[at3[1]] << 7 | c[at3[2]];
+        if (!((bits[bit >> 3] >> (bit & 7)) & 1)) return 0;
+    }
+    return 1;
 }
 
 /* ---- split ---------------------------------------------------------------------------------------- */
@@ -875,8 +898,8 @@ read_gate(PyObject *gate, PyObject **slot)
 {
     Py_CLEAR(*slot);
     if (gate == Py_None) return 0;
-    if (!PyBytes_CheckExact(gate) || PyBytes_GET_SIZE(gate) != GATE_BYTES) {
-        PyErr_SetString(PyExc_ValueError, "a gate is None or bytes of 2**18");
+    if (!PyBytes_CheckExact(gate) || PyBytes_GET_SIZE(gate) != GATE_WINDOWS * GATE_BYTES) {
+        PyErr_SetString(PyExc_ValueError, "a gate is None or three bitmaps of 2**21 bits");
         return -1;
     }
     *slot = Py_NewRef(gate);
@@ -921,14 +944,35 @@ bad:
     return -1;
 }
 
+static int
+read_windows(PyObject *windows)
+{
+    if (PyTuple_GET_SIZE(windows) != GATE_WINDOWS) goto bad;
+    for (int w = 0; w < GATE_WINDOWS; w++) {
+        PyObject *window = PyTuple_GET_ITEM(windows, w);
+        if (!PyTuple_Check(window) || PyTuple_GET_SIZE(window) != 3) goto bad;
+        for (int k = 0; k < 3; k++) {
+            long at3 = PyLong_AsLong(PyTuple_GET_ITEM(window, k));
+            if (at3 < 0 || at3 >= GATE_CHARS) goto bad;
+            cfg.window[w][k] = (uint8_t)at3;
+        }
+    }
+    return 0;
+bad:
+    PyErr_Clear();
+    PyErr_SetString(PyExc_ValueError, "configure(): the gates' windows: three triples of positions below 8");
+    return -1;
+}
+
 static PyObject *
 configure(PyObject *self, PyObject *args)
 {
-    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *closers, *needles;
+    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *windows, *stand_ins;
+    PyObject *stands_for, *closers, *needles;
     Py_ssize_t width, raw_chars, caption_end;
-    if (!PyArg_ParseTuple(args, "OnO!nOOOOO!OUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+    if (!PyArg_ParseTuple(args, "OnO!nOOOOO!OO!UUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
                           &raw_chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
-                          &closers, &caption_end,
+                          &PyTuple_Type, &windows, &stand_ins, &stands_for, &closers, &caption_end,
                           &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
                           &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
         return NULL;
@@ -949,6 +993,16 @@ configure(PyObject *self, PyObject *args)
     if (read_classes(classes) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
         read_gate(action_gate, &cfg.action_gate) < 0 || read_needles(needles) < 0)
         return NULL;
+    if (PyUnicode_GET_LENGTH(stand_ins) > 8 || PyUnicode_GET_LENGTH(stands_for) != PyUnicode_GET_LENGTH(stand_ins)) {
+        PyErr_SetString(PyExc_ValueError, "configure(): stand-ins and the ASCII they stand for, up to 8");
+        return NULL;
+    }
+    if (read_windows(windows) < 0) return NULL;
+    cfg.n_stand_ins = (int)PyUnicode_GET_LENGTH(stand_ins);
+    for (int k = 0; k < cfg.n_stand_ins; k++) {
+        cfg.stand_in[k] = PyUnicode_READ_CHAR(stand_ins, k);
+        cfg.stands_for[k] = PyUnicode_READ_CHAR(stands_for, k) & 127;
+    }
     cfg.n_closers = (int)PyUnicode_GET_LENGTH(closers);
     for (int k = 0; k < cfg.n_closers; k++) cfg.closers[k] = PyUnicode_READ_CHAR(closers, k);
     Py_XSETREF(cfg.tag_search, Py_NewRef(tag));
@@ -965,7 +1019,7 @@ configure(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(classes, width, columns, raw_chars, start_gate, action_gate, tag_search, credit_search,"
-     " action_matches, start_category, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     " action_matches, start_category, windows, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str]: normalise_lines(text)[:max_lines]."},

@@ -362,8 +362,11 @@ try:  # the regex parser's own modules, to read which characters a rule's match 
 except ImportError:  # a Python that moved them: no gates, every line goes to the rules
     _sre = _sre_parse = None  # type: ignore[assignment]
 
-_ANY = (1 << 128) - 1  # a set of ASCII characters as a 128-bit mask: any character
-_GATE_CHARS = 3  # the gates read a line's first three characters
+_ANY = (1 << 128) - 1  # a set of gate codes (ASCII, see GATE_STAND_INS) as a 128-bit mask: any character
+# The gates read a line's first five characters, three at a time: the first two with each of the next
+# three (each window keeps the first characters, so a rule's end, after which anything may follow,
+# opens a window only for the lines that start as the rule does).
+GATE_WINDOWS = ((0, 1, 2), (0, 1, 3), (0, 1, 4))
 
 
 def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[str | None]) -> np.ndarray | None:
@@ -415,26 +418,30 @@ def _lexicon_table(lexicon: Lexicon) -> object | None:
 
 
 def prefix_gate(patterns: list[re.Pattern[str]]) -> bytes | None:
-    """A bitmap over ASCII triples (bit `a << 14 | b << 7 | c`, little-endian): the first three
-    characters of every string some pattern's `match` accepts, and more. None: the patterns could not
-    be read, and no line may be left out."""
+    """What a line must start with for some pattern's `match` to accept it, as bitmaps over triples of
+    gate codes (bit `a << 14 | b << 7 | c`, little-endian), one per window of `GATE_WINDOWS` (a line too
+    short for a window reads NUL past its end). A line some pattern matches has its bit set in every
+    window, and more lines do. None: the patterns could not be read, and no line may be left out."""
     if _sre_parse is None:
         return None
-    triples = set()
+    prefixes = set()
     try:
         for pattern in patterns:
             items = [(op, av, pattern.flags) for op, av in _sre_parse(pattern.pattern, pattern.flags)]
-            triples |= _prefixes(items, _GATE_CHARS)
+            prefixes |= _prefixes(items, max(map(max, GATE_WINDOWS)) + 1)
     except Exception:  # a future Python's parser: no gate
         return None
-    if (_ANY,) * _GATE_CHARS in triples:
+    windows = []
+    for window in GATE_WINDOWS:
+        bits = np.zeros(1 << 21, dtype=bool)
+        for first, second, third in {tuple(prefix[i] for i in window) for prefix in prefixes}:
+            a, b, c = (np.array([i for i in range(128) if mask >> i & 1], dtype=np.int64)
+                       for mask in (first, second, third))
+            bits[(a[:, None, None] << 14 | b[None, :, None] << 7 | c[None, None, :]).ravel()] = True
+        windows.append(bits)
+    if all(bits.all() for bits in windows):
         return None
-    bits = np.zeros(1 << 7 * _GATE_CHARS, dtype=bool)
-    for first, second, third in triples:
-        a, b, c = (np.array([i for i in range(128) if mask >> i & 1], dtype=np.int64)
-                   for mask in (first, second, third))
-        bits[(a[:, None, None] << 14 | b[None, :, None] << 7 | c[None, None, :]).ravel()] = True
-    return np.packbits(bits, bitorder="little").tobytes()
+    return b"".join(np.packbits(bits, bitorder="little").tobytes() for bits in windows)
 
 
 def _prefixes(items: list, k: int, depth: int = 0) -> set[tuple[int, ...]]:
@@ -476,8 +483,9 @@ _CLASS_ESCAPES = {
 
 
 def _atom_mask(op: object, av: object, flags: int) -> int | None:
-    """The ASCII characters one parsed character item matches, as a mask (sre itself judges cases and
-    classes); None when the item is not a single character."""
+    """The gate codes (see `_gate_code`) of the characters one parsed character item matches, as a mask
+    (sre itself judges cases and classes); None when the item is not a single character."""
+    wide = op is _sre.NOT_LITERAL or op is _sre.ANY or op is _sre.LITERAL and av >= 128
     if op is _sre.LITERAL:
         source = re.escape(chr(av))
     elif op is _sre.NOT_LITERAL:
@@ -489,24 +497,40 @@ def _atom_mask(op: object, av: object, flags: int) -> int | None:
         for item, value in av:
             if item is _sre.LITERAL:
                 parts.append(re.escape(chr(value)))
+                wide = wide or value >= 128
             elif item is _sre.RANGE:
                 parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                wide = wide or value[1] >= 128
             elif item is _sre.CATEGORY and value in _CLASS_ESCAPES:
                 parts.append(_CLASS_ESCAPES[value])
+                wide = True
             elif item is _sre.NEGATE and not parts:
                 parts.append("^")
+                wide = True
             else:
                 return _ANY
         source = f"[{''.join(parts)}]"
     else:
         return None
-    return _ascii_mask(source, flags & (re.IGNORECASE | re.DOTALL | re.ASCII))
+    return _code_mask(source, flags & (re.IGNORECASE | re.DOTALL | re.ASCII), wide)
+
+
+# The gates read a character as an ASCII code: itself, the ASCII letter for the few others an ASCII
+# letter matches when case is ignored (tests/test_textmode_compiled.py checks there are no more), and
+# 127 for any other (or DEL itself).
+GATE_STAND_INS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_OTHER = 127
 
 
 @cache
-def _ascii_mask(source: str, flags: int) -> int:
+def _code_mask(source: str, flags: int, wide: bool) -> int:
+    """The gate codes a one-character pattern matches; `wide`: it may match characters past ASCII."""
     pattern = re.compile(source, flags)
-    return sum(1 << code for code in range(128) if pattern.fullmatch(chr(code)))
+    mask = sum(1 << code for code in range(128) if pattern.fullmatch(chr(code)))
+    for char, code in GATE_STAND_INS.items():
+        if pattern.fullmatch(char):
+            mask |= 1 << ord(code)
+    return mask | (1 << _OTHER if wide else 0)
 
 
 def _action_dispatch() -> tuple[object, ...]:
@@ -565,7 +589,8 @@ def _load_compiled() -> tuple[object | None, str]:
         module.configure(
             _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED),
             _INDEX[module.RAW[0]], prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
-            _CREDIT.search, _action_dispatch(), start_category, _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
+            _CREDIT.search, _action_dispatch(), start_category, GATE_WINDOWS, "".join(GATE_STAND_INS),
+            "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
             _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
         )
         _fast = module
