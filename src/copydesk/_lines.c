@@ -387,27 +387,44 @@ typedef struct {
 
 #define LEXICON_CAPSULE "copydesk._lines.Lexicon"
 
-/* The first eight bytes of a word, zero-padded. */
+/* Eight bytes from s on (readable: words are kept zero-padded to a multiple of eight). */
 static inline uint64_t
-head_of(const char *s, Py_ssize_t n)
+load8(const char *s)
 {
-    uint64_t v = 0;
-    memcpy(&v, s, (size_t)(n < 8 ? n : 8));
+    uint64_t v;
+    memcpy(&v, s, 8);
     return v;
 }
 
-/* A hash of a word, eight bytes at a time (the table is built and read with it in one process). */
 static inline uint64_t
-hash_of(const char *s, Py_ssize_t n)
+mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 32);
+}
+
+/* A zero-padded word's hash, eight bytes at a time (the table is built and read with it in one process). */
+static inline uint64_t
+hash_padded(const char *s, Py_ssize_t n)
 {
     uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
-    for (Py_ssize_t i = 0; i < n; i += 8) {
-        uint64_t v = head_of(s + i, n - i);
-        h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
-        h ^= h >> 32;
-    }
+    for (Py_ssize_t i = 0; i < n; i += 8) h = mix(h, load8(s + i));
     return h;
 }
+
+/* Any bytes' hash: the same, the tail read byte by byte. */
+static inline uint64_t
+hash_bytes(const char *s, Py_ssize_t n)
+{
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) h = mix(h, load8(s + i));
+    uint64_t tail = 0;
+    for (Py_ssize_t j = 0; i + j < n; j++) tail |= (uint64_t)(uint8_t)s[i + j] << (8 * j);
+    return i < n ? mix(h, tail) : h;
+}
+
+#define PADDED(n) (((n) + 7) / 8 * 8)
 
 static void
 free_table(Lexicon *t)
@@ -455,14 +472,14 @@ build_table(PyObject *lexicon, int *declined)
             PyErr_Clear();
             return NULL;
         }
-        bytes += length;
+        bytes += PADDED(length);
     }
     *declined = 0;
     size_t size = 16;
     while (size < (size_t)count * 2) size <<= 1;
     Lexicon *t = PyMem_Calloc(1, sizeof(Lexicon));
     if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Entry))) == NULL ||
-        (t->words = PyMem_Malloc((size_t)bytes + 1)) == NULL) {
+        (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL) {
         free_table(t);
         PyErr_NoMemory();
         return NULL;
@@ -474,12 +491,13 @@ build_table(PyObject *lexicon, int *declined)
         const char *word = PyUnicode_AsUTF8AndSize(key, &length);
         weight_of(value, &weight);
         if (length == 0 || isnan(weight)) continue;  /* no word is empty; NaN: numpy's unknown word */
-        memcpy(t->words + offset, word, (size_t)length);
-        uint64_t h = hash_of(word, length);
+        char *kept = t->words + offset;  /* zero-padded: the arena is calloc'd */
+        memcpy(kept, word, (size_t)length);
+        uint64_t h = hash_padded(kept, length);
         size_t slot = (size_t)h & t->mask;
         while (t->slots[slot].length) slot = (slot + 1) & t->mask;
-        t->slots[slot] = (Entry){h, head_of(word, length), offset, length, weight};
-        offset += length;
+        t->slots[slot] = (Entry){h, load8(kept), offset, length, weight};
+        offset += PADDED(length);
     }
     return t;
 }
@@ -499,11 +517,12 @@ lexicon_table(PyObject *self, PyObject *lexicon)
     return capsule;
 }
 
-/* The weight of a lower-cased word (UTF-8), or NaN when the lexicon does not know it. */
+/* The weight of a lower-cased word (UTF-8, zero-padded to a multiple of eight), or NaN when the lexicon
+   does not know it. */
 static inline double
 word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
 {
-    uint64_t h = hash_of(word, length), head = head_of(word, length);
+    uint64_t h = hash_padded(word, length), head = load8(word);
     for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
         const Entry *e = &t->slots[slot];
         if (e->hash == h && e->head == head && e->length == length &&
@@ -527,9 +546,16 @@ weight_by_str_lower(PyObject *line, Py_ssize_t start, Py_ssize_t end, const Lexi
     if (lowered == NULL) return -1;
     Py_ssize_t length;
     const char *utf8 = PyUnicode_AsUTF8AndSize(lowered, &length);
-    if (utf8 != NULL) *weight = word_weight(t, utf8, length);
+    char *padded = utf8 == NULL ? NULL : PyMem_Calloc((size_t)PADDED(length) + 8, 1);
+    if (padded != NULL) {
+        memcpy(padded, utf8, (size_t)length);
+        *weight = word_weight(t, padded, length);
+        PyMem_Free(padded);
+    } else if (utf8 != NULL) {
+        PyErr_NoMemory();
+    }
     Py_DECREF(lowered);
-    return utf8 == NULL ? -1 : 0;
+    return padded == NULL ? -1 : 0;
 }
 
 /* A character lowered (str.lower() for every character but U+0130 and U+03A3, see above) as UTF-8. */
@@ -596,7 +622,7 @@ count_repeats(PyObject *lines, Py_ssize_t n, double *repeats)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         /* Equal str have the same kind and bytes: their bytes' hash, cheaper than str's own SipHash. */
-        uint64_t h = hash_of((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
+        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
         size_t slot = (size_t)h & (size - 1);
         while (seen[slot].line != NULL && !(seen[slot].hash == h && same_text(seen[slot].line, line)))
             slot = (slot + 1) & (size - 1);
@@ -654,7 +680,7 @@ count_of(const Head *h, int k)
 SPECIALISED int
 read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const Lexicon *t, Head *h)
 {
-    char word[4 * MAX_HEAD];
+    char word[4 * MAX_HEAD + 8];  /* the word lower-cased, zero-padded for word_weight */
     Py_ssize_t word_len = 0, word_start = 0;
     int by_str = 0;  /* the word needs str.lower() */
     Py_UCS4 prev = ' ';  /* before the head: a word starts */
@@ -664,6 +690,7 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
         if (c == ' ') {
             if (prev == ' ' || (j == head_len - 1)) return 0;  /* a leading, trailing or double space */
             double weight;
+            memset(word + word_len, 0, 8);
             if (!by_str) weight = word_weight(t, word, word_len);
             else if (weight_by_str_lower(line, word_start, j, t, &weight) < 0) return -1;
             if (!isnan(weight)) {
@@ -796,6 +823,9 @@ fill_page(double *out, float *prose, Py_ssize_t n)
     total_prose = total_prose > 1.0 ? total_prose : 1.0;
     const float prose_share = (float)prose_lines / (float)n;
     const double rule_weight = (double)(1.0f / (float)(2 * RULE_RADIUS + 1)), mean_words = sum_words / (double)n;
+    Py_ssize_t from[5], to[20];  /* the context columns: read from, written to */
+    for (int k = 0; k < 5; k++) from[k] = col[CONTEXT_OF[k]];
+    for (int k = 0; k < 20; k++) to[k] = col[C_CONTEXT + k];
     for (Py_ssize_t i = 0; i < n; i++) {
         double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
         cumulative += prose_words;
@@ -811,8 +841,8 @@ fill_page(double *out, float *prose, Py_ssize_t n)
         row[col[C_RULE_WINDOW_3]] = (double)rules * rule_weight;
         for (int o = 0; o < 4; o++) {
             Py_ssize_t j = i - CONTEXT_OFFSET[o];
-            for (int k = 0; k < 5; k++)
-                row[col[C_CONTEXT + 5 * o + k]] = j >= 0 && j < n ? out[j * w + col[CONTEXT_OF[k]]] : -1.0;
+            const double *seen = j >= 0 && j < n ? out + j * w : NULL;
+            for (int k = 0; k < 5; k++) row[to[5 * o + k]] = seen != NULL ? seen[from[k]] : -1.0;
         }
     }
     for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
