@@ -5,9 +5,10 @@
  * What it is
  * ----------
  * The Python code in textmode_features.py stays the reference and the fallback. Three passes replace it:
- * `split()` cuts a dump into normalised lines (normalise_lines); `rule_candidates()` says which lines a
- * wording rule could match, so that the regular expressions run on a few lines instead of all (the
- * rules themselves stay in rules.py and textmode_features.py, and still decide every category); `fill()`
+ * `split()` cuts a dump into normalised lines (normalise_lines); `rule_categories()` calls
+ * rules.start_category only on the lines a gate lets through, and leaves the few lines a rule that may
+ * match anywhere could take to the Python code (the rules themselves stay in rules.py and
+ * textmode_features.py, and still decide every category); `fill()`
  * computes the feature matrix of page_features row by row with no numpy call per column and no Python
  * object per word. textmode_features.py uses the module only once a probe page has given the same
  * results both ways (COPYDESK_PURE_PYTHON=1 turns it off); tests/test_textmode_compiled.py compares the
@@ -39,7 +40,7 @@
  * whose head has other whitespace than single spaces between words, a lone surrogate where the Python
  * code encodes to UTF-32 (it raises there) -- and a lexicon that is not a dict of str to float or int
  * makes the call return None or False, and the Python code runs (and raises where it raises). So does
- * a page holding U+0130 for rule_candidates: lowering it adds a character, which moves the positions the
+ * a page holding U+0130 for rule_categories: lowering it adds a character, which moves the positions the
  * Python code maps its rare-word hits back to lines with.
  */
 
@@ -277,7 +278,7 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 /* ---- rule candidates ------------------------------------------------------------------------------ */
 
 /* A character as str.lower() leaves it for the rare words (ASCII), or 0: nothing else lowers to ASCII
-   but U+0130, which rule_candidates declines, and the Kelvin sign. */
+   but U+0130, which rule_categories declines, and the Kelvin sign. */
 static inline char
 lower_ascii(Py_UCS4 c)
 {
@@ -310,10 +311,10 @@ contains_dotted_capital_i(PyObject *line)
 }
 
 static PyObject *
-rule_candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 1 || !PyList_CheckExact(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "rule_candidates(lines: list)");
+        PyErr_SetString(PyExc_TypeError, "rule_categories(lines: list)");
         return NULL;
     }
     if (!cfg.ready) {
@@ -327,12 +328,13 @@ rule_candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0 || contains_dotted_capital_i(line))
             Py_RETURN_NONE;
     }
-    PyObject *candidates = PyList_New(0), *rare = PySet_New(NULL);
-    if (candidates == NULL || rare == NULL) goto error;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {  /* start_category is Python: re-read the list */
+    PyObject *categories = PyList_New(n), *undecided = PyList_New(0), *rare = PySet_New(NULL);
+    if (categories == NULL || undecided == NULL || rare == NULL) goto error;
+    for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(categories, i, Py_NewRef(Py_None));
+    for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
-        if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0) {
-            PyErr_SetString(PyExc_RuntimeError, "rule_candidates(): the lines changed during the call");
+        if (PyList_GET_SIZE(lines) != n || !PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0) {
+            PyErr_SetString(PyExc_RuntimeError, "rule_categories(): the lines changed during the call");
             goto error;
         }
         int kind = PyUnicode_KIND(line);
@@ -340,31 +342,31 @@ rule_candidates(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
         Py_UCS4 last = at(kind, data, length - 1);
 #define HAS_NEEDLE(k) has_needle(k, data, length)
-        int needle = BY_KIND(kind, HAS_NEEDLE), candidate = last == cfg.caption_end || needle;
-        if (length <= cfg.rule_chars) {
-            for (int k = 0; k < cfg.n_closers; k++) candidate |= last == cfg.closers[k];
-            /* With no other rule in reach, the line's category is start_category's: a candidate if it has one. */
-            if (!candidate && gate_passes(cfg.start_gate, kind, data, length)) {
-                Py_INCREF(line);
-                PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
-                Py_DECREF(line);
-                if (category == NULL) goto error;
-                candidate = category != Py_None;
-                Py_DECREF(category);
-            }
+        int needle = BY_KIND(kind, HAS_NEEDLE), other = last == cfg.caption_end || needle;
+#undef HAS_NEEDLE
+        for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
+        if (other) {  /* a rule that may match anywhere is in reach: the Python code decides */
+            PyObject *index = PyLong_FromSsize_t(i);
+            int failed = index == NULL || PyList_Append(undecided, index) < 0 || (needle && PySet_Add(rare, index) < 0);
+            Py_XDECREF(index);
+            if (failed) goto error;
+        } else if (length <= cfg.rule_chars && gate_passes(cfg.start_gate, kind, data, length)) {
+            /* else the line's category is start_category's (start_category is Python: the line held). */
+            Py_INCREF(line);
+            PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
+            Py_DECREF(line);
+            if (category == NULL) goto error;
+            PyList_SetItem(categories, i, category);
         }
-        PyObject *index = candidate || needle ? PyLong_FromSsize_t(i) : NULL;
-        if ((candidate || needle) && index == NULL) goto error;
-        int failed = (candidate && PyList_Append(candidates, index) < 0) || (needle && PySet_Add(rare, index) < 0);
-        Py_XDECREF(index);
-        if (failed) goto error;
     }
-    PyObject *result = PyTuple_Pack(2, candidates, rare);
-    Py_DECREF(candidates);
+    PyObject *result = PyTuple_Pack(3, categories, undecided, rare);
+    Py_DECREF(categories);
+    Py_DECREF(undecided);
     Py_DECREF(rare);
     return result;
 error:
-    Py_XDECREF(candidates);
+    Py_XDECREF(categories);
+    Py_XDECREF(undecided);
     Py_XDECREF(rare);
     return NULL;
 }
@@ -1053,9 +1055,10 @@ static PyMethodDef methods[] = {
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str]: normalise_lines(text)[:max_lines]."},
-    {"rule_candidates", (PyCFunction)(void (*)(void))rule_candidates, METH_FASTCALL,
-     "rule_candidates(lines) -> (candidates, rare) | None: the indices of the lines a wording rule may match,"
-     " and of those holding a rare word; None for lines it leaves to the Python code."},
+    {"rule_categories", (PyCFunction)(void (*)(void))rule_categories, METH_FASTCALL,
+     "rule_categories(lines) -> (categories, undecided, rare) | None: each line's start_category where no other"
+     " rule is in reach (None where the gate keeps it from every rule), the indices of the lines left to the"
+     " Python code, those holding a rare word; None for lines it leaves to the Python code."},
     {"lexicon_table", lexicon_table, METH_O,
      "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
      " str to float)."},

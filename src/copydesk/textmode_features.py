@@ -194,13 +194,12 @@ def _packed_classes() -> tuple[np.ndarray, np.ndarray]:
 
 def rule_categories(lines: list[str]) -> list[str | None]:
     """The category each line's wording gives it (the shared rules, and text mode's caption), or None."""
-    found = _fast.rule_candidates(lines) if _fast is not None else None
+    found = _fast.rule_categories(lines) if _fast is not None else None
     if found is None:
         return rule_categories_python(lines)
-    # The compiled pass names the few lines a rule could match; the rules decide on those.
-    candidates, rare = found
-    categories: list[str | None] = [None] * len(lines)
-    for i in candidates:
+    # The compiled pass leaves the few lines a rule that may match anywhere could take to the rules here.
+    categories, undecided, rare = found
+    for i in undecided:
         categories[i] = _line_category(lines[i], i in rare)
     return categories
 
