@@ -109,7 +109,8 @@ def test_any_lines_even_those_normalise_lines_never_makes(lines: list[str]):
     "İstanbul cookies\nWe use cookies",
     "A\u0130\nWe use cookies to help", "Σ ΟΔΟΣ.\nΟΔΟΣ Σ", "\U0001f600 \U0001d400 " * 50, "a\u2003b\u3000c\xa0\xa0d",
     "\u212aELVIN cookie\nclick here", "Read more\n: the next line", "..\n.\n…\n:\n)\n]\n(Image: GETTY)\n[VIDEO]",
-], ids=repr)
+    "A short line.\n" + "y" * 40_000 + "\nMenu", "Home\n" * 33_000,  # past the log tables: numpy's logs
+], ids=lambda text: repr(text[:60]))
 def test_edge_cases(text: str):
     assert_same(text)
 
@@ -164,14 +165,10 @@ def passes(gate: bytes | None, line: str) -> bool:
     """The C side of a gate (see gate_passes in _lines.c)."""
     if gate is None:
         return True
-    codes = [ord(c) if c < "\x80" else ord(tf.GATE_STAND_INS.get(c, "\x7f")) for c in line[:8]]
-    codes += [0] * (8 - len(codes))
-    for w, window in enumerate(tf.GATE_WINDOWS):
-        a, b, c = (codes[i] for i in window)
-        bit = (w << 21) + (a << 14 | b << 7 | c)
-        if not gate[bit >> 3] >> (bit & 7) & 1:
-            return False
-    return True
+    codes = [ord(c) if c < "\x80" else ord(tf.GATE_STAND_INS.get(c, "\x7f")) for c in line[:5]]
+    codes += [0] * (5 - len(codes))
+    row = 128 * 128 + gate[codes[0] << 7 | codes[1]] * 48
+    return all(gate[row + 16 * j + (c >> 3)] >> (c & 7) & 1 for j, c in enumerate(codes[2:]))
 
 
 def test_only_the_stand_ins_match_an_ascii_pattern_when_case_is_ignored():

@@ -18,21 +18,22 @@
  * ------------------------
  * Column positions, the character class of every code point of the Basic Multilingual Plane, the
  * lengths and counts the features use (head length, prose words, ...), the rare words, and two gates
- * are passed to `configure()`. A gate is three bitmaps over triples of characters read as ASCII codes
- * (gate_code), for three windows of a line's first characters (NUL past its end): textmode_features.py
- * derives them from the rules' parsed patterns, and a line with a window not in its bitmap cannot match
- * any of them. The regular expressions that need calling (the [TAG] and credit
+ * are passed to `configure()`. A gate says, for each pair of first two characters (read as ASCII codes,
+ * see gate_code; NUL past the line's end), which characters may come next, up to the fifth:
+ * textmode_features.py derives it from the rules' parsed patterns, and a line it stops cannot match any
+ * of them. The regular expressions that need calling (the [TAG] and credit
  * endings, the call-to-action start) are passed too, and only called on lines their gates let through.
  *
  * Bit for bit
  * -----------
  * Every value is computed in the type and the order the numpy code uses: counts and shares in double,
  * sums of whole numbers (exact in any order), the position in float as numpy divides a float32 range,
- * the page's prose share as the float32 mean of zeros and ones. What depends on how numpy or its BLAS
- * orders a sum or rounds a function is left to numpy: fill() writes each line's length where the
- * log1p of it goes, and textmode_features.py applies np.log1p and np.exp, the cumulative characters and
- * the window means (np.convolve) of the prose and lexicon columns. The one window computed here, of the
- * rule column, is a count of ones times float32(1/7): exact in double, whatever the order of the sum.
+ * the page's prose share as the float32 mean of zeros and ones, cumulative sums in numpy's order. Where
+ * numpy's own rounding counts, it is numpy's: log1p and exp come from tables numpy computed (indexed by
+ * a line's length or the page's line count), and the window means of the prose and lexicon columns
+ * (np.convolve, whose sums numpy or its BLAS order) are left to textmode_features.py. The one window
+ * computed here, of the rule column, is a count of ones times float32(1/7): exact in double, whatever the
+ * order of the sum.
  *
  * What it declines
  * ----------------
@@ -51,9 +52,9 @@
 #include <string.h>
 
 #define BMP 0x10000
-#define GATE_BYTES (1 << 18)  /* 2^21 bits: one per ASCII triple */
-#define GATE_WINDOWS 3
-#define GATE_CHARS 8  /* the gates read no further */
+#define GATE_CHARS 5  /* the gates read a line's first five characters */
+#define GATE_PAIRS_BYTES (128 * 128)  /* a row number per pair of first characters */
+#define GATE_ROW_BYTES (16 * (GATE_CHARS - 2))  /* a 128-bit mask per next character */
 #define MAX_NEEDLES 8
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
@@ -71,14 +72,14 @@ static const char *COUNTED[K_N] = {
 
 /* The columns fill() writes. The context columns are the five of CONTEXT seen from lines -1, +1, -2, +2. */
 enum {
-    C_WORDS, C_TERMINAL, C_ENDS_COLON, C_ENDS_ELLIPSIS, C_UPPER_SHARE, C_CAPITALISED_SHARE, C_DIGIT_SHARE,
+    C_LOG_CHARS, C_CHAR_POSITION, C_LOG_LINES, C_WORDS, C_TERMINAL, C_ENDS_COLON, C_ENDS_ELLIPSIS, C_UPPER_SHARE, C_CAPITALISED_SHARE, C_DIGIT_SHARE,
     C_PUNCT_SHARE, C_COMMAS, C_SENTENCES, C_SEPARATORS, C_TAG, C_RULE, C_CREDIT, C_ACTION, C_BULLET, C_REPEATS,
     C_LEXICAL, C_LEXICAL_COVERAGE, C_WORD_LENGTH, C_LINK_LIKE, C_COPYRIGHT, C_CURRENCY, C_POSITION,
     C_WORDS_VS_PAGE_MAX, C_PROSE_BEFORE, C_PROSE_AFTER, C_SHORT_RUN, C_RULE_WINDOW_3, C_PAGE_PROSE_SHARE,
     C_PAGE_MEAN_WORDS, C_CONTEXT, C_N = C_CONTEXT + 20
 };
 static const char *FILLED[C_N] = {
-    "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
+    "log_chars", "char_position", "log_lines", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
     "punct_share", "commas", "sentences", "separators", "tag", "rule", "credit", "action", "bullet", "repeats",
     "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency", "position",
     "words_vs_page_max", "prose_before", "prose_after", "short_run", "rule_window_3", "page_prose_share",
@@ -91,22 +92,24 @@ static const char *FILLED[C_N] = {
 static const int CONTEXT_OF[5] = {C_WORDS, C_TERMINAL, C_CAPITALISED_SHARE, C_RULE, C_LEXICAL};
 static const int CONTEXT_OFFSET[4] = {1, -1, 2, -2};
 #define RULE_RADIUS 3  /* rule_window_3 */
-/* The column where fill() leaves the argument of numpy's log1p. */
-static const char *RAW[1] = {"log_chars"};
 
 static struct {
     int ready;
     uint16_t classes[BMP];
-    Py_ssize_t width, column[C_N], raw_chars;
+    Py_ssize_t width, column[C_N];
+    /* numpy's np.log1p(k) and np.exp(np.log1p(k)) - 1 for k below n_logs (not libm's: they may differ in
+       the last bit), as the Python code computes a line's log length, its characters and the page's log
+       line count; a longer line or page goes to the Python code. */
+    double *log1p, *chars;
+    Py_ssize_t n_logs;
     Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
-    PyObject *start_gate, *action_gate;  /* GATE_WINDOWS bitmaps of GATE_BYTES, or NULL: every line passes */
+    PyObject *start_gate, *action_gate;  /* see gate_passes; NULL: every line passes */
     PyObject *tag_search, *credit_search;
     PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
     PyObject *start_category;  /* rules.start_category */
     Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
     int n_closers;
     Py_UCS4 caption_end;  /* the ending of a caption with its credit */
-    uint8_t window[GATE_WINDOWS][3];  /* textmode_features.GATE_WINDOWS */
     Py_UCS4 stand_in[8];
     uint32_t stands_for[8];
     int n_stand_ins;
@@ -168,20 +171,18 @@ gate_code(Py_UCS4 c)
     return 127;
 }
 
-/* Whether `gate` lets a line starting with these characters through: each window of three of its first
-   GATE_CHARS characters (NUL past the line's end) must have its bit set. */
+/* Whether `gate` lets a line starting with these characters through: the row of its first two (NUL past
+   the line's end) must allow each of the next three (see textmode_features.prefix_gate). */
 static inline int
 gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
 {
     if (gate == NULL) return 1;
     uint32_t c[GATE_CHARS];
     for (int j = 0; j < GATE_CHARS; j++) c[j] = j < length ? gate_code(at(kind, data, j)) : 0;
-    const uint8_t *bits = (const uint8_t *)PyBytes_AS_STRING(gate);
-    for (int w = 0; w < GATE_WINDOWS; w++, bits += GATE_BYTES) {
-        const uint8_t *at3 = cfg.window[w];
-        uint32_t bit = c[at3[0]] << 14 | c[at3[1]] << 7 | c[at3[2]];
-        if (!((bits[bit >> 3] >> (bit & 7)) & 1)) return 0;
-    }
+    const uint8_t *table = (const uint8_t *)PyBytes_AS_STRING(gate);
+    const uint8_t *masks = table + GATE_PAIRS_BYTES + (size_t)table[c[0] << 7 | c[1]] * GATE_ROW_BYTES;
+    for (int j = 2; j < GATE_CHARS; j++, masks += 16)
+        if (!((masks[c[j] >> 3] >> (c[j] & 7)) & 1)) return 0;
     return 1;
 }
 
@@ -768,7 +769,7 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
 #undef COUNT_SPACES
     double sampled = (double)head_len, sampled_words = (double)h.spaces + 1, letters = count_of(&h, K_LETTER);
     int ellipsis = last == 0x2026 || (last == '.' && before_last == '.');
-    row[cfg.raw_chars] = (double)length;
+    row[cfg.column[C_LOG_CHARS]] = length < cfg.n_logs ? cfg.log1p[length] : NAN;  /* NaN: see fill() */
     row[cfg.column[C_WORDS]] = words;
     row[cfg.column[C_TERMINAL]] = (class_of(last) & BIT(K_TERMINAL)) && !ellipsis;
     row[cfg.column[C_ENDS_COLON]] = last == ':';
@@ -805,8 +806,9 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
 }
 
 /* The columns that read the whole page: position, prose around, runs of short lines, neighbours. */
+/* `logs`: every line and the page are short enough for the log tables (else see fill()). */
 static void
-fill_page(double *out, float *prose, Py_ssize_t n)
+fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
 {
     const Py_ssize_t w = cfg.width, *col = cfg.column;
     double max_words = 0, sum_words = 0, total_prose = 0;
@@ -820,7 +822,9 @@ fill_page(double *out, float *prose, Py_ssize_t n)
         total_prose += is_prose ? words : 0;
         prose_lines += is_prose;
     }
-    double cumulative = 0, page_words = max_words > 1.0 ? max_words : 1.0;
+    double total_chars = 0;  /* np.cumsum's last value: the same additions in the same order */
+    for (Py_ssize_t i = 0; i < n && logs; i++) total_chars += cfg.chars[length_of[i]];
+    double char_cumulative = 0, cumulative = 0, page_words = max_words > 1.0 ? max_words : 1.0;
     double after_all = total_prose;
     total_prose = total_prose > 1.0 ? total_prose : 1.0;
     const float prose_share = (float)prose_lines / (float)n;
@@ -831,6 +835,12 @@ fill_page(double *out, float *prose, Py_ssize_t n)
     for (Py_ssize_t i = 0; i < n; i++) {
         double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
         cumulative += prose_words;
+        if (logs) {
+            double chars = cfg.chars[length_of[i]];
+            char_cumulative += chars;
+            row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
+            row[col[C_LOG_LINES]] = cfg.log1p[n];
+        }
         row[col[C_POSITION]] = (double)((float)i / (float)n);
         row[col[C_WORDS_VS_PAGE_MAX]] = words / page_words;
         row[col[C_PROSE_BEFORE]] = (cumulative - prose_words) / total_prose;
@@ -893,10 +903,10 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (table == NULL) return NULL;
     if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
         PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
-        Py_RETURN_FALSE;
+        return PyLong_FromLong(0);
     Py_ssize_t n = PyList_GET_SIZE(lines);
     for (Py_ssize_t i = 0; i < n; i++)
-        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) Py_RETURN_FALSE;
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return PyLong_FromLong(0);
     Held held[2] = {{{0}, 0}, {{0}, 0}};
     int r = -1;
     if (hold(args[3], &held[0], "d", n, cfg.width) == 0 && hold(args[4], &held[1], "f", n, 0) == 0) {
@@ -906,21 +916,27 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         for (Py_ssize_t i = 0; i < n && r == 1; i++)
             r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
         if (r == 1) {
-            double *repeats = PyMem_Malloc((size_t)n * sizeof(double));
+            double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
+            Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
             if (repeats == NULL) {
                 PyErr_NoMemory();
                 r = -1;
             } else if ((r = count_repeats(lines, n, repeats)) == 0) {
-                for (Py_ssize_t i = 0; i < n; i++) out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
-                fill_page(out, prose, n);
-                r = 1;
+                int logs = n < cfg.n_logs;
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
+                    length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
+                    logs &= length_of[i] < cfg.n_logs;
+                }
+                fill_page(out, prose, length_of, n, logs);
+                r = logs ? 1 : 2;
             }
             PyMem_Free(repeats);
         }
     }
     for (int k = 0; k < 2; k++)
         if (held[k].held) PyBuffer_Release(&held[k].view);
-    return r < 0 ? NULL : PyBool_FromLong(r);
+    return r < 0 ? NULL : PyLong_FromLong(r);
 }
 
 /* ---- configuration -------------------------------------------------------------------------------- */
@@ -930,8 +946,15 @@ read_gate(PyObject *gate, PyObject **slot)
 {
     Py_CLEAR(*slot);
     if (gate == Py_None) return 0;
-    if (!PyBytes_CheckExact(gate) || PyBytes_GET_SIZE(gate) != GATE_WINDOWS * GATE_BYTES) {
-        PyErr_SetString(PyExc_ValueError, "a gate is None or three bitmaps of 2**21 bits");
+    Py_ssize_t size = PyBytes_CheckExact(gate) ? PyBytes_GET_SIZE(gate) : 0, rows;
+    int ok = size > GATE_PAIRS_BYTES && (size - GATE_PAIRS_BYTES) % GATE_ROW_BYTES == 0;
+    if (ok) {
+        rows = (size - GATE_PAIRS_BYTES) / GATE_ROW_BYTES;
+        const uint8_t *pairs = (const uint8_t *)PyBytes_AS_STRING(gate);
+        for (Py_ssize_t k = 0; k < GATE_PAIRS_BYTES && ok; k++) ok = pairs[k] < rows;
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "a gate is None or a pair table and its rows (see prefix_gate)");
         return -1;
     }
     *slot = Py_NewRef(gate);
@@ -948,6 +971,34 @@ read_classes(PyObject *classes)
     PyBuffer_Release(&table);
     if (!ok) PyErr_SetString(PyExc_ValueError, "classes: uint16 of one entry per BMP code point");
     return ok ? 0 : -1;
+}
+
+static int
+read_logs(PyObject *log1p, PyObject *chars)
+{
+    Py_buffer views[2];
+    if (PyObject_GetBuffer(log1p, &views[0], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    if (PyObject_GetBuffer(chars, &views[1], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&views[0]);
+        return -1;
+    }
+    int ok = 1;
+    for (int k = 0; k < 2; k++)
+        ok &= views[k].ndim == 1 && strcmp(views[k].format, "d") == 0 && views[k].shape[0] == views[0].shape[0];
+    double *copy = ok ? PyMem_Malloc(2 * (size_t)views[0].shape[0] * sizeof(double)) : NULL;
+    if (copy != NULL) {
+        PyMem_Free(cfg.log1p);
+        cfg.log1p = copy;
+        cfg.chars = copy + views[0].shape[0];
+        cfg.n_logs = views[0].shape[0];
+        memcpy(cfg.log1p, views[0].buf, (size_t)cfg.n_logs * sizeof(double));
+        memcpy(cfg.chars, views[1].buf, (size_t)cfg.n_logs * sizeof(double));
+    }
+    PyBuffer_Release(&views[0]);
+    PyBuffer_Release(&views[1]);
+    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p, chars: float64 arrays of one length");
+    else if (copy == NULL) PyErr_NoMemory();
+    return ok && copy != NULL ? 0 : -1;
 }
 
 static int
@@ -976,42 +1027,22 @@ bad:
     return -1;
 }
 
-static int
-read_windows(PyObject *windows)
-{
-    if (PyTuple_GET_SIZE(windows) != GATE_WINDOWS) goto bad;
-    for (int w = 0; w < GATE_WINDOWS; w++) {
-        PyObject *window = PyTuple_GET_ITEM(windows, w);
-        if (!PyTuple_Check(window) || PyTuple_GET_SIZE(window) != 3) goto bad;
-        for (int k = 0; k < 3; k++) {
-            long at3 = PyLong_AsLong(PyTuple_GET_ITEM(window, k));
-            if (at3 < 0 || at3 >= GATE_CHARS) goto bad;
-            cfg.window[w][k] = (uint8_t)at3;
-        }
-    }
-    return 0;
-bad:
-    PyErr_Clear();
-    PyErr_SetString(PyExc_ValueError, "configure(): the gates' windows: three triples of positions below 8");
-    return -1;
-}
-
 static PyObject *
 configure(PyObject *self, PyObject *args)
 {
-    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *windows, *stand_ins;
-    PyObject *stands_for, *closers, *needles;
-    Py_ssize_t width, raw_chars, caption_end;
-    if (!PyArg_ParseTuple(args, "OnO!nOOOOO!OO!UUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
-                          &raw_chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
-                          &PyTuple_Type, &windows, &stand_ins, &stands_for, &closers, &caption_end,
+    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *stand_ins, *stands_for;
+    PyObject *closers, *needles;
+    PyObject *log1p, *chars;
+    Py_ssize_t width, caption_end;
+    if (!PyArg_ParseTuple(args, "OnO!OOOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+                          &log1p, &chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
+                          &stand_ins, &stands_for, &closers, &caption_end,
                           &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
                           &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
         return NULL;
     cfg.ready = 0;
     if (PyTuple_GET_SIZE(columns) != C_N || PyTuple_GET_SIZE(action) != 129 || PyUnicode_GET_LENGTH(closers) > 8 ||
-        cfg.sample_chars >= MAX_HEAD ||
-        raw_chars < 0 || raw_chars >= width) {
+        cfg.sample_chars >= MAX_HEAD) {
         PyErr_SetString(PyExc_ValueError, "configure(): columns, closers or head length out of range");
         return NULL;
     }
@@ -1022,14 +1053,13 @@ configure(PyObject *self, PyObject *args)
             return NULL;
         }
     }
-    if (read_classes(classes) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
+    if (read_classes(classes) < 0 || read_logs(log1p, chars) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
         read_gate(action_gate, &cfg.action_gate) < 0 || read_needles(needles) < 0)
         return NULL;
     if (PyUnicode_GET_LENGTH(stand_ins) > 8 || PyUnicode_GET_LENGTH(stands_for) != PyUnicode_GET_LENGTH(stand_ins)) {
         PyErr_SetString(PyExc_ValueError, "configure(): stand-ins and the ASCII they stand for, up to 8");
         return NULL;
     }
-    if (read_windows(windows) < 0) return NULL;
     cfg.n_stand_ins = (int)PyUnicode_GET_LENGTH(stand_ins);
     for (int k = 0; k < cfg.n_stand_ins; k++) {
         cfg.stand_in[k] = PyUnicode_READ_CHAR(stand_ins, k);
@@ -1042,7 +1072,6 @@ configure(PyObject *self, PyObject *args)
     for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
     Py_XSETREF(cfg.start_category, Py_NewRef(start));
     cfg.width = width;
-    cfg.raw_chars = raw_chars;
     cfg.caption_end = (Py_UCS4)caption_end;
     cfg.ready = 1;
     Py_RETURN_NONE;
@@ -1050,8 +1079,8 @@ configure(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(classes, width, columns, raw_chars, start_gate, action_gate, tag_search, credit_search,"
-     " action_matches, start_category, windows, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     "configure(classes, width, columns, log1p, chars, start_gate, action_gate, tag_search, credit_search,"
+     " action_matches, start_category, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str]: normalise_lines(text)[:max_lines]."},
@@ -1063,8 +1092,9 @@ static PyMethodDef methods[] = {
      "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
      " str to float)."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
-     "fill(lines, categories, table, out, prose) -> bool: the columns of FILLED in `out`, each line's"
-     " length where RAW says, the prose flags in `prose`; False for lines it leaves to the Python code."},
+     "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
+     " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"
+     " char_position are left to the caller; 0 for lines it leaves to the Python code."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1096,8 +1126,7 @@ PyInit__lines(void)
     }
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0 ||
-        add_names(m, "RAW", RAW, 1) < 0) {
+    if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -362,10 +362,7 @@ except ImportError:  # a Python that moved them: no gates, every line goes to th
     _sre = _sre_parse = None  # type: ignore[assignment]
 
 _ANY = (1 << 128) - 1  # a set of gate codes (ASCII, see GATE_STAND_INS) as a 128-bit mask: any character
-# The gates read a line's first five characters, three at a time: the first two with each of the next
-# three (each window keeps the first characters, so a rule's end, after which anything may follow,
-# opens a window only for the lines that start as the rule does).
-GATE_WINDOWS = ((0, 1, 2), (0, 1, 3), (0, 1, 4))
+_GATE_CHARS = 5  # the gates read a line's first five characters
 
 
 def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[str | None]) -> np.ndarray | None:
@@ -379,14 +376,16 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
     n = len(lines)
     out = np.empty((n, len(FEATURE_NAMES)))
     prose = np.empty(n, dtype=np.float32)
-    if not _fast.fill(lines, categories, table, out, prose):
+    filled = _fast.fill(lines, categories, table, out, prose)
+    if not filled:
         return None
-    log_chars = np.log1p(out[:, _INDEX["log_chars"]])
-    out[:, _INDEX["log_chars"]] = log_chars
-    chars = np.exp(log_chars) - 1
-    char_cumulative = np.cumsum(chars)
-    out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
-    out[:, _INDEX["log_lines"]] = np.log1p(n)
+    if filled == 2:  # a line or the page past the log tables: numpy, as page_features_python
+        log_chars = np.log1p(np.array([len(line) for line in lines], dtype=np.float64))
+        out[:, _INDEX["log_chars"]] = log_chars
+        chars = np.exp(log_chars) - 1
+        char_cumulative = np.cumsum(chars)
+        out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
+        out[:, _INDEX["log_lines"]] = np.log1p(n)
     lexical = out[:, _COLUMN["lexical"]]
     for column, values, radius in ((_PROSE_2, prose, 2), (_PROSE_6, prose, 6), (_PROSE_15, prose, 15),
                                    (_LEXICAL_1, lexical, 1), (_LEXICAL_3, lexical, 3), (_LEXICAL_8, lexical, 8)):
@@ -394,10 +393,13 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
     return out
 
 
-_NUMPY_COLUMNS = ("char_position", "log_lines", "prose_window_2", "prose_window_6", "prose_window_15",
-                  "lexical_window_1", "lexical_window_3", "lexical_window_8")
+_NUMPY_COLUMNS = ("prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
+                  "lexical_window_8")
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
-_PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name] for name in _NUMPY_COLUMNS[2:])
+_PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name] for name in _NUMPY_COLUMNS)
+# numpy's log1p of 0, 1, 2, ... and exp of those minus 1, as `page_features_python` computes a line's log
+# length and characters back from it: the compiled code reads them (longer lines go to the Python code).
+_LOG_TABLE_SIZE = 1 << 15
 _KERNELS = {radius: _window_kernel(radius) for radius in (1, 2, 3, 6, 8, 15)}
 # A lexicon's C table, made on first use and kept while the lexicon is one of the last few used: a
 # lexicon is read as it is then (the shipped one never changes; training makes a new one per fold).
@@ -417,30 +419,33 @@ def _lexicon_table(lexicon: Lexicon) -> object | None:
 
 
 def prefix_gate(patterns: list[re.Pattern[str]]) -> bytes | None:
-    """What a line must start with for some pattern's `match` to accept it, as bitmaps over triples of
-    gate codes (bit `a << 14 | b << 7 | c`, little-endian), one per window of `GATE_WINDOWS` (a line too
-    short for a window reads NUL past its end). A line some pattern matches has its bit set in every
-    window, and more lines do. None: the patterns could not be read, and no line may be left out."""
+    """What a line must start with for some pattern's `match` to accept it, read off the patterns: for
+    each pair of first two characters (as gate codes), the characters each of the next three may be.
+    A line too short reads NUL past its end. A line some pattern matches passes, and more lines do.
+
+    As bytes: a table of 128 x 128 bytes, the pair's row (at `first << 7 | second`), then the rows,
+    each three 128-bit masks (little-endian bits) for characters 2, 3 and 4: 17 KB, read for every line
+    of every page. None: the patterns could not be read (or need more than 256 rows), and no line may
+    be left out."""
     if _sre_parse is None:
         return None
     prefixes = set()
     try:
         for pattern in patterns:
             items = [(op, av, pattern.flags) for op, av in _sre_parse(pattern.pattern, pattern.flags)]
-            prefixes |= _prefixes(items, max(map(max, GATE_WINDOWS)) + 1)
+            prefixes |= _prefixes(items, _GATE_CHARS)
     except Exception:  # a future Python's parser: no gate
         return None
-    windows = []
-    for window in GATE_WINDOWS:
-        bits = np.zeros(1 << 21, dtype=bool)
-        for first, second, third in {tuple(prefix[i] for i in window) for prefix in prefixes}:
-            a, b, c = (np.array([i for i in range(128) if mask >> i & 1], dtype=np.int64)
-                       for mask in (first, second, third))
-            bits[(a[:, None, None] << 14 | b[None, :, None] << 7 | c[None, None, :]).ravel()] = True
-        windows.append(bits)
-    if all(bits.all() for bits in windows):
+    allowed = np.zeros((128, 128, _GATE_CHARS - 2, 128), dtype=bool)  # first, second, position, character
+    for prefix in prefixes:
+        first, second, *rest = (np.array([mask >> i & 1 for i in range(128)], dtype=bool) for mask in prefix)
+        allowed[np.ix_(first, second)] |= np.array(rest)
+    packed = np.packbits(allowed, axis=-1, bitorder="little").reshape(128 * 128, -1)
+    rows: dict[bytes, int] = {}
+    row_of_pair = [rows.setdefault(row.tobytes(), len(rows)) for row in packed]
+    if len(rows) > 256 or len(rows) == 1 and allowed[0, 0].all():
         return None
-    return b"".join(np.packbits(bits, bitorder="little").tobytes() for bits in windows)
+    return bytes(row_of_pair) + b"".join(rows)
 
 
 def _prefixes(items: list, k: int, depth: int = 0) -> set[tuple[int, ...]]:
@@ -582,13 +587,14 @@ def _load_compiled() -> tuple[object | None, str]:
         return None, why_not
     global _fast
     try:
-        covered = [*module.FILLED, *module.RAW, *_NUMPY_COLUMNS]
+        covered = [*module.FILLED, *_NUMPY_COLUMNS]
         if sorted(covered) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
             raise RuntimeError("its columns or classes are not textmode_features'")
+        log1p = np.log1p(np.arange(_LOG_TABLE_SIZE, dtype=np.float64))
         module.configure(
-            _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED),
-            _INDEX[module.RAW[0]], prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
-            _CREDIT.search, _action_dispatch(), start_category, GATE_WINDOWS, "".join(GATE_STAND_INS),
+            _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED), log1p,
+            np.exp(log1p) - 1, prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
+            _CREDIT.search, _action_dispatch(), start_category, "".join(GATE_STAND_INS),
             "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
             _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
         )
