@@ -309,5 +309,5 @@ def find_related(lines: list[str], verdicts: list[str | None], span: range) -> l
 
 def _node(line: str) -> BodyNode:
     if line[-1] not in SENTENCE_END and line.count(" ") < 12:
-        return BodyNode("heading", line, 2, _markdown=f"## {line}")
+        return BodyNode("heading", line, 2, False, None, f"## {line}")
     return BodyNode("paragraph", line)
