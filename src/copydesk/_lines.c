@@ -138,14 +138,14 @@ at(int kind, const void *data, Py_ssize_t i)
     return PyUnicode_READ(kind, data, i);
 }
 
-static uint8_t LATIN1_SPACE[256];  /* Py_UNICODE_ISSPACE below U+0100, as a table */
+static uint8_t BMP_SPACE[BMP / 8];  /* Py_UNICODE_ISSPACE over the Basic Multilingual Plane, a bit each */
 
 /* Py_UNICODE_ISSPACE, with no call for the characters pages are made of. */
 static inline int
 is_space(Py_UCS4 c)
 {
-    if (c < 256) return LATIN1_SPACE[c];
-    return c >= 0x1680 && Py_UNICODE_ISSPACE(c);
+    if (c < BMP) return (BMP_SPACE[c >> 3] >> (c & 7)) & 1;
+    return Py_UNICODE_ISSPACE(c);
 }
 
 static inline uint16_t
@@ -224,18 +224,21 @@ line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
     Span span = {start, -1, -1, 1};
     int spaces = 0, unusual = 0;  /* the whitespace run before the current character */
     Py_ssize_t j = start;
-    for (; j < n; j++) {
+    while (j < n) {
         Py_UCS4 c = at(kind, data, j);
         if (c == '\n') break;
         if (is_space(c)) {
             spaces++;
             unusual |= c != ' ';
+            j++;
             continue;
         }
         if (span.first < 0) span.first = j;
         else if (spaces > 1 || unusual) span.clean = 0;
-        span.last = j + 1;
         spaces = unusual = 0;
+        /* the rest of the word: no newline, no whitespace */
+        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) {}
+        span.last = j;
     }
     span.end = j;
     if (span.first < 0) span.first = span.last = j;
@@ -374,17 +377,25 @@ error:
 
 /* ---- the lexicon ---------------------------------------------------------------------------------- */
 
-/* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. A
-   word's first eight bytes sit in its slot, so most words are compared without reading the arena. */
+/* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. It
+   is read for every word of every page, often with caches cooled by other work, so it is kept small: 8
+   bytes a slot (most absent words are told apart there), 24 an entry, whose first eight bytes of the
+   word decide most comparisons without reading the words themselves. */
 typedef struct {
-    uint64_t hash, head;  /* head: the first eight bytes, zero-padded */
-    Py_ssize_t offset, length;  /* length 0: a free slot */
+    uint32_t tag;    /* the hash's high half */
+    uint32_t entry;  /* 0: a free slot, else the entry's index + 1 */
+} Slot;
+
+typedef struct {
+    uint64_t head;  /* the word's first eight bytes, zero-padded */
     double value;
+    uint32_t offset, length;  /* in `words` */
 } Entry;
 
 typedef struct {
     size_t mask;
-    Entry *slots;
+    Slot *slots;
+    Entry *entries;
     char *words;
 } Lexicon;
 
@@ -434,6 +445,7 @@ free_table(Lexicon *t)
 {
     if (t == NULL) return;
     PyMem_Free(t->slots);
+    PyMem_Free(t->entries);
     PyMem_Free(t->words);
     PyMem_Free(t);
 }
@@ -477,11 +489,13 @@ build_table(PyObject *lexicon, int *declined)
         }
         bytes += PADDED(length);
     }
+    if (bytes >= UINT32_MAX || count >= UINT32_MAX) return NULL;
     *declined = 0;
     size_t size = 16;
     while (size < (size_t)count * 2) size <<= 1;
     Lexicon *t = PyMem_Calloc(1, sizeof(Lexicon));
-    if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Entry))) == NULL ||
+    if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Slot))) == NULL ||
+        (t->entries = PyMem_Calloc((size_t)count + 1, sizeof(Entry))) == NULL ||
         (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL) {
         free_table(t);
         PyErr_NoMemory();
@@ -489,6 +503,7 @@ build_table(PyObject *lexicon, int *declined)
     }
     t->mask = size - 1;
     Py_ssize_t offset = 0;
+    uint32_t entries = 0;
     pos = 0;
     while (PyDict_Next(lexicon, &pos, &key, &value)) {
         const char *word = PyUnicode_AsUTF8AndSize(key, &length);
@@ -498,8 +513,9 @@ build_table(PyObject *lexicon, int *declined)
         memcpy(kept, word, (size_t)length);
         uint64_t h = hash_padded(kept, length);
         size_t slot = (size_t)h & t->mask;
-        while (t->slots[slot].length) slot = (slot + 1) & t->mask;
-        t->slots[slot] = (Entry){h, load8(kept), offset, length, weight};
+        while (t->slots[slot].entry) slot = (slot + 1) & t->mask;
+        t->entries[entries++] = (Entry){load8(kept), weight, (uint32_t)offset, (uint32_t)length};
+        t->slots[slot] = (Slot){(uint32_t)(h >> 32), entries};
         offset += PADDED(length);
     }
     return t;
@@ -526,9 +542,11 @@ static inline double
 word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
 {
     uint64_t h = hash_padded(word, length), head = load8(word);
-    for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
-        const Entry *e = &t->slots[slot];
-        if (e->hash == h && e->head == head && e->length == length &&
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t slot = (size_t)h & t->mask; t->slots[slot].entry; slot = (slot + 1) & t->mask) {
+        if (t->slots[slot].tag != tag) continue;
+        const Entry *e = &t->entries[t->slots[slot].entry - 1];
+        if (e->head == head && e->length == (uint32_t)length &&
             (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
             return e->value;
     }
@@ -707,7 +725,8 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
             h->spaces++;
             h->sentence_breaks += prev == '.';
         } else {
-            if (is_space(c) || is_surrogate(c)) return 0;
+            /* whitespace and surrogates are of no class (configure() checks): only those are looked at */
+            if (class_of(c) == 0 && (is_space(c) || is_surrogate(c))) return 0;
             if (c == 0x130 || c == 0x3A3) by_str = 1;
             word_len += put_lowered(word + word_len, c);
         }
@@ -969,7 +988,11 @@ read_classes(PyObject *classes)
     int ok = table.ndim == 1 && table.shape[0] == BMP && table.itemsize == 2 && strcmp(table.format, "H") == 0;
     if (ok) memcpy(cfg.classes, table.buf, sizeof(cfg.classes));
     PyBuffer_Release(&table);
-    if (!ok) PyErr_SetString(PyExc_ValueError, "classes: uint16 of one entry per BMP code point");
+    /* read_head relies on it: no class for whitespace but the space, nor for surrogates, nor past the BMP */
+    for (Py_UCS4 c = 0; c < BMP && ok; c++)
+        ok = c == ' ' ? cfg.classes[c] == BIT(K_SPACE) : !(is_space(c) || is_surrogate(c)) || cfg.classes[c] == 0;
+    ok = ok && cfg.classes[BMP - 1] == 0;
+    if (!ok) PyErr_SetString(PyExc_ValueError, "classes: uint16 of one entry per BMP code point, none for spaces");
     return ok ? 0 : -1;
 }
 
@@ -1120,10 +1143,9 @@ add_names(PyObject *m, const char *attr, const char **list, int n)
 PyMODINIT_FUNC
 PyInit__lines(void)
 {
-    for (int b = 0; b < 256; b++) {
-        LATIN1_SPACE[b] = (uint8_t)Py_UNICODE_ISSPACE(b);
+    for (Py_UCS4 c = 0; c < BMP; c++) BMP_SPACE[c >> 3] |= (uint8_t)(Py_UNICODE_ISSPACE(c) != 0) << (c & 7);
+    for (int b = 0; b < 256; b++)
         for (int k = 0; k < 8; k++) SPREAD[b] |= (uint64_t)((b >> k) & 1) << (8 * k);
-    }
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0) {
