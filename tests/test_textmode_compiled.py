@@ -115,6 +115,19 @@ def test_edge_cases(text: str):
     assert_same(text)
 
 
+def test_other_sequences_and_str_subclasses_go_to_the_python_code():
+    class Text(str):
+        pass
+
+    text = "Share\nThe minister said so, and more.\nMenu"
+    assert tf.normalise_lines(Text(text)) == tf.normalise_lines(text) == tf.normalise_lines_python(text)
+    assert tf.normalise_lines(text, -1) == tf.normalise_lines_python(text)[:-1]
+    lines = tuple(tf.normalise_lines(text))
+    assert tf.rule_categories(lines) == tf.rule_categories_python(list(lines))
+    assert tf.page_features(lines, LEXICON).tobytes() == tf.page_features_python(list(lines), LEXICON,
+                                                                                 tf.rule_categories(lines)).tobytes()
+
+
 def test_lone_surrogates_raise_as_the_python_code_does():
     for lines in (["ok line", "bad \ud800 line"], ["bad\udfff"], ["x" * 250 + "\ud800"]):
         assert_same_lines(lines)

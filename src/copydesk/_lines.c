@@ -248,13 +248,14 @@ line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
 static PyObject *
 split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_CheckExact(args[0]) || !PyLong_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "split(text: str, max_lines: int)");
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
         return NULL;
     }
     PyObject *text = args[0];
-    Py_ssize_t max_lines = PyLong_AsSsize_t(args[1]);
-    if (max_lines == -1 && PyErr_Occurred()) return NULL;
+    Py_ssize_t max_lines = PyLong_Check(args[1]) ? PyLong_AsSsize_t(args[1]) : -1;
+    if (max_lines == -1 && PyErr_Occurred()) PyErr_Clear();
+    if (!PyUnicode_CheckExact(text) || max_lines < 0) Py_RETURN_NONE;  /* the Python code's slicing rules */
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -317,8 +318,8 @@ contains_dotted_capital_i(PyObject *line)
 static PyObject *
 rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 1 || !PyList_CheckExact(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "rule_categories(lines: list)");
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "rule_categories(lines)");
         return NULL;
     }
     if (!cfg.ready) {
@@ -326,6 +327,7 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *lines = args[0];
+    if (!PyList_CheckExact(lines)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(lines);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
@@ -1106,7 +1108,8 @@ static PyMethodDef methods[] = {
      " action_matches, start_category, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
-     "split(text, max_lines) -> list[str]: normalise_lines(text)[:max_lines]."},
+     "split(text, max_lines) -> list[str] | None: normalise_lines(text)[:max_lines]; None unless text is a str"
+     " and max_lines an int of at least 0 (the Python code then)."},
     {"rule_categories", (PyCFunction)(void (*)(void))rule_categories, METH_FASTCALL,
      "rule_categories(lines) -> (categories, undecided, rare) | None: each line's start_category where no other"
      " rule is in reach (None where the gate keeps it from every rule), the indices of the lines left to the"

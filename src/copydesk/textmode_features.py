@@ -6,9 +6,11 @@ repeats; the article sits in the middle of the page's prose mass; and some words
 "subscribe", "©") belong to boilerplate lines on every site, which a learnt lexicon scores. Each
 line gets its own signals, its neighbours' and its place on the page.
 
-Text mode must cost a fraction of parsing the HTML, so the character-level signals are counted for
-the whole page at once: each line's head is classified code point by code point through one lookup
-table and summed per line with numpy. Only the wording rules and the lexicon look-ups run per line.
+Text mode must cost a fraction of parsing the HTML. The Python code here counts the character-level
+signals for the whole page at once (each line's head classified code point by code point through one
+lookup table and summed per line with numpy); it is the reference and the fallback for `_lines.c`,
+which does the same per-line work in C and tries the wording rules only on the lines that can match
+them (see "the compiled lines" below).
 """
 
 from __future__ import annotations
@@ -124,9 +126,8 @@ def _char_classes() -> np.ndarray:
 def normalise_lines(text: str, max_lines: int = sys.maxsize) -> list[str]:
     """A dump's first `max_lines` non-empty lines, whitespace inside each collapsed to single spaces (what
     the features expect)."""
-    if _fast is not None:
-        return _fast.split(text, max_lines)
-    return normalise_lines_python(text)[:max_lines]
+    lines = _fast.split(text, max_lines) if _fast is not None else None
+    return normalise_lines_python(text)[:max_lines] if lines is None else lines
 
 
 def normalise_lines_python(text: str) -> list[str]:
