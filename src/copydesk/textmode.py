@@ -273,11 +273,9 @@ def _is_title_prefix(crumb: str, title: str) -> bool:
 
 def _body_span(verdicts: list[str | None]) -> range:
     """From the body's first line to its last: captions and related links outside it are page chrome."""
-    first = next((i for i, verdict in enumerate(verdicts) if verdict is BODY), None)
-    if first is None:
+    if BODY not in verdicts:  # verdicts are None (BODY) or str: `in` and index() find the same lines `is` would
         return range(0)
-    last = len(verdicts) - 1 - next(i for i, verdict in enumerate(reversed(verdicts)) if verdict is BODY)
-    return range(first, last + 1)
+    return range(verdicts.index(BODY), len(verdicts) - verdicts[::-1].index(BODY))
 
 
 def find_images(lines: list[str], verdicts: list[str | None], span: range) -> list[Image]:
