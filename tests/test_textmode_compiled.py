@@ -224,3 +224,27 @@ def test_pure_python_gives_the_same_records(tmp_path: Path):
     assert [json.loads(line)["body"] for line in runs[0].splitlines()][0]
     expected = copydesk.extract_text(pages[0].read_text(encoding="utf-8"), explain=True).to_dict()
     assert json.loads(runs[0].splitlines()[0]) == json.loads(json.dumps(expected, sort_keys=True))
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.1, 0.4, 0.5, 0.5, 0.9, 1.0]) | st.floats(0, 1),
+                          st.sampled_from([0.0, 1.0, 3.0, 12.0]) | st.integers(0, 400).map(float),
+                          st.sampled_from([None, None, None, "comment-form", "spam-notice", "caption", "related"])),
+                min_size=1, max_size=60),
+       st.booleans(), st.booleans())
+def test_verdicts_are_the_python_ones(rows: list[tuple[float, float, str | None]], use_rules: bool, strided: bool):
+    from copydesk.options import Options
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED, line_verdicts_python
+
+    probabilities = np.array([p for p, _, _ in rows])
+    words = np.array([[w, 7.0] for _, w, _ in rows])[:, 0] if strided else np.array([w for _, w, _ in rows])
+    categories = [c for _, _, c in rows]
+    expected = line_verdicts_python(probabilities, categories, Options(use_heuristics=use_rules), words)
+    assert tf.compiled_verdicts(probabilities, words, categories, use_rules, _ARTICLE_ENDS, _DROPPED) == expected
+
+
+def test_verdicts_leave_nan_to_the_python_code():
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
+
+    probabilities, words = np.array([0.5, np.nan, 0.2]), np.array([3.0, 4.0, 5.0])
+    assert tf.compiled_verdicts(probabilities, words, [None] * 3, True, _ARTICLE_ENDS, _DROPPED) is None

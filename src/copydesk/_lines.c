@@ -960,6 +960,165 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return r < 0 ? NULL : PyLong_FromLong(r);
 }
 
+/* ---- the verdicts -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *buf;
+    Py_ssize_t stride;
+} Column;
+
+static inline double
+value_at(Column c, Py_ssize_t i)
+{
+    double v;
+    memcpy(&v, c.buf + i * c.stride, sizeof(v));
+    return v;
+}
+
+/* A float64 vector of n values (any stride), held in `view`; 0 when it is something else. */
+static int
+hold_column(PyObject *object, Py_buffer *view, Py_ssize_t n, Column *column)
+{
+    if (PyObject_GetBuffer(object, view, PyBUF_STRIDED_RO | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (view->ndim != 1 || view->shape[0] != n || view->format == NULL || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        return 0;
+    }
+    column->buf = view->buf;
+    column->stride = view->strides[0];
+    return 1;
+}
+
+/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). */
+static void
+stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
+{
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    for (Py_ssize_t width = 1; width < n; width *= 2) {  /* bottom-up merge sort: stable */
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)  /* the right run goes first only when strictly smaller */
+                scratch[k++] = -value_at(p, order[b]) < -value_at(p, order[a]) ? order[b++] : order[a++];
+            while (a < mid) scratch[k++] = order[a++];
+            while (b < hi) scratch[k++] = order[b++];
+        }
+        memcpy(order, scratch, (size_t)n * sizeof(Py_ssize_t));
+    }
+}
+
+/* textmode.expected_f1_cut into `kept`; `total` is numpy's sum of p * w (its pairwise order is numpy's). */
+static void
+f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
+{
+    memset(kept, 0, (size_t)n);
+    int any = 0;
+    for (Py_ssize_t i = 0; i < n && !any; i++) any = value_at(p, i) * value_at(w, i) != 0.0;
+    if (!any) return;
+    stable_order(p, n, order, scratch);
+    double mass = 0, words = 0, best = 0;
+    Py_ssize_t best_at = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t i = order[j];
+        mass += value_at(p, i) * value_at(w, i);
+        words += value_at(w, i);
+        double expected = 2 * mass / (words + total);
+        if (isnan(expected)) {  /* np.argmax: the first NaN, if any */
+            best_at = j;
+            break;
+        }
+        if (j == 0 || expected > best) {  /* np.argmax: the first of the largest */
+            best = expected;
+            best_at = j;
+        }
+    }
+    for (Py_ssize_t j = 0; j <= best_at; j++) kept[order[j]] = 1;
+}
+
+/* textmode._comment_form_end: -1 on an error. */
+static Py_ssize_t
+comment_form_end(Column w, PyObject *categories, PyObject *ends, Py_ssize_t n, const char *kept, double *body)
+{
+    int any = 0, found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) any |= kept[i];
+    for (Py_ssize_t i = 0; i < n && any && !found; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        if (category != Py_None && (found = PySet_Contains(ends, category)) < 0) return -1;
+    }
+    if (!found) return n;
+    double sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) body[i] = sum += kept[i] ? value_at(w, i) : 0.0;
+    double half = 0.5 * body[n - 1];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        int end = category != Py_None ? PySet_Contains(ends, category) : 0;
+        if (end < 0) return -1;
+        if (end && body[i] >= half && half > 0) return i + 1;
+    }
+    return n;
+}
+
+static PyObject *
+verdicts_of(PyObject *categories, int use_rules, PyObject *dropped, const char *kept, Py_ssize_t n)
+{
+    PyObject *verdicts = PyList_New(n);
+    if (verdicts == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        PyObject *verdict = use_rules && category != Py_None ? category : kept[i] ? Py_None : dropped;
+        PyList_SET_ITEM(verdicts, i, Py_NewRef(verdict));
+    }
+    return verdicts;
+}
+
+static PyObject *
+verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, total, categories, use_rules, ends, dropped)");
+        return NULL;
+    }
+    PyObject *categories = args[3], *ends = args[5], *dropped = args[6];
+    double total = PyFloat_Check(args[2]) ? PyFloat_AS_DOUBLE(args[2]) : NAN;
+    int use_rules = PyObject_IsTrue(args[4]);
+    if (use_rules < 0) return NULL;
+    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends) || isnan(total)) Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(categories);
+    Py_buffer views[2];
+    Column p, w;
+    if (!hold_column(args[0], &views[0], n, &p)) Py_RETURN_NONE;
+    if (!hold_column(args[1], &views[1], n, &w)) {
+        PyBuffer_Release(&views[0]);
+        Py_RETURN_NONE;
+    }
+    PyObject *result = NULL;
+    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
+    for (Py_ssize_t i = 0; i < n && plain; i++) plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
+    char *scratch = plain ? PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1) : NULL;
+    if (plain && scratch == NULL) {
+        PyErr_NoMemory();
+    } else if (plain) {
+        Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
+        double *body = (double *)(merge + n);
+        char *kept = (char *)(body + n);
+        f1_cut(p, w, total, n, kept, order, merge);
+        Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
+        if (end >= 0) {
+            memset(kept + end, 0, (size_t)(n - end));
+            result = verdicts_of(categories, use_rules, dropped, kept, n);
+        }
+    } else {
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_Free(scratch);
+    PyBuffer_Release(&views[0]);
+    PyBuffer_Release(&views[1]);
+    return result;
+}
+
 /* ---- configuration -------------------------------------------------------------------------------- */
 
 static int
@@ -1117,6 +1276,10 @@ static PyMethodDef methods[] = {
     {"lexicon_table", lexicon_table, METH_O,
      "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
      " str to float)."},
+    {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
+     "verdicts(probabilities, words, total, categories, use_rules, ends, dropped) -> list | None:"
+     " textmode.line_verdicts, `total` the sum of probabilities * words as numpy makes it; None for input it"
+     " leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
      "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
      " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"

@@ -29,7 +29,14 @@ from .model import bundled_model_path, load_booster
 from .options import DEFAULT_OPTIONS, Options
 from .parts import Image, RelatedLink, RemovedBlock, split_credit
 from .rules import SENTENCE_END, TEXT_PATTERNS
-from .textmode_features import FEATURE_NAMES, PROSE_WORDS, normalise_lines, page_features, rule_categories
+from .textmode_features import (
+    FEATURE_NAMES,
+    PROSE_WORDS,
+    compiled_verdicts,
+    normalise_lines,
+    page_features,
+    rule_categories,
+)
 
 BUNDLED_LINE_MODEL = "lines.lgb"
 BODY = None  # a line's verdict when it is body
@@ -155,6 +162,13 @@ def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[
     `words`: each line's word count (counted here when None)."""
     if words is None:
         words = np.array([line.count(" ") for line in lines], dtype=np.float64) + 1
+    verdicts = compiled_verdicts(probabilities, words, categories, options.use_heuristics, _ARTICLE_ENDS, _DROPPED)
+    return line_verdicts_python(probabilities, categories, options, words) if verdicts is None else verdicts
+
+
+def line_verdicts_python(probabilities: np.ndarray, categories: list[str | None], options: Options,
+                         words: np.ndarray) -> list[str | None]:
+    """`line_verdicts` with numpy: the reference."""
     kept = expected_f1_cut(probabilities, words)
     use_rules = options.use_heuristics
     if use_rules:

@@ -394,6 +394,17 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
     return out
 
 
+def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: list[str | None], use_rules: bool,
+                      ends: frozenset[str], dropped: str) -> list[str | None] | None:
+    """`textmode.line_verdicts_python` by _lines.c (the expected-F1 cut, the comment-form end, the
+    verdicts); None when the compiled part is off or declines the input. Only the sum of the lines'
+    probability mass is numpy's, in numpy's own order."""
+    if _fast is None:
+        return None
+    total = float((probabilities * words).sum())
+    return _fast.verdicts(probabilities, words, total, categories, use_rules, ends, dropped)
+
+
 _NUMPY_COLUMNS = ("prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
                   "lexical_window_8")
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
