@@ -387,10 +387,13 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
         char_cumulative = np.cumsum(chars)
         out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
         out[:, _INDEX["log_lines"]] = np.log1p(n)
-    lexical = out[:, _COLUMN["lexical"]]
-    for column, values, radius in ((_PROSE_2, prose, 2), (_PROSE_6, prose, 6), (_PROSE_15, prose, 15),
-                                   (_LEXICAL_1, lexical, 1), (_LEXICAL_3, lexical, 3), (_LEXICAL_8, lexical, 8)):
-        out[:, column] = np.convolve(values, _KERNELS[radius])[radius: radius + n]  # `_window_mean`'s own
+    # `_window_mean`'s own convolutions: np.convolve casts the float32 kernel to the values' float64
+    # itself, and reads them contiguous; both are done once here.
+    lexical = np.ascontiguousarray(out[:, _COLUMN["lexical"]])
+    for column, values, kernels, radius in ((_PROSE_2, prose, _KERNELS, 2), (_PROSE_6, prose, _KERNELS, 6),
+                                            (_PROSE_15, prose, _KERNELS, 15), (_LEXICAL_1, lexical, _KERNELS64, 1),
+                                            (_LEXICAL_3, lexical, _KERNELS64, 3), (_LEXICAL_8, lexical, _KERNELS64, 8)):
+        out[:, column] = np.convolve(values, kernels[radius])[radius: radius + n]
     return out
 
 
@@ -413,6 +416,7 @@ _PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name
 # length and characters back from it: the compiled code reads them (longer lines go to the Python code).
 _LOG_TABLE_SIZE = 1 << 15
 _KERNELS = {radius: _window_kernel(radius) for radius in (1, 2, 3, 6, 8, 15)}
+_KERNELS64 = {radius: kernel.astype(np.float64) for radius, kernel in _KERNELS.items()}
 # A lexicon's C table, made on first use and kept while the lexicon is one of the last few used: a
 # lexicon is read as it is then (the shipped one never changes; training makes a new one per fold).
 _LEXICON_TABLES: dict[int, tuple[Lexicon, object]] = {}
