@@ -10,6 +10,8 @@ pure-Python code beside it, which gives the same results, only slower.
 - `copydesk._trees` (src/copydesk/_trees.c): scoring the shipped tree models (see trees.py).
 - `copydesk._classify` (src/copydesk/_classify.c): the heuristics' loops over every element and block
   (see classify.py; `_inherited_marks_python` and `_root_scores_python` are the reference and the fallback).
+- `copydesk._lines` (src/copydesk/_lines.c): text mode's lines, rule candidates and line features (see
+  textmode_features.py; its Python functions are the reference and the fallback).
 """
 
 import sys
@@ -27,5 +29,6 @@ setup(
         Extension("copydesk._features", ["src/copydesk/_features.c"], optional=True),
         Extension("copydesk._trees", ["src/copydesk/_trees.c"], optional=True),
         Extension("copydesk._classify", ["src/copydesk/_classify.c"], optional=True),
+        Extension("copydesk._lines", ["src/copydesk/_lines.c"], optional=True),
     ]
 )

@@ -1,9 +1,9 @@
-"""copydesk's optional compiled parts (`_walk`, `_classify`, `_features`, `_trees`): how each is imported,
-and the one switch that turns them all off.
+"""copydesk's optional compiled parts (`_walk`, `_classify`, `_features`, `_trees`, `_lines`): how each is
+imported, and the one switch that turns them all off.
 
 Each sits beside a Python reference that gives the same results; a part is used only when it was
-built, and (for the walk, the heuristics' loops and the features) once it has passed its own checks at
-import.
+built, and (for all but the tree scorer, which checks each model as it loads it) once it has passed its
+own checks at import.
 """
 
 from __future__ import annotations

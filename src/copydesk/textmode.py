@@ -19,7 +19,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,14 @@ from .model import bundled_model_path, load_booster
 from .options import DEFAULT_OPTIONS, Options
 from .parts import Image, RelatedLink, RemovedBlock, split_credit
 from .rules import SENTENCE_END, TEXT_PATTERNS
-from .textmode_features import FEATURE_NAMES, PROSE_WORDS, normalise_lines, page_features, rule_categories
+from .textmode_features import (
+    FEATURE_NAMES,
+    PROSE_WORDS,
+    compiled_verdicts,
+    normalise_lines,
+    page_features,
+    rule_categories,
+)
 
 BUNDLED_LINE_MODEL = "lines.lgb"
 BODY = None  # a line's verdict when it is body
@@ -48,6 +54,7 @@ _HTML_TAG = re.compile(
     r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
     r"[\s>/]", re.I,
 )
+_WORDS = FEATURE_NAMES.index("words")
 MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
 _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
 
@@ -100,18 +107,20 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     """
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
-    lines = normalise_lines(text[: options.max_input_bytes])[:MAX_LINES]
+    lines = normalise_lines(text[: options.max_input_bytes], MAX_LINES)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
-    return assemble_lines(lines, score_lines(lines, categories, options), categories, url, options, explain)
+    probabilities, words = _scored(lines, categories, options)
+    return assemble_lines(lines, probabilities, categories, url, options, explain, words)
 
 
 def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
-                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False) -> Article:
+                   url: str | None = None, options: Options = DEFAULT_OPTIONS, explain: bool = False,
+                   words: np.ndarray | None = None) -> Article:
     """The record from scored lines and their rule categories (`copydesk train --mode text` scores
-    its folds through this too)."""
-    verdicts = line_verdicts(lines, probabilities, categories, options)
+    its folds through this too); `words`, each line's word count, when the caller has it."""
+    verdicts = line_verdicts(lines, probabilities, categories, options, words)
     title_at = find_title(lines, verdicts)
     crumbs: list[str] = []
     if title_at is not None:
@@ -131,9 +140,16 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
 
 def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
     """Each line's probability of being body: the model's, or a prose test with the model off."""
+    return _scored(lines, categories, options)[0]
+
+
+def _scored(lines: list[str], categories: list[str | None], options: Options) -> tuple[np.ndarray, np.ndarray | None]:
+    """`score_lines`, and the lines' word counts when the features counted them."""
     if not options.use_model or len(lines) < _MIN_MODEL_LINES:
-        return np.array([_prose_like(line) for line in lines], dtype=np.float64)
-    return load_line_model(options.text_model_path).probabilities(lines, categories)
+        return np.array([_prose_like(line) for line in lines], dtype=np.float64), None
+    model = load_line_model(options.text_model_path)
+    features = page_features(lines, model.lexicon, categories)
+    return model.booster.predict(features, num_threads=1), features[:, _WORDS]  # type: ignore[attr-defined]
 
 
 def _prose_like(line: str) -> float:
@@ -141,17 +157,26 @@ def _prose_like(line: str) -> float:
 
 
 def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
-                  options: Options) -> list[str | None]:
-    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call)."""
-    words = np.fromiter(map(str.count, lines, repeat(" ")), dtype=np.float64, count=len(lines)) + 1
+                  options: Options, words: np.ndarray | None = None) -> list[str | None]:
+    """BODY (None), the rule category a line is removed under, or _DROPPED (the model's call);
+    `words`: each line's word count (counted here when None)."""
+    if words is None:
+        words = np.array([line.count(" ") for line in lines], dtype=np.float64) + 1
+    verdicts = compiled_verdicts(probabilities, words, categories, options.use_heuristics, _ARTICLE_ENDS, _DROPPED)
+    return line_verdicts_python(probabilities, categories, options, words) if verdicts is None else verdicts
+
+
+def line_verdicts_python(probabilities: np.ndarray, categories: list[str | None], options: Options,
+                         words: np.ndarray) -> list[str | None]:
+    """`line_verdicts` with numpy: the reference."""
     kept = expected_f1_cut(probabilities, words)
     use_rules = options.use_heuristics
     if use_rules:
         kept[_comment_form_end(kept, words, categories):] = False
-    return [
-        category if use_rules and category is not None else (BODY if keep else _DROPPED)
-        for keep, category in zip(kept, categories, strict=True)
-    ]
+    if not use_rules:
+        return [BODY if keep else _DROPPED for keep in kept.tolist()]
+    return [category if category is not None else (BODY if keep else _DROPPED)
+            for keep, category in zip(kept.tolist(), categories, strict=True)]
 
 
 def _comment_form_end(kept: np.ndarray, words: np.ndarray, categories: list[str | None]) -> int:
@@ -262,11 +287,9 @@ def _is_title_prefix(crumb: str, title: str) -> bool:
 
 def _body_span(verdicts: list[str | None]) -> range:
     """From the body's first line to its last: captions and related links outside it are page chrome."""
-    first = next((i for i, verdict in enumerate(verdicts) if verdict is BODY), None)
-    if first is None:
+    if BODY not in verdicts:  # verdicts are None (BODY) or str: `in` and index() find the same lines `is` would
         return range(0)
-    last = len(verdicts) - 1 - next(i for i, verdict in enumerate(reversed(verdicts)) if verdict is BODY)
-    return range(first, last + 1)
+    return range(verdicts.index(BODY), len(verdicts) - verdicts[::-1].index(BODY))
 
 
 def find_images(lines: list[str], verdicts: list[str | None], span: range) -> list[Image]:
@@ -298,5 +321,5 @@ def find_related(lines: list[str], verdicts: list[str | None], span: range) -> l
 
 def _node(line: str) -> BodyNode:
     if line[-1] not in SENTENCE_END and line.count(" ") < 12:
-        return BodyNode("heading", line, 2, render=lambda: f"## {line}")
+        return BodyNode("heading", line, 2, False, None, f"## {line}")
     return BodyNode("paragraph", line)

@@ -6,23 +6,28 @@ repeats; the article sits in the middle of the page's prose mass; and some words
 "subscribe", "©") belong to boilerplate lines on every site, which a learnt lexicon scores. Each
 line gets its own signals, its neighbours' and its place on the page.
 
-Text mode must cost a fraction of parsing the HTML, so the character-level signals are counted for
-the whole page at once: each line's head is classified code point by code point through one lookup
-table and summed per line with numpy. Only the wording rules and the lexicon look-ups run per line.
+Text mode must cost a fraction of parsing the HTML. The Python code here counts the character-level
+signals for the whole page at once (each line's head classified code point by code point through one
+lookup table and summed per line with numpy); it is the reference and the fallback for `_lines.c`,
+which does the same per-line work in C and tries the wording rules only on the lines that can match
+them (see "the compiled lines" below).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache, reduce
 from itertools import repeat
+from operator import or_
 
 import numpy as np
 
-from .rules import start_category, text_category
+from .compiled import import_extension
+from .rules import TEXT_PATTERNS, start_category, text_category
 
 Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
 PROSE_WORDS = 10  # a line of ten words or more that ends a sentence counts as prose
@@ -42,25 +47,33 @@ _COUNTED = {name: i for i, name in enumerate((
 _TAG = re.compile(r"\[[A-Z][A-Z0-9 &'-]{1,24}\]$")
 # Credits that close a caption: "(Image: GETTY)", "(Photo: Reuters)".
 _CREDIT = re.compile(r"\((images?|photos?|pictures?|pics?|credit|source|video)\s*:[^)]{1,80}\)$", re.I)
-# Calls to action: buttons and links that survive flattening as their own short lines.
-_ACTION = re.compile(
-    r"(click|tap|subscribe|sign (up|in|out)|log ?(in|out)|register|follow( us)?|share|download|buy|shop|"
-    r"add to|learn more|read (more|next|full)|see (all|more)|view (all|more)|show (all|more)|load more|get (the|our|"
-    r"started)|join|contact|book now|order|watch|listen|continue|skip|back to|go to|next|previous|prev|reply|"
-    r"cancel|submit|search|menu|close|home|more)\b",
-    re.I,
+# Calls to action: buttons and links that survive flattening as their own short lines. Each starts with
+# a lower-case letter: the compiled lines try only those a line's first letter can start.
+_ACTION_STARTS = (
+    "click", "tap", "subscribe", "sign (up|in|out)", "log ?(in|out)", "register", "follow( us)?", "share", "download",
+    "buy", "shop", "add to", "learn more", "read (more|next|full)", "see (all|more)", "view (all|more)",
+    "show (all|more)", "load more", "get (the|our|started)", "join", "contact", "book now", "order", "watch", "listen",
+    "continue", "skip", "back to", "go to", "next", "previous", "prev", "reply", "cancel", "submit", "search", "menu",
+    "close", "home", "more",
 )
+_ACTION = re.compile(rf"({'|'.join(_ACTION_STARTS)})\b", re.I)
 _ACTION_WORDS = 6  # only lines this short are buttons
+_REPEAT_CAP = 10  # a line seen ten times is chrome: more says nothing new
+_SHORT_WORDS, _SHORT_RUN_CAP = 5, 50  # menus are runs of lines of at most five words (counted up to 50)
 _SAMPLE_CHARS = 200  # a line's head: what the character shares and the lexicon read
 # Whitespace that is not a single space between words (looking for each is faster than a regex scan).
 _UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                    *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
-# The shared wording rules anchored at a line's start run on every line; the rules that may match
-# anywhere need a closing bracket or a rare word, so they run only where those are.
+# The shared wording rules anchored at a line's start run on every line up to `_RULE_CHARS` long; the
+# rules that may match anywhere need a closing bracket or a rare word, so they run only where those are.
+_RULE_CHARS = 300
+_CLOSERS = ")]"
 _RARE_WORDS = ("akismet", "comment data", "cookie")
 _RARE_WORD = re.compile("|".join(_RARE_WORDS))
-# Text mode's caption: a credit closing a line ("... (Image: GETTY)"), whatever the line's length.
+# Text mode's caption: a credit closing a line ("... (Image: GETTY)"), whatever the line's length; like
+# the credit feature it reads only the line's last `_CAPTION_TAIL` characters.
 _CAPTION = re.compile(r"\((image|photo|picture|pic|credit|source|video)s?\s*:\s*[^)]{1,60}\)$", re.I)
+_CAPTION_TAIL = 100
 
 BASE_NAMES = (
     "log_chars", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share",
@@ -110,8 +123,15 @@ def _char_classes() -> np.ndarray:
     return table
 
 
-def normalise_lines(text: str) -> list[str]:
-    """A dump's non-empty lines, whitespace inside each collapsed to single spaces (what the features expect)."""
+def normalise_lines(text: str, max_lines: int = sys.maxsize) -> list[str]:
+    """A dump's first `max_lines` non-empty lines, whitespace inside each collapsed to single spaces (what
+    the features expect)."""
+    lines = _fast.split(text, max_lines) if _fast is not None else None
+    return normalise_lines_python(text)[:max_lines] if lines is None else lines
+
+
+def normalise_lines_python(text: str) -> list[str]:
+    """`normalise_lines` in Python: the reference."""
     if any(space in text for space in _UNUSUAL_SPACES):
         return [" ".join(words) for line in text.split("\n") if (words := line.split())]
     # Most dumps are already single-spaced: stripping each line is all they need.
@@ -175,18 +195,32 @@ def _packed_classes() -> tuple[np.ndarray, np.ndarray]:
 
 def rule_categories(lines: list[str]) -> list[str | None]:
     """The category each line's wording gives it (the shared rules, and text mode's caption), or None."""
-    rare = _lines_with_rare_words(lines)
-    categories: list[str | None] = []
-    for i, line in enumerate(lines):
-        category = None
-        if len(line) <= 300:
-            category = start_category(line)
-            if category is None and (line[-1] in ")]" or i in rare):
-                category = text_category(line)
-        if category is None and line[-1] == ")" and _CAPTION.search(line, max(0, len(line) - 100)):
-            category = "caption"
-        categories.append(category)
+    found = _fast.rule_categories(lines) if _fast is not None else None
+    if found is None:
+        return rule_categories_python(lines)
+    # The compiled pass leaves the few lines a rule that may match anywhere could take to the rules here.
+    categories, undecided, rare = found
+    for i in undecided:
+        categories[i] = _line_category(lines[i], i in rare)
     return categories
+
+
+def rule_categories_python(lines: list[str]) -> list[str | None]:
+    """`rule_categories` in Python, every rule tried on every line: the reference."""
+    rare = _lines_with_rare_words(lines)
+    return [_line_category(line, i in rare) for i, line in enumerate(lines)]
+
+
+def _line_category(line: str, rare: bool) -> str | None:
+    """A line's rule category; `rare`: the line holds one of `_RARE_WORDS`."""
+    category = None
+    if len(line) <= _RULE_CHARS:
+        category = start_category(line)
+        if category is None and (line[-1] in _CLOSERS or rare):
+            category = text_category(line)
+    if category is None and line[-1] == ")" and _CAPTION.search(line, max(0, len(line) - _CAPTION_TAIL)):
+        category = "caption"
+    return category
 
 
 def _lines_with_rare_words(lines: list[str]) -> set[int]:
@@ -204,13 +238,13 @@ def _line_flags(lines: list[str], words: np.ndarray, last: np.ndarray,
     """Repeat count, rule hits and (tag, credit, action) flags of each line; the patterns run only on
     the lines that can match them (closing bracket, few words)."""
     seen = Counter(lines)
-    repeats = np.minimum(np.fromiter(map(seen.__getitem__, lines), dtype=np.float64, count=len(lines)), 10)
+    repeats = np.minimum(np.fromiter(map(seen.__getitem__, lines), dtype=np.float64, count=len(lines)), _REPEAT_CAP)
     rules = np.fromiter((category is not None for category in categories), dtype=np.float64, count=len(lines))
     special = np.zeros((len(lines), 3))
     for i in np.flatnonzero(last == 93).tolist():  # "]"
         special[i, 0] = _TAG.search(lines[i]) is not None
     for i in np.flatnonzero(last == 41).tolist():  # ")"
-        special[i, 1] = _CREDIT.search(lines[i], max(0, len(lines[i]) - 100)) is not None
+        special[i, 1] = _CREDIT.search(lines[i], max(0, len(lines[i]) - _CAPTION_TAIL)) is not None
     for i in np.flatnonzero(words <= _ACTION_WORDS).tolist():
         special[i, 2] = _ACTION.match(lines[i]) is not None
     return repeats, rules, special
@@ -248,10 +282,23 @@ def lexical_scores(lines: list[str], words: np.ndarray, lexicon: Lexicon) -> tup
 def page_features(lines: list[str], lexicon: Lexicon, categories: list[str | None] | None = None) -> np.ndarray:
     """The feature matrix of a page's normalised lines (`FEATURE_NAMES` columns); `categories` are
     the lines' `rule_categories` when the caller has them already."""
+    if not lines:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    if categories is None:
+        categories = rule_categories(lines)
+    if _fast is not None:
+        features = page_features_compiled(lines, lexicon, categories)
+        if features is not None:
+            return features
+    return page_features_python(lines, lexicon, categories)
+
+
+def page_features_python(lines: list[str], lexicon: Lexicon, categories: list[str | None]) -> np.ndarray:
+    """`page_features` with numpy: the reference."""
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    base = line_rows(lines, rule_categories(lines) if categories is None else categories, lexicon)
+    base = line_rows(lines, categories, lexicon)
     words = base[:, _COLUMN["words"]]
     prose = ((words >= PROSE_WORDS) & (base[:, _COLUMN["terminal"]] > 0)).astype(np.float32)
     prose_words = prose * words
@@ -274,18 +321,23 @@ def page_features(lines: list[str], lexicon: Lexicon, categories: list[str | Non
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
     """Mean of `values` over the lines within `radius` of each line (the page's edges count as 0)."""
+    return np.convolve(values, _window_kernel(radius))[radius: radius + len(values)]
+
+
+def _window_kernel(radius: int) -> np.ndarray:
     kernel = np.ones(2 * radius + 1, dtype=np.float32) / (2 * radius + 1)
-    return np.convolve(values, kernel)[radius: radius + len(values)]
+    kernel.flags.writeable = False
+    return kernel
 
 
-def _short_runs(words: np.ndarray, short: int = 5) -> np.ndarray:
+def _short_runs(words: np.ndarray, short: int = _SHORT_WORDS) -> np.ndarray:
     """For each line, the length of the run of consecutive short lines it is in (0 for a long line):
     menus, tag lists and footers are long runs of short lines."""
     is_short = np.concatenate([[False], words <= short, [False]])
     edges = np.flatnonzero(is_short[1:] != is_short[:-1])  # run starts and ends, alternating
     runs = np.zeros(len(words), dtype=np.float32)
     for start, end in zip(edges[::2], edges[1::2], strict=True):
-        runs[start:end] = min(end - start, 50)
+        runs[start:end] = min(end - start, _SHORT_RUN_CAP)
     return runs
 
 
@@ -297,3 +349,286 @@ def _shift(columns: np.ndarray, offset: int) -> np.ndarray:
     else:
         shifted[:offset] = columns[-offset:]
     return shifted
+
+
+# -- the compiled lines -------------------------------------------------------------------------------
+# copydesk/_lines.c splits the dump, names the lines a wording rule could match and computes the
+# matrix of `page_features_python` row by row. It is used once it has been configured with the tables
+# above and a probe page has given the same results both ways; COPYDESK_PURE_PYTHON=1 turns it off.
+
+try:  # the regex parser's own modules, to read which characters a rule's match can start with
+    import re._constants as _sre
+    from re._parser import parse as _sre_parse
+except ImportError:  # a Python that moved them: no gates, every line goes to the rules
+    _sre = _sre_parse = None  # type: ignore[assignment]
+
+_ANY = (1 << 128) - 1  # a set of gate codes (ASCII, see GATE_STAND_INS) as a 128-bit mask: any character
+_GATE_CHARS = 5  # the gates read a line's first five characters
+
+
+def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[str | None]) -> np.ndarray | None:
+    """The matrix of `page_features_python`, by _lines.c and numpy for the columns whose rounding is
+    numpy's own (see the top of _lines.c); None for lines or a lexicon it leaves to the Python code."""
+    if _fast is None:
+        raise RuntimeError(f"compiled lines unavailable: {COMPILED_LINES_UNAVAILABLE}")
+    table = _lexicon_table(lexicon)
+    if table is None:
+        return None
+    n = len(lines)
+    out = np.empty((n, len(FEATURE_NAMES)))
+    prose = np.empty(n, dtype=np.float32)
+    filled = _fast.fill(lines, categories, table, out, prose)
+    if not filled:
+        return None
+    if filled == 2:  # a line or the page past the log tables: numpy, as page_features_python
+        log_chars = np.log1p(np.array([len(line) for line in lines], dtype=np.float64))
+        out[:, _INDEX["log_chars"]] = log_chars
+        chars = np.exp(log_chars) - 1
+        char_cumulative = np.cumsum(chars)
+        out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
+        out[:, _INDEX["log_lines"]] = np.log1p(n)
+    # `_window_mean`'s own convolutions: np.convolve casts the float32 kernel to the values' float64
+    # itself, and reads them contiguous; both are done once here.
+    lexical = np.ascontiguousarray(out[:, _COLUMN["lexical"]])
+    for column, values, kernels, radius in ((_PROSE_2, prose, _KERNELS, 2), (_PROSE_6, prose, _KERNELS, 6),
+                                            (_PROSE_15, prose, _KERNELS, 15), (_LEXICAL_1, lexical, _KERNELS64, 1),
+                                            (_LEXICAL_3, lexical, _KERNELS64, 3), (_LEXICAL_8, lexical, _KERNELS64, 8)):
+        out[:, column] = np.convolve(values, kernels[radius])[radius: radius + n]
+    return out
+
+
+def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: list[str | None], use_rules: bool,
+                      ends: frozenset[str], dropped: str) -> list[str | None] | None:
+    """`textmode.line_verdicts_python` by _lines.c (the expected-F1 cut, the comment-form end, the
+    verdicts); None when the compiled part is off or declines the input. Only the sum of the lines'
+    probability mass is numpy's, in numpy's own order."""
+    if _fast is None:
+        return None
+    total = float((probabilities * words).sum())
+    return _fast.verdicts(probabilities, words, total, categories, use_rules, ends, dropped)
+
+
+_NUMPY_COLUMNS = ("prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
+                  "lexical_window_8")
+_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name] for name in _NUMPY_COLUMNS)
+# numpy's log1p of 0, 1, 2, ... and exp of those minus 1, as `page_features_python` computes a line's log
+# length and characters back from it: the compiled code reads them (longer lines go to the Python code).
+_LOG_TABLE_SIZE = 1 << 15
+_KERNELS = {radius: _window_kernel(radius) for radius in (1, 2, 3, 6, 8, 15)}
+_KERNELS64 = {radius: kernel.astype(np.float64) for radius, kernel in _KERNELS.items()}
+# A lexicon's C table, made on first use and kept while the lexicon is one of the last few used: a
+# lexicon is read as it is then (the shipped one never changes; training makes a new one per fold).
+_LEXICON_TABLES: dict[int, tuple[Lexicon, object]] = {}
+
+
+def _lexicon_table(lexicon: Lexicon) -> object | None:
+    held = _LEXICON_TABLES.get(id(lexicon))
+    if held is not None and held[0] is lexicon:
+        return held[1]
+    table = _fast.lexicon_table(lexicon)
+    if table is not None:
+        if len(_LEXICON_TABLES) >= 8:
+            del _LEXICON_TABLES[next(iter(_LEXICON_TABLES))]
+        _LEXICON_TABLES[id(lexicon)] = (lexicon, table)
+    return table
+
+
+def prefix_gate(patterns: list[re.Pattern[str]]) -> bytes | None:
+    """What a line must start with for some pattern's `match` to accept it, read off the patterns: for
+    each pair of first two characters (as gate codes), the characters each of the next three may be.
+    A line too short reads NUL past its end. A line some pattern matches passes, and more lines do.
+
+    As bytes: a table of 128 x 128 bytes, the pair's row (at `first << 7 | second`), then the rows,
+    each three 128-bit masks (little-endian bits) for characters 2, 3 and 4: 17 KB, read for every line
+    of every page. None: the patterns could not be read (or need more than 256 rows), and no line may
+    be left out."""
+    if _sre_parse is None:
+        return None
+    prefixes = set()
+    try:
+        for pattern in patterns:
+            items = [(op, av, pattern.flags) for op, av in _sre_parse(pattern.pattern, pattern.flags)]
+            prefixes |= _prefixes(items, _GATE_CHARS)
+    except Exception:  # a future Python's parser: no gate
+        return None
+    allowed = np.zeros((128, 128, _GATE_CHARS - 2, 128), dtype=bool)  # first, second, position, character
+    for prefix in prefixes:
+        first, second, *rest = (np.array([mask >> i & 1 for i in range(128)], dtype=bool) for mask in prefix)
+        allowed[np.ix_(first, second)] |= np.array(rest)
+    packed = np.packbits(allowed, axis=-1, bitorder="little").reshape(128 * 128, -1)
+    rows: dict[bytes, int] = {}
+    row_of_pair = [rows.setdefault(row.tobytes(), len(rows)) for row in packed]
+    if len(rows) > 256 or len(rows) == 1 and allowed[0, 0].all():
+        return None
+    return bytes(row_of_pair) + b"".join(rows)
+
+
+def _prefixes(items: list, k: int, depth: int = 0) -> set[tuple[int, ...]]:
+    """The first `k` characters a match of the parsed sequence `items` ((op, argument, flags) triples)
+    can start with: tuples of ASCII masks, `_ANY` where anything may stand (past the match's end,
+    or a construct this does not read). Anchors and lookarounds are read as consuming nothing: the
+    sets only grow."""
+    if k == 0:
+        return {()}
+    if not items or depth > 50:
+        return {(_ANY,) * k}
+    (op, av, flags), rest = items[0], items[1:]
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return _prefixes(rest, k, depth + 1)
+    atom = _atom_mask(op, av, flags)
+    if atom is not None:
+        return {(atom, *tail) for tail in _prefixes(rest, k - 1, depth + 1)}
+    if op is _sre.SUBPATTERN:
+        _, add, remove, body = av
+        return _prefixes([(o, a, (flags | add) & ~remove) for o, a in body] + rest, k, depth + 1)
+    if op is _sre.ATOMIC_GROUP:
+        return _prefixes([(o, a, flags) for o, a in av] + rest, k, depth + 1)
+    if op is _sre.BRANCH:
+        return set().union(*(_prefixes([(o, a, flags) for o, a in branch] + rest, k, depth + 1) for branch in av[1]))
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, body = av
+        found = _prefixes(rest, k, depth + 1) if low == 0 else set()
+        if high != 0:  # one more round of the body, then the rest of the repeat
+            again = (op, (max(low - 1, 0), high if high is _sre.MAXREPEAT else high - 1, body), flags)
+            found |= _prefixes([(o, a, flags) for o, a in body] + [again] + rest, k, depth + 1)
+        return found
+    return {(_ANY,) * k}
+
+
+_CLASS_ESCAPES = {
+    _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W",
+} if _sre is not None else {}
+
+
+def _atom_mask(op: object, av: object, flags: int) -> int | None:
+    """The gate codes (see `_gate_code`) of the characters one parsed character item matches, as a mask
+    (sre itself judges cases and classes); None when the item is not a single character."""
+    wide = op is _sre.NOT_LITERAL or op is _sre.ANY or op is _sre.LITERAL and av >= 128
+    if op is _sre.LITERAL:
+        source = re.escape(chr(av))
+    elif op is _sre.NOT_LITERAL:
+        source = f"[^{re.escape(chr(av))}]"
+    elif op is _sre.ANY:
+        source = "."
+    elif op is _sre.IN:
+        parts = []
+        for item, value in av:
+            if item is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+                wide = wide or value >= 128
+            elif item is _sre.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                wide = wide or value[1] >= 128
+            elif item is _sre.CATEGORY and value in _CLASS_ESCAPES:
+                parts.append(_CLASS_ESCAPES[value])
+                wide = True
+            elif item is _sre.NEGATE and not parts:
+                parts.append("^")
+                wide = True
+            else:
+                return _ANY
+        source = f"[{''.join(parts)}]"
+    else:
+        return None
+    return _code_mask(source, flags & (re.IGNORECASE | re.DOTALL | re.ASCII), wide)
+
+
+# The gates read a character as an ASCII code: itself, the ASCII letter for the few others an ASCII
+# letter matches when case is ignored (tests/test_textmode_compiled.py checks there are no more), and
+# 127 for any other (or DEL itself).
+GATE_STAND_INS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_OTHER = 127
+
+
+@cache
+def _code_mask(source: str, flags: int, wide: bool) -> int:
+    """The gate codes a one-character pattern matches; `wide`: it may match characters past ASCII."""
+    pattern = re.compile(source, flags)
+    mask = sum(1 << code for code in range(128) if pattern.fullmatch(chr(code)))
+    for char, code in GATE_STAND_INS.items():
+        if pattern.fullmatch(char):
+            mask |= 1 << ord(code)
+    return mask | (1 << _OTHER if wide else 0)
+
+
+def _action_dispatch() -> tuple[object, ...]:
+    """Per ASCII first character, `match` of the calls to action a line starting with it can open with
+    (None: none can), then `_ACTION.match` itself for any other first character: trying a few
+    alternatives instead of all forty is what makes the call cheap."""
+    firsts = [_first_chars(re.compile(start, _ACTION.flags)) for start in _ACTION_STARTS]
+    table: list[object] = []
+    for code in range(128):
+        starts = [start for start, first in zip(_ACTION_STARTS, firsts, strict=True) if first >> code & 1]
+        table.append(re.compile(rf"({'|'.join(starts)})\b", _ACTION.flags).match if starts else None)
+    return (*table, _ACTION.match)
+
+
+def _first_chars(pattern: re.Pattern[str]) -> int:
+    """The ASCII characters a match of `pattern` can start with, as a mask (`_ANY` when unknown)."""
+    if _sre_parse is None:
+        return _ANY
+    try:
+        items = [(op, av, pattern.flags) for op, av in _sre_parse(pattern.pattern, pattern.flags)]
+        return reduce(or_, (first for first, in _prefixes(items, 1)), 0)
+    except Exception:  # a future Python's parser
+        return _ANY
+
+
+def _anchored_rules() -> list[re.Pattern[str]]:
+    """The shared rules `start_category` tries, as it tries them: only their case flag kept."""
+    return [re.compile(pattern.pattern, pattern.flags & re.IGNORECASE)
+            for pattern, _ in TEXT_PATTERNS if pattern.pattern.startswith("^")]
+
+
+def _probe_lines() -> list[str]:
+    """Lines with every column in play: prose, a menu run, a repeat, a tag, a credit, a caption, rule
+    lines, an action, non-ASCII and astral characters, a long line cut at its head, an ellipsis."""
+    prose = "The minister said on Monday that the plan, first drafted in 2019, would cost €12m. It did."
+    return [
+        "Home › News › World", "Skip to content", "Menu", "Log in", "Home › News › World", prose,
+        "Advertisement", "Iran crisis: the talks resume [VIDEO]", "A soldier on patrol (Image: GETTY)",
+        "Read more: What the deal means", "Naïve café owners say “no” to the ÉTAT… ",
+        "Δοκιμή ΟΔΟΣ Москва 日本語 \U0001d400x",
+        " ".join(["Long sentences run on and on, well past the head the shares read."] * 6) + ".",
+        "We use cookies to improve your experience.", "Leave a Reply", "Share", "© 2024 The Paper", "x",
+        "Subscribe to our newsletter for updates", prose, "Continue reading...", "•", "42",
+    ]
+
+
+def _load_compiled() -> tuple[object | None, str]:
+    module, why_not = import_extension("_lines")
+    if module is None:
+        return None, why_not
+    global _fast
+    try:
+        covered = [*module.FILLED, *_NUMPY_COLUMNS]
+        if sorted(covered) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
+            raise RuntimeError("its columns or classes are not textmode_features'")
+        log1p = np.log1p(np.arange(_LOG_TABLE_SIZE, dtype=np.float64))
+        module.configure(
+            _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED), log1p,
+            np.exp(log1p) - 1, prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
+            _CREDIT.search, _action_dispatch(), start_category, "".join(GATE_STAND_INS),
+            "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
+            _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
+        )
+        _fast = module
+        text = "\n".join(f"  {line}\t" for line in _probe_lines())
+        lines = normalise_lines_python(text)
+        lexicon = {"the": 1.5, "said": 0.25, "reply": -2.0, "share": -1, "москва": 0.5, "naïve": 0.75, "οδος": 2.0}
+        categories = rule_categories_python(lines)
+        same = (module.split(text, len(lines)) == lines and rule_categories(lines) == categories
+                and page_features_compiled(lines, lexicon, categories).tobytes()
+                == page_features_python(lines, lexicon, categories).tobytes())
+        if not same:
+            raise RuntimeError("the probe page's lines, rules or features differ")
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
+        _fast = None
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return module, ""
+
+
+_fast = None
+_fast, COMPILED_LINES_UNAVAILABLE = _load_compiled()

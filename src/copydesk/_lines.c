@@ -1,0 +1,1322 @@
+/*
+ * _lines.c -- text mode's per-line work, compiled: the lines, the wording rules' candidates and the
+ * feature matrix of copydesk.textmode_features, bit for bit.
+ *
+ * What it is
+ * ----------
+ * The Python code in textmode_features.py stays the reference and the fallback. Three passes replace it:
+ * `split()` cuts a dump into normalised lines (normalise_lines); `rule_categories()` calls
+ * rules.start_category only on the lines a gate lets through, and leaves the few lines a rule that may
+ * match anywhere could take to the Python code (the rules themselves stay in rules.py and
+ * textmode_features.py, and still decide every category); `fill()`
+ * computes the feature matrix of page_features row by row with no numpy call per column and no Python
+ * object per word. textmode_features.py uses the module only once a probe page has given the same
+ * results both ways (COPYDESK_PURE_PYTHON=1 turns it off); tests/test_textmode_compiled.py compares the
+ * two on every kind of line hypothesis makes and on the edge cases.
+ *
+ * The rules stay in Python
+ * ------------------------
+ * Column positions, the character class of every code point of the Basic Multilingual Plane, the
+ * lengths and counts the features use (head length, prose words, ...), the rare words, and two gates
+ * are passed to `configure()`. A gate says, for each pair of first two characters (read as ASCII codes,
+ * see gate_code; NUL past the line's end), which characters may come next, up to the fifth:
+ * textmode_features.py derives it from the rules' parsed patterns, and a line it stops cannot match any
+ * of them. The regular expressions that need calling (the [TAG] and credit
+ * endings, the call-to-action start) are passed too, and only called on lines their gates let through.
+ *
+ * Bit for bit
+ * -----------
+ * Every value is computed in the type and the order the numpy code uses: counts and shares in double,
+ * sums of whole numbers (exact in any order), the position in float as numpy divides a float32 range,
+ * the page's prose share as the float32 mean of zeros and ones, cumulative sums in numpy's order. Where
+ * numpy's own rounding counts, it is numpy's: log1p and exp come from tables numpy computed (indexed by
+ * a line's length or the page's line count), and the window means of the prose and lexicon columns
+ * (np.convolve, whose sums numpy or its BLAS order) are left to textmode_features.py. The one window
+ * computed here, of the rule column, is a count of ones times float32(1/7): exact in double, whatever the
+ * order of the sum.
+ *
+ * What it declines
+ * ----------------
+ * Anything normalise_lines does not produce -- an item that is not exactly a str, an empty line, a line
+ * whose head has other whitespace than single spaces between words, a lone surrogate where the Python
+ * code encodes to UTF-32 (it raises there) -- and a lexicon that is not a dict of str to float or int
+ * makes the call return None or False, and the Python code runs (and raises where it raises). So does
+ * a page holding U+0130 for rule_categories: lowering it adds a character, which moves the positions the
+ * Python code maps its rare-word hits back to lines with.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define BMP 0x10000
+#define GATE_CHARS 5  /* the gates read a line's first five characters */
+#define GATE_PAIRS_BYTES (128 * 128)  /* a row number per pair of first characters */
+#define GATE_ROW_BYTES (16 * (GATE_CHARS - 2))  /* a 128-bit mask per next character */
+#define MAX_NEEDLES 8
+#define MAX_NEEDLE 32
+#define MAX_HEAD 256
+
+/* Character class bits, in the order of textmode_features._COUNTED (textmode_features.py checks). */
+enum {
+    K_SPACE, K_UPPER, K_LETTER, K_DIGIT, K_TERMINAL, K_PUNCT, K_CURRENCY, K_SEPARATOR, K_BULLET, K_COMMA, K_LINK,
+    K_COPYRIGHT, K_CAPITAL_START, K_SENTENCE_BREAK, K_SEPARATOR_WORD, K_N
+};
+static const char *COUNTED[K_N] = {
+    "space", "upper", "letter", "digit", "terminal", "punct", "currency", "separator", "bullet", "comma", "link",
+    "copyright", "capital_start", "sentence_break", "separator_word",
+};
+#define BIT(k) (1u << (k))
+
+/* The columns fill() writes. The context columns are the five of CONTEXT seen from lines -1, +1, -2, +2. */
+enum {
+    C_LOG_CHARS, C_CHAR_POSITION, C_LOG_LINES, C_WORDS, C_TERMINAL, C_ENDS_COLON, C_ENDS_ELLIPSIS, C_UPPER_SHARE, C_CAPITALISED_SHARE, C_DIGIT_SHARE,
+    C_PUNCT_SHARE, C_COMMAS, C_SENTENCES, C_SEPARATORS, C_TAG, C_RULE, C_CREDIT, C_ACTION, C_BULLET, C_REPEATS,
+    C_LEXICAL, C_LEXICAL_COVERAGE, C_WORD_LENGTH, C_LINK_LIKE, C_COPYRIGHT, C_CURRENCY, C_POSITION,
+    C_WORDS_VS_PAGE_MAX, C_PROSE_BEFORE, C_PROSE_AFTER, C_SHORT_RUN, C_RULE_WINDOW_3, C_PAGE_PROSE_SHARE,
+    C_PAGE_MEAN_WORDS, C_CONTEXT, C_N = C_CONTEXT + 20
+};
+static const char *FILLED[C_N] = {
+    "log_chars", "char_position", "log_lines", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
+    "punct_share", "commas", "sentences", "separators", "tag", "rule", "credit", "action", "bullet", "repeats",
+    "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency", "position",
+    "words_vs_page_max", "prose_before", "prose_after", "short_run", "rule_window_3", "page_prose_share",
+    "page_mean_words",
+    "prev1_words", "prev1_terminal", "prev1_capitalised_share", "prev1_rule", "prev1_lexical",
+    "next1_words", "next1_terminal", "next1_capitalised_share", "next1_rule", "next1_lexical",
+    "prev2_words", "prev2_terminal", "prev2_capitalised_share", "prev2_rule", "prev2_lexical",
+    "next2_words", "next2_terminal", "next2_capitalised_share", "next2_rule", "next2_lexical",
+};
+static const int CONTEXT_OF[5] = {C_WORDS, C_TERMINAL, C_CAPITALISED_SHARE, C_RULE, C_LEXICAL};
+static const int CONTEXT_OFFSET[4] = {1, -1, 2, -2};
+#define RULE_RADIUS 3  /* rule_window_3 */
+
+static struct {
+    int ready;
+    uint16_t classes[BMP];
+    Py_ssize_t width, column[C_N];
+    /* numpy's np.log1p(k) and np.exp(np.log1p(k)) - 1 for k below n_logs (not libm's: they may differ in
+       the last bit), as the Python code computes a line's log length, its characters and the page's log
+       line count; a longer line or page goes to the Python code. */
+    double *log1p, *chars;
+    Py_ssize_t n_logs;
+    Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
+    PyObject *start_gate, *action_gate;  /* see gate_passes; NULL: every line passes */
+    PyObject *tag_search, *credit_search;
+    PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
+    PyObject *start_category;  /* rules.start_category */
+    Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
+    int n_closers;
+    Py_UCS4 caption_end;  /* the ending of a caption with its credit */
+    Py_UCS4 stand_in[8];
+    uint32_t stands_for[8];
+    int n_stand_ins;
+    char needles[MAX_NEEDLES][MAX_NEEDLE];
+    Py_ssize_t needle_len[MAX_NEEDLES];
+    int n_needles;
+    uint8_t needle_start[128];  /* the first characters of the needles, both cases */
+} cfg;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SPECIALISED static inline __attribute__((always_inline))
+#else
+#define SPECIALISED static inline
+#endif
+
+/* The loops over a str's characters are written once with `kind` as an argument, and called through
+   BY_KIND with it constant, so that the compiler makes one copy per kind without a switch per character. */
+#define BY_KIND(kind, call)                                         \
+    ((kind) == PyUnicode_1BYTE_KIND   ? call(PyUnicode_1BYTE_KIND)  \
+     : (kind) == PyUnicode_2BYTE_KIND ? call(PyUnicode_2BYTE_KIND)  \
+                                      : call(PyUnicode_4BYTE_KIND))
+
+static inline Py_UCS4
+at(int kind, const void *data, Py_ssize_t i)
+{
+    return PyUnicode_READ(kind, data, i);
+}
+
+static uint8_t BMP_SPACE[BMP / 8];  /* Py_UNICODE_ISSPACE over the Basic Multilingual Plane, a bit each */
+
+/* Py_UNICODE_ISSPACE, with no call for the characters pages are made of. */
+static inline int
+is_space(Py_UCS4 c)
+{
+    if (c < BMP) return (BMP_SPACE[c >> 3] >> (c & 7)) & 1;
+    return Py_UNICODE_ISSPACE(c);
+}
+
+static inline uint16_t
+class_of(Py_UCS4 c)
+{
+    return cfg.classes[c < BMP ? c : BMP - 1];
+}
+
+static inline int
+is_surrogate(Py_UCS4 c)
+{
+    return c >= 0xD800 && c <= 0xDFFF;
+}
+
+/* A character as the gates read it: ASCII as itself, the few others an ASCII letter matches when case is
+   ignored as that letter, anything else as 127 (textmode_features.GATE_STAND_INS). */
+static inline uint32_t
+gate_code(Py_UCS4 c)
+{
+    if (c < 128) return c;
+    for (int k = 0; k < cfg.n_stand_ins; k++)
+        if (c == cfg.stand_in[k]) return cfg.stands_for[k];
+    return 127;
+}
+
+/* Whether `gate` lets a line starting with these characters through: the row of its first two (NUL past
+   the line's end) must allow each of the next three (see textmode_features.prefix_gate). */
+static inline int
+gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
+{
+    if (gate == NULL) return 1;
+    uint32_t c[GATE_CHARS];
+    for (int j = 0; j < GATE_CHARS; j++) c[j] = j < length ? gate_code(at(kind, data, j)) : 0;
+    const uint8_t *table = (const uint8_t *)PyBytes_AS_STRING(gate);
+    const uint8_t *masks = table + GATE_PAIRS_BYTES + (size_t)table[c[0] << 7 | c[1]] * GATE_ROW_BYTES;
+    for (int j = 2; j < GATE_CHARS; j++, masks += 16)
+        if (!((masks[c[j] >> 3] >> (c[j] & 7)) & 1)) return 0;
+    return 1;
+}
+
+/* ---- split ---------------------------------------------------------------------------------------- */
+
+/* text[first:last] with each run of whitespace made one space (first and last are not whitespace). */
+static PyObject *
+collapsed(int kind, const void *data, Py_ssize_t first, Py_ssize_t last)
+{
+    Py_UCS4 *buf = PyMem_Malloc((size_t)(last - first) * sizeof(Py_UCS4));
+    if (buf == NULL) return PyErr_NoMemory();
+    Py_ssize_t n = 0;
+    int space = 0;
+    for (Py_ssize_t j = first; j < last; j++) {
+        Py_UCS4 c = at(kind, data, j);
+        if (is_space(c)) {
+            space = 1;
+            continue;
+        }
+        if (space) buf[n++] = ' ';
+        space = 0;
+        buf[n++] = c;
+    }
+    PyObject *line = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    PyMem_Free(buf);
+    return line;
+}
+
+typedef struct {
+    Py_ssize_t end;          /* the newline ending the line, or the text's length */
+    Py_ssize_t first, last;  /* its words' span; first == last: no word */
+    int clean;               /* nothing but single spaces between its words */
+} Span;
+
+/* The line starting at `start`, in one pass. */
+SPECIALISED Span
+line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
+{
+    Span span = {start, -1, -1, 1};
+    int spaces = 0, unusual = 0;  /* the whitespace run before the current character */
+    Py_ssize_t j = start;
+    while (j < n) {
+        Py_UCS4 c = at(kind, data, j);
+        if (c == '\n') break;
+        if (is_space(c)) {
+            spaces++;
+            unusual |= c != ' ';
+            j++;
+            continue;
+        }
+        if (span.first < 0) span.first = j;
+        else if (spaces > 1 || unusual) span.clean = 0;
+        spaces = unusual = 0;
+        /* the rest of the word: no newline, no whitespace */
+        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) {}
+        span.last = j;
+    }
+    span.end = j;
+    if (span.first < 0) span.first = span.last = j;
+    return span;
+}
+
+static PyObject *
+split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t max_lines = PyLong_Check(args[1]) ? PyLong_AsSsize_t(args[1]) : -1;
+    if (max_lines == -1 && PyErr_Occurred()) PyErr_Clear();
+    if (!PyUnicode_CheckExact(text) || max_lines < 0) Py_RETURN_NONE;  /* the Python code's slicing rules */
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *lines = PyList_New(0);
+    if (lines == NULL) return NULL;
+    for (Py_ssize_t start = 0; start <= n && PyList_GET_SIZE(lines) < max_lines;) {
+#define LINE_SPAN(k) line_span(k, data, start, n)
+        Span span = BY_KIND(kind, LINE_SPAN);
+#undef LINE_SPAN
+        if (span.first < span.last) {
+            PyObject *line = span.clean ? PyUnicode_Substring(text, span.first, span.last)
+                                        : collapsed(kind, data, span.first, span.last);
+            if (line == NULL || PyList_Append(lines, line) < 0) {
+                Py_XDECREF(line);
+                Py_DECREF(lines);
+                return NULL;
+            }
+            Py_DECREF(line);
+        }
+        start = span.end + 1;
+    }
+    return lines;
+}
+
+/* ---- rule candidates ------------------------------------------------------------------------------ */
+
+/* A character as str.lower() leaves it for the rare words (ASCII), or 0: nothing else lowers to ASCII
+   but U+0130, which rule_categories declines, and the Kelvin sign. */
+static inline char
+lower_ascii(Py_UCS4 c)
+{
+    if (c < 128) return (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return c == 0x212A ? 'k' : 0;
+}
+
+SPECIALISED int
+has_needle(int kind, const void *data, Py_ssize_t length)
+{
+    for (Py_ssize_t j = 0; j < length; j++) {
+        Py_UCS4 raw = at(kind, data, j);
+        if (raw < 128 ? !cfg.needle_start[raw] : raw != 0x212A) continue;
+        char c = lower_ascii(raw);
+        for (int k = 0; k < cfg.n_needles; k++) {
+            Py_ssize_t m = cfg.needle_len[k];
+            if (c != cfg.needles[k][0] || j + m > length) continue;
+            Py_ssize_t q = 1;
+            while (q < m && lower_ascii(at(kind, data, j + q)) == cfg.needles[k][q]) q++;
+            if (q == m) return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+contains_dotted_capital_i(PyObject *line)
+{
+    return PyUnicode_MAX_CHAR_VALUE(line) >= 0x130 && PyUnicode_FindChar(line, 0x130, 0, PY_SSIZE_T_MAX, 1) >= 0;
+}
+
+static PyObject *
+rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "rule_categories(lines)");
+        return NULL;
+    }
+    if (!cfg.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured");
+        return NULL;
+    }
+    PyObject *lines = args[0];
+    if (!PyList_CheckExact(lines)) Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0 || contains_dotted_capital_i(line))
+            Py_RETURN_NONE;
+    }
+    PyObject *categories = PyList_New(n), *undecided = PyList_New(0), *rare = PySet_New(NULL);
+    if (categories == NULL || undecided == NULL || rare == NULL) goto error;
+    for (Py_ssize_t i = 0; i < n; i++) PyList_SET_ITEM(categories, i, Py_NewRef(Py_None));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (PyList_GET_SIZE(lines) != n || !PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0) {
+            PyErr_SetString(PyExc_RuntimeError, "rule_categories(): the lines changed during the call");
+            goto error;
+        }
+        int kind = PyUnicode_KIND(line);
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+        Py_UCS4 last = at(kind, data, length - 1);
+#define HAS_NEEDLE(k) has_needle(k, data, length)
+        int needle = BY_KIND(kind, HAS_NEEDLE), other = last == cfg.caption_end || needle;
+#undef HAS_NEEDLE
+        for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
+        if (other) {  /* a rule that may match anywhere is in reach: the Python code decides */
+            PyObject *index = PyLong_FromSsize_t(i);
+            int failed = index == NULL || PyList_Append(undecided, index) < 0 || (needle && PySet_Add(rare, index) < 0);
+            Py_XDECREF(index);
+            if (failed) goto error;
+        } else if (length <= cfg.rule_chars && gate_passes(cfg.start_gate, kind, data, length)) {
+            /* else the line's category is start_category's (start_category is Python: the line held). */
+            Py_INCREF(line);
+            PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
+            Py_DECREF(line);
+            if (category == NULL) goto error;
+            PyList_SetItem(categories, i, category);
+        }
+    }
+    PyObject *result = PyTuple_Pack(3, categories, undecided, rare);
+    Py_DECREF(categories);
+    Py_DECREF(undecided);
+    Py_DECREF(rare);
+    return result;
+error:
+    Py_XDECREF(categories);
+    Py_XDECREF(undecided);
+    Py_XDECREF(rare);
+    return NULL;
+}
+
+/* ---- the lexicon ---------------------------------------------------------------------------------- */
+
+/* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. It
+   is read for every word of every page, often with caches cooled by other work, so it is kept small: 8
+   bytes a slot (most absent words are told apart there), 24 an entry, whose first eight bytes of the
+   word decide most comparisons without reading the words themselves. */
+typedef struct {
+    uint32_t tag;    /* the hash's high half */
+    uint32_t entry;  /* 0: a free slot, else the entry's index + 1 */
+} Slot;
+
+typedef struct {
+    uint64_t head;  /* the word's first eight bytes, zero-padded */
+    double value;
+    uint32_t offset, length;  /* in `words` */
+} Entry;
+
+typedef struct {
+    size_t mask;
+    Slot *slots;
+    Entry *entries;
+    char *words;
+} Lexicon;
+
+#define LEXICON_CAPSULE "copydesk._lines.Lexicon"
+
+/* Eight bytes from s on (readable: words are kept zero-padded to a multiple of eight). */
+static inline uint64_t
+load8(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return v;
+}
+
+static inline uint64_t
+mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+    return h ^ (h >> 32);
+}
+
+/* A zero-padded word's hash, eight bytes at a time (the table is built and read with it in one process). */
+static inline uint64_t
+hash_padded(const char *s, Py_ssize_t n)
+{
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+    for (Py_ssize_t i = 0; i < n; i += 8) h = mix(h, load8(s + i));
+    return h;
+}
+
+/* Any bytes' hash: the same, the tail read byte by byte. */
+static inline uint64_t
+hash_bytes(const char *s, Py_ssize_t n)
+{
+    uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) h = mix(h, load8(s + i));
+    uint64_t tail = 0;
+    for (Py_ssize_t j = 0; i + j < n; j++) tail |= (uint64_t)(uint8_t)s[i + j] << (8 * j);
+    return i < n ? mix(h, tail) : h;
+}
+
+#define PADDED(n) (((n) + 7) / 8 * 8)
+
+static void
+free_table(Lexicon *t)
+{
+    if (t == NULL) return;
+    PyMem_Free(t->slots);
+    PyMem_Free(t->entries);
+    PyMem_Free(t->words);
+    PyMem_Free(t);
+}
+
+static void
+free_lexicon(PyObject *capsule)
+{
+    free_table(PyCapsule_GetPointer(capsule, LEXICON_CAPSULE));
+}
+
+/* A weight as np.fromiter(..., dtype=float64) reads it; 0 (declined) for anything but a float or an int. */
+static int
+weight_of(PyObject *value, double *out)
+{
+    if (PyFloat_CheckExact(value)) {
+        *out = PyFloat_AS_DOUBLE(value);
+        return 1;
+    }
+    if (!PyLong_CheckExact(value)) return 0;
+    *out = PyLong_AsDouble(value);
+    if (*out == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    return 1;
+}
+
+/* The table of a dict of str to float or int, or NULL (an error set, or declined: *declined = 1). */
+static Lexicon *
+build_table(PyObject *lexicon, int *declined)
+{
+    Py_ssize_t count = PyDict_GET_SIZE(lexicon), bytes = 0, pos = 0, length;
+    PyObject *key, *value;
+    double weight = 0;
+    *declined = 1;
+    while (PyDict_Next(lexicon, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key) || !weight_of(value, &weight)) return NULL;
+        if (PyUnicode_AsUTF8AndSize(key, &length) == NULL) {  /* a lone surrogate */
+            PyErr_Clear();
+            return NULL;
+        }
+        bytes += PADDED(length);
+    }
+    if (bytes >= UINT32_MAX || count >= UINT32_MAX) return NULL;
+    *declined = 0;
+    size_t size = 16;
+    while (size < (size_t)count * 2) size <<= 1;
+    Lexicon *t = PyMem_Calloc(1, sizeof(Lexicon));
+    if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Slot))) == NULL ||
+        (t->entries = PyMem_Calloc((size_t)count + 1, sizeof(Entry))) == NULL ||
+        (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL) {
+        free_table(t);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    t->mask = size - 1;
+    Py_ssize_t offset = 0;
+    uint32_t entries = 0;
+    pos = 0;
+    while (PyDict_Next(lexicon, &pos, &key, &value)) {
+        const char *word = PyUnicode_AsUTF8AndSize(key, &length);
+        weight_of(value, &weight);
+        if (length == 0 || isnan(weight)) continue;  /* no word is empty; NaN: numpy's unknown word */
+        char *kept = t->words + offset;  /* zero-padded: the arena is calloc'd */
+        memcpy(kept, word, (size_t)length);
+        uint64_t h = hash_padded(kept, length);
+        size_t slot = (size_t)h & t->mask;
+        while (t->slots[slot].entry) slot = (slot + 1) & t->mask;
+        t->entries[entries++] = (Entry){load8(kept), weight, (uint32_t)offset, (uint32_t)length};
+        t->slots[slot] = (Slot){(uint32_t)(h >> 32), entries};
+        offset += PADDED(length);
+    }
+    return t;
+}
+
+static PyObject *
+lexicon_table(PyObject *self, PyObject *lexicon)
+{
+    if (!PyDict_CheckExact(lexicon)) Py_RETURN_NONE;
+    int declined;
+    Lexicon *t = build_table(lexicon, &declined);
+    if (t == NULL) {
+        if (declined) Py_RETURN_NONE;
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(t, LEXICON_CAPSULE, free_lexicon);
+    if (capsule == NULL) free_table(t);
+    return capsule;
+}
+
+/* The weight of a lower-cased word (UTF-8, zero-padded to a multiple of eight), or NaN when the lexicon
+   does not know it. */
+static inline double
+word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
+{
+    uint64_t h = hash_padded(word, length), head = load8(word);
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t slot = (size_t)h & t->mask; t->slots[slot].entry; slot = (slot + 1) & t->mask) {
+        if (t->slots[slot].tag != tag) continue;
+        const Entry *e = &t->entries[t->slots[slot].entry - 1];
+        if (e->head == head && e->length == (uint32_t)length &&
+            (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
+            return e->value;
+    }
+    return NAN;
+}
+
+/* The weight of line[start:end].lower() by str.lower() itself, for the words whose lowering depends on
+   more than each character (U+0130 becomes two; a capital sigma reads its neighbours). */
+static int
+weight_by_str_lower(PyObject *line, Py_ssize_t start, Py_ssize_t end, const Lexicon *t, double *weight)
+{
+    static PyObject *lower = NULL;
+    if (lower == NULL && (lower = PyUnicode_InternFromString("lower")) == NULL) return -1;
+    PyObject *word = PyUnicode_Substring(line, start, end);
+    if (word == NULL) return -1;
+    PyObject *lowered = PyObject_CallMethodNoArgs(word, lower);
+    Py_DECREF(word);
+    if (lowered == NULL) return -1;
+    Py_ssize_t length;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(lowered, &length);
+    char *padded = utf8 == NULL ? NULL : PyMem_Calloc((size_t)PADDED(length) + 8, 1);
+    if (padded != NULL) {
+        memcpy(padded, utf8, (size_t)length);
+        *weight = word_weight(t, padded, length);
+        PyMem_Free(padded);
+    } else if (utf8 != NULL) {
+        PyErr_NoMemory();
+    }
+    Py_DECREF(lowered);
+    return padded == NULL ? -1 : 0;
+}
+
+/* A character lowered (str.lower() for every character but U+0130 and U+03A3, see above) as UTF-8. */
+static inline Py_ssize_t
+put_lowered(char *out, Py_UCS4 c)
+{
+    if (c < 128) {
+        out[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        return 1;
+    }
+    c = Py_UNICODE_TOLOWER(c);
+    if (c < 128) {  /* the Kelvin sign */
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | c >> 6);
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | c >> 12);
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | c >> 18);
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* ---- one page's matrix ---------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *line;  /* NULL: a free slot */
+    uint64_t hash;
+    Py_ssize_t count;
+} Seen;
+
+static inline int
+same_text(PyObject *a, PyObject *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    return a == b || (n == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
+                      memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * PyUnicode_KIND(a)) == 0);
+}
+
+/* How many times each line occurs on the page (collections.Counter), into `repeats`. */
+static int
+count_repeats(PyObject *lines, Py_ssize_t n, double *repeats)
+{
+    size_t size = 16;
+    while (size < (size_t)n * 2) size <<= 1;
+    Seen *seen = PyMem_Calloc(size, sizeof(Seen));
+    size_t *slot_of = PyMem_Malloc((size_t)n * sizeof(size_t));
+    if (seen == NULL || slot_of == NULL) {
+        PyMem_Free(seen);
+        PyMem_Free(slot_of);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        /* Equal str have the same kind and bytes: their bytes' hash, cheaper than str's own SipHash. */
+        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
+        size_t slot = (size_t)h & (size - 1);
+        while (seen[slot].line != NULL && !(seen[slot].hash == h && same_text(seen[slot].line, line)))
+            slot = (slot + 1) & (size - 1);
+        if (seen[slot].line == NULL) seen[slot] = (Seen){line, h, 0};
+        seen[slot].count++;
+        slot_of[i] = slot;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t count = seen[slot_of[i]].count;
+        repeats[i] = (double)(count < cfg.repeat_cap ? count : cfg.repeat_cap);
+    }
+    PyMem_Free(seen);
+    PyMem_Free(slot_of);
+    return 0;
+}
+
+/* A regex method's verdict on a line: 1 matched, 0 not, -1 error. */
+static int
+matches(PyObject *method, PyObject *line, Py_ssize_t pos)
+{
+    PyObject *found;
+    if (pos < 0) {
+        found = PyObject_CallOneArg(method, line);
+    } else {
+        PyObject *start = PyLong_FromSsize_t(pos);
+        if (start == NULL) return -1;
+        PyObject *call[2] = {line, start};
+        found = PyObject_Vectorcall(method, call, 2, NULL);
+        Py_DECREF(start);
+    }
+    if (found == NULL) return -1;
+    int r = found != Py_None;
+    Py_DECREF(found);
+    return r;
+}
+
+/* Bits 0-7 of a byte spread into the bytes of a 64-bit word: one addition counts eight classes. */
+static uint64_t SPREAD[256];
+
+typedef struct {
+    uint64_t packed[2];  /* the class counts, eight bits each (a head is shorter than 256 characters) */
+    Py_ssize_t spaces, capital_starts, separator_words, sentence_breaks, hits;
+    double lexical;  /* the sum of the known words' weights */
+    uint16_t first_bits;
+} Head;
+
+static inline double
+count_of(const Head *h, int k)
+{
+    return (double)((h->packed[k / 8] >> (8 * (k % 8))) & 0xFF);
+}
+
+/* One pass over the head: class counts, word starts, sentence breaks, each word's weight. 0 declined (see
+   the top: whitespace other than single spaces between words, a surrogate), -1 error, 1 done. */
+SPECIALISED int
+read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const Lexicon *t, Head *h)
+{
+    char word[4 * MAX_HEAD + 8];  /* the word lower-cased, zero-padded for word_weight */
+    Py_ssize_t word_len = 0, word_start = 0;
+    int by_str = 0;  /* the word needs str.lower() */
+    Py_UCS4 prev = ' ';  /* before the head: a word starts */
+    memset(h, 0, sizeof(*h));
+    for (Py_ssize_t j = 0; j <= head_len; j++) {
+        Py_UCS4 c = j < head_len ? at(kind, data, j) : ' ';
+        if (c == ' ') {
+            if (prev == ' ' || (j == head_len - 1)) return 0;  /* a leading, trailing or double space */
+            double weight;
+            memset(word + word_len, 0, 8);
+            if (!by_str) weight = word_weight(t, word, word_len);
+            else if (weight_by_str_lower(line, word_start, j, t, &weight) < 0) return -1;
+            if (!isnan(weight)) {
+                h->lexical += weight;
+                h->hits++;
+            }
+            word_len = 0;
+            word_start = j + 1;
+            by_str = 0;
+            if (j == head_len) break;
+            h->spaces++;
+            h->sentence_breaks += prev == '.';
+        } else {
+            /* whitespace and surrogates are of no class (configure() checks): only those are looked at */
+            if (class_of(c) == 0 && (is_space(c) || is_surrogate(c))) return 0;
+            if (c == 0x130 || c == 0x3A3) by_str = 1;
+            word_len += put_lowered(word + word_len, c);
+        }
+        uint16_t bits = class_of(c);
+        if (prev == ' ') {
+            h->capital_starts += (bits & BIT(K_UPPER)) != 0;
+            h->separator_words += (bits & BIT(K_SEPARATOR)) != 0;
+        }
+        if (j == 0) h->first_bits = bits;
+        h->packed[0] += SPREAD[bits & 0xFF];
+        h->packed[1] += SPREAD[bits >> 8];
+        prev = c;
+    }
+    return 1;
+}
+
+/* How many spaces the line has (str.count(" ")). */
+SPECIALISED Py_ssize_t
+count_spaces(int kind, const void *data, Py_ssize_t length)
+{
+    Py_ssize_t spaces = 0;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = data, *end = s + length;
+        while ((s = memchr(s, ' ', (size_t)(end - s))) != NULL) {
+            spaces++;
+            s++;
+        }
+        return spaces;
+    }
+    for (Py_ssize_t j = 0; j < length; j++) spaces += at(kind, data, j) == ' ';
+    return spaces;
+}
+
+/* Row i's own columns; 0 declined, -1 error, 1 done. */
+static int
+fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+    if (length == 0) return 0;
+    Py_ssize_t head_len = length;
+    if (length > cfg.sample_chars) {
+        head_len = cfg.sample_chars;
+        while (head_len > 0 && is_space(at(kind, data, head_len - 1))) head_len--;
+    }
+    if (head_len == 0 || head_len >= MAX_HEAD) return 0;
+    Py_UCS4 last = at(kind, data, length - 1), before_last = length > 1 ? at(kind, data, length - 2) : ' ';
+    if (is_surrogate(last) || is_surrogate(before_last)) return 0;
+    Head h;
+#define READ_HEAD(k) read_head(k, data, line, head_len, table, &h)
+    int r = BY_KIND(kind, READ_HEAD);
+#undef READ_HEAD
+    if (r <= 0) return r;
+    /* The head's spaces are counted: only the rest of a long line is read again. */
+    const void *rest = (const char *)data + head_len * kind;
+#define COUNT_SPACES(k) count_spaces(k, rest, length - head_len)
+    double words = (double)(h.spaces + (length > head_len ? BY_KIND(kind, COUNT_SPACES) : 0)) + 1;
+#undef COUNT_SPACES
+    double sampled = (double)head_len, sampled_words = (double)h.spaces + 1, letters = count_of(&h, K_LETTER);
+    int ellipsis = last == 0x2026 || (last == '.' && before_last == '.');
+    row[cfg.column[C_LOG_CHARS]] = length < cfg.n_logs ? cfg.log1p[length] : NAN;  /* NaN: see fill() */
+    row[cfg.column[C_WORDS]] = words;
+    row[cfg.column[C_TERMINAL]] = (class_of(last) & BIT(K_TERMINAL)) && !ellipsis;
+    row[cfg.column[C_ENDS_COLON]] = last == ':';
+    row[cfg.column[C_ENDS_ELLIPSIS]] = ellipsis;
+    row[cfg.column[C_UPPER_SHARE]] = count_of(&h, K_UPPER) / (letters > 1 ? letters : 1);
+    row[cfg.column[C_CAPITALISED_SHARE]] = (double)h.capital_starts / sampled_words;
+    row[cfg.column[C_DIGIT_SHARE]] = count_of(&h, K_DIGIT) / sampled;
+    row[cfg.column[C_PUNCT_SHARE]] = count_of(&h, K_PUNCT) / sampled;
+    row[cfg.column[C_COMMAS]] = count_of(&h, K_COMMA);
+    row[cfg.column[C_SENTENCES]] = (double)h.sentence_breaks;
+    row[cfg.column[C_SEPARATORS]] = (double)h.separator_words;
+    row[cfg.column[C_RULE]] = category != Py_None;
+    row[cfg.column[C_BULLET]] = (h.first_bits & BIT(K_BULLET)) != 0;
+    row[cfg.column[C_LEXICAL]] = h.lexical / (double)(h.hits > 0 ? h.hits : 1);
+    row[cfg.column[C_LEXICAL_COVERAGE]] = (double)h.hits / sampled_words;
+    row[cfg.column[C_WORD_LENGTH]] = (double)length / words;
+    row[cfg.column[C_LINK_LIKE]] = count_of(&h, K_LINK);
+    row[cfg.column[C_COPYRIGHT]] = count_of(&h, K_COPYRIGHT);
+    row[cfg.column[C_CURRENCY]] = count_of(&h, K_CURRENCY);
+    int tag = 0, credit = 0, action = 0;
+    if (last == ']' && (tag = matches(cfg.tag_search, line, -1)) < 0) return -1;
+    if (last == ')' &&
+        (credit = matches(cfg.credit_search, line, length > cfg.caption_tail ? length - cfg.caption_tail : 0)) < 0)
+        return -1;
+    if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
+        Py_UCS4 first = at(kind, data, 0);
+        PyObject *match = cfg.action_match[first < 128 ? first : 128];
+        if (match != Py_None && (action = matches(match, line, -1)) < 0) return -1;
+    }
+    row[cfg.column[C_TAG]] = tag;
+    row[cfg.column[C_CREDIT]] = credit;
+    row[cfg.column[C_ACTION]] = action;
+    return 1;
+}
+
+/* The columns that read the whole page: position, prose around, runs of short lines, neighbours. */
+/* `logs`: every line and the page are short enough for the log tables (else see fill()). */
+static void
+fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
+{
+    const Py_ssize_t w = cfg.width, *col = cfg.column;
+    double max_words = 0, sum_words = 0, total_prose = 0;
+    Py_ssize_t prose_lines = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double words = out[i * w + col[C_WORDS]];
+        int is_prose = words >= (double)cfg.prose_words && out[i * w + col[C_TERMINAL]] > 0;
+        prose[i] = is_prose ? 1.0f : 0.0f;
+        max_words = words > max_words ? words : max_words;
+        sum_words += words;
+        total_prose += is_prose ? words : 0;
+        prose_lines += is_prose;
+    }
+    double total_chars = 0;  /* np.cumsum's last value: the same additions in the same order */
+    for (Py_ssize_t i = 0; i < n && logs; i++) total_chars += cfg.chars[length_of[i]];
+    double char_cumulative = 0, cumulative = 0, page_words = max_words > 1.0 ? max_words : 1.0;
+    double after_all = total_prose;
+    total_prose = total_prose > 1.0 ? total_prose : 1.0;
+    const float prose_share = (float)prose_lines / (float)n;
+    const double rule_weight = (double)(1.0f / (float)(2 * RULE_RADIUS + 1)), mean_words = sum_words / (double)n;
+    Py_ssize_t from[5], to[20];  /* the context columns: read from, written to */
+    for (int k = 0; k < 5; k++) from[k] = col[CONTEXT_OF[k]];
+    for (int k = 0; k < 20; k++) to[k] = col[C_CONTEXT + k];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
+        cumulative += prose_words;
+        if (logs) {
+            double chars = cfg.chars[length_of[i]];
+            char_cumulative += chars;
+            row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
+            row[col[C_LOG_LINES]] = cfg.log1p[n];
+        }
+        row[col[C_POSITION]] = (double)((float)i / (float)n);
+        row[col[C_WORDS_VS_PAGE_MAX]] = words / page_words;
+        row[col[C_PROSE_BEFORE]] = (cumulative - prose_words) / total_prose;
+        row[col[C_PROSE_AFTER]] = (after_all - cumulative) / total_prose;
+        row[col[C_PAGE_PROSE_SHARE]] = (double)prose_share;
+        row[col[C_PAGE_MEAN_WORDS]] = mean_words;
+        Py_ssize_t rules = 0;
+        for (Py_ssize_t j = i - RULE_RADIUS; j <= i + RULE_RADIUS; j++)
+            if (j >= 0 && j < n) rules += out[j * w + col[C_RULE]] > 0;
+        row[col[C_RULE_WINDOW_3]] = (double)rules * rule_weight;
+        for (int o = 0; o < 4; o++) {
+            Py_ssize_t j = i - CONTEXT_OFFSET[o];
+            const double *seen = j >= 0 && j < n ? out + j * w : NULL;
+            for (int k = 0; k < 5; k++) row[to[5 * o + k]] = seen != NULL ? seen[from[k]] : -1.0;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
+        Py_ssize_t end = i;
+        while (end < n && out[end * w + col[C_WORDS]] <= (double)cfg.short_words) end++;
+        Py_ssize_t run = end - i < cfg.short_cap ? end - i : cfg.short_cap;
+        for (Py_ssize_t j = i; j < end; j++) out[j * w + col[C_SHORT_RUN]] = (double)run;
+        if (end == i) out[end++ * w + col[C_SHORT_RUN]] = 0.0;
+        i = end;
+    }
+}
+
+typedef struct {
+    Py_buffer view;
+    int held;
+} Held;
+
+/* A C-contiguous buffer of `rows` x `cols` items of `format` (cols 0: one dimension). */
+static int
+hold(PyObject *object, Held *held, const char *format, Py_ssize_t rows, Py_ssize_t cols)
+{
+    if (PyObject_GetBuffer(object, &held->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0) return -1;
+    held->held = 1;
+    Py_buffer *v = &held->view;
+    int ndim = cols ? 2 : 1;
+    if (v->ndim != ndim || strcmp(v->format, format) != 0 || v->shape[0] != rows || (cols && v->shape[1] != cols)) {
+        PyErr_SetString(PyExc_ValueError, "fill(): an output array of the wrong shape or type");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out, prose)");
+        return NULL;
+    }
+    if (!cfg.ready) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured");
+        return NULL;
+    }
+    PyObject *lines = args[0], *categories = args[1];
+    Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
+    if (table == NULL) return NULL;
+    if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
+        PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
+        return PyLong_FromLong(0);
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return PyLong_FromLong(0);
+    Held held[2] = {{{0}, 0}, {{0}, 0}};
+    int r = -1;
+    if (hold(args[3], &held[0], "d", n, cfg.width) == 0 && hold(args[4], &held[1], "f", n, 0) == 0) {
+        double *out = held[0].view.buf;
+        float *prose = held[1].view.buf;
+        r = 1;
+        for (Py_ssize_t i = 0; i < n && r == 1; i++)
+            r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
+        if (r == 1) {
+            double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
+            Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
+            if (repeats == NULL) {
+                PyErr_NoMemory();
+                r = -1;
+            } else if ((r = count_repeats(lines, n, repeats)) == 0) {
+                int logs = n < cfg.n_logs;
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
+                    length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
+                    logs &= length_of[i] < cfg.n_logs;
+                }
+                fill_page(out, prose, length_of, n, logs);
+                r = logs ? 1 : 2;
+            }
+            PyMem_Free(repeats);
+        }
+    }
+    for (int k = 0; k < 2; k++)
+        if (held[k].held) PyBuffer_Release(&held[k].view);
+    return r < 0 ? NULL : PyLong_FromLong(r);
+}
+
+/* ---- the verdicts -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *buf;
+    Py_ssize_t stride;
+} Column;
+
+static inline double
+value_at(Column c, Py_ssize_t i)
+{
+    double v;
+    memcpy(&v, c.buf + i * c.stride, sizeof(v));
+    return v;
+}
+
+/* A float64 vector of n values (any stride), held in `view`; 0 when it is something else. */
+static int
+hold_column(PyObject *object, Py_buffer *view, Py_ssize_t n, Column *column)
+{
+    if (PyObject_GetBuffer(object, view, PyBUF_STRIDED_RO | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (view->ndim != 1 || view->shape[0] != n || view->format == NULL || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        return 0;
+    }
+    column->buf = view->buf;
+    column->stride = view->strides[0];
+    return 1;
+}
+
+/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). */
+static void
+stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
+{
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
+    for (Py_ssize_t width = 1; width < n; width *= 2) {  /* bottom-up merge sort: stable */
+        for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
+            Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            Py_ssize_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)  /* the right run goes first only when strictly smaller */
+                scratch[k++] = -value_at(p, order[b]) < -value_at(p, order[a]) ? order[b++] : order[a++];
+            while (a < mid) scratch[k++] = order[a++];
+            while (b < hi) scratch[k++] = order[b++];
+        }
+        memcpy(order, scratch, (size_t)n * sizeof(Py_ssize_t));
+    }
+}
+
+/* textmode.expected_f1_cut into `kept`; `total` is numpy's sum of p * w (its pairwise order is numpy's). */
+static void
+f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
+{
+    memset(kept, 0, (size_t)n);
+    int any = 0;
+    for (Py_ssize_t i = 0; i < n && !any; i++) any = value_at(p, i) * value_at(w, i) != 0.0;
+    if (!any) return;
+    stable_order(p, n, order, scratch);
+    double mass = 0, words = 0, best = 0;
+    Py_ssize_t best_at = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t i = order[j];
+        mass += value_at(p, i) * value_at(w, i);
+        words += value_at(w, i);
+        double expected = 2 * mass / (words + total);
+        if (isnan(expected)) {  /* np.argmax: the first NaN, if any */
+            best_at = j;
+            break;
+        }
+        if (j == 0 || expected > best) {  /* np.argmax: the first of the largest */
+            best = expected;
+            best_at = j;
+        }
+    }
+    for (Py_ssize_t j = 0; j <= best_at; j++) kept[order[j]] = 1;
+}
+
+/* textmode._comment_form_end: -1 on an error. */
+static Py_ssize_t
+comment_form_end(Column w, PyObject *categories, PyObject *ends, Py_ssize_t n, const char *kept, double *body)
+{
+    int any = 0, found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) any |= kept[i];
+    for (Py_ssize_t i = 0; i < n && any && !found; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        if (category != Py_None && (found = PySet_Contains(ends, category)) < 0) return -1;
+    }
+    if (!found) return n;
+    double sum = 0;
+    for (Py_ssize_t i = 0; i < n; i++) body[i] = sum += kept[i] ? value_at(w, i) : 0.0;
+    double half = 0.5 * body[n - 1];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        int end = category != Py_None ? PySet_Contains(ends, category) : 0;
+        if (end < 0) return -1;
+        if (end && body[i] >= half && half > 0) return i + 1;
+    }
+    return n;
+}
+
+static PyObject *
+verdicts_of(PyObject *categories, int use_rules, PyObject *dropped, const char *kept, Py_ssize_t n)
+{
+    PyObject *verdicts = PyList_New(n);
+    if (verdicts == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *category = PyList_GET_ITEM(categories, i);
+        PyObject *verdict = use_rules && category != Py_None ? category : kept[i] ? Py_None : dropped;
+        PyList_SET_ITEM(verdicts, i, Py_NewRef(verdict));
+    }
+    return verdicts;
+}
+
+static PyObject *
+verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, total, categories, use_rules, ends, dropped)");
+        return NULL;
+    }
+    PyObject *categories = args[3], *ends = args[5], *dropped = args[6];
+    double total = PyFloat_Check(args[2]) ? PyFloat_AS_DOUBLE(args[2]) : NAN;
+    int use_rules = PyObject_IsTrue(args[4]);
+    if (use_rules < 0) return NULL;
+    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends) || isnan(total)) Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(categories);
+    Py_buffer views[2];
+    Column p, w;
+    if (!hold_column(args[0], &views[0], n, &p)) Py_RETURN_NONE;
+    if (!hold_column(args[1], &views[1], n, &w)) {
+        PyBuffer_Release(&views[0]);
+        Py_RETURN_NONE;
+    }
+    PyObject *result = NULL;
+    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
+    for (Py_ssize_t i = 0; i < n && plain; i++) plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
+    char *scratch = plain ? PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1) : NULL;
+    if (plain && scratch == NULL) {
+        PyErr_NoMemory();
+    } else if (plain) {
+        Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
+        double *body = (double *)(merge + n);
+        char *kept = (char *)(body + n);
+        f1_cut(p, w, total, n, kept, order, merge);
+        Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
+        if (end >= 0) {
+            memset(kept + end, 0, (size_t)(n - end));
+            result = verdicts_of(categories, use_rules, dropped, kept, n);
+        }
+    } else {
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_Free(scratch);
+    PyBuffer_Release(&views[0]);
+    PyBuffer_Release(&views[1]);
+    return result;
+}
+
+/* ---- configuration -------------------------------------------------------------------------------- */
+
+static int
+read_gate(PyObject *gate, PyObject **slot)
+{
+    Py_CLEAR(*slot);
+    if (gate == Py_None) return 0;
+    Py_ssize_t size = PyBytes_CheckExact(gate) ? PyBytes_GET_SIZE(gate) : 0, rows;
+    int ok = size > GATE_PAIRS_BYTES && (size - GATE_PAIRS_BYTES) % GATE_ROW_BYTES == 0;
+    if (ok) {
+        rows = (size - GATE_PAIRS_BYTES) / GATE_ROW_BYTES;
+        const uint8_t *pairs = (const uint8_t *)PyBytes_AS_STRING(gate);
+        for (Py_ssize_t k = 0; k < GATE_PAIRS_BYTES && ok; k++) ok = pairs[k] < rows;
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "a gate is None or a pair table and its rows (see prefix_gate)");
+        return -1;
+    }
+    *slot = Py_NewRef(gate);
+    return 0;
+}
+
+static int
+read_classes(PyObject *classes)
+{
+    Py_buffer table;
+    if (PyObject_GetBuffer(classes, &table, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    int ok = table.ndim == 1 && table.shape[0] == BMP && table.itemsize == 2 && strcmp(table.format, "H") == 0;
+    if (ok) memcpy(cfg.classes, table.buf, sizeof(cfg.classes));
+    PyBuffer_Release(&table);
+    /* read_head relies on it: no class for whitespace but the space, nor for surrogates, nor past the BMP */
+    for (Py_UCS4 c = 0; c < BMP && ok; c++)
+        ok = c == ' ' ? cfg.classes[c] == BIT(K_SPACE) : !(is_space(c) || is_surrogate(c)) || cfg.classes[c] == 0;
+    ok = ok && cfg.classes[BMP - 1] == 0;
+    if (!ok) PyErr_SetString(PyExc_ValueError, "classes: uint16 of one entry per BMP code point, none for spaces");
+    return ok ? 0 : -1;
+}
+
+static int
+read_logs(PyObject *log1p, PyObject *chars)
+{
+    Py_buffer views[2];
+    if (PyObject_GetBuffer(log1p, &views[0], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    if (PyObject_GetBuffer(chars, &views[1], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&views[0]);
+        return -1;
+    }
+    int ok = 1;
+    for (int k = 0; k < 2; k++)
+        ok &= views[k].ndim == 1 && strcmp(views[k].format, "d") == 0 && views[k].shape[0] == views[0].shape[0];
+    double *copy = ok ? PyMem_Malloc(2 * (size_t)views[0].shape[0] * sizeof(double)) : NULL;
+    if (copy != NULL) {
+        PyMem_Free(cfg.log1p);
+        cfg.log1p = copy;
+        cfg.chars = copy + views[0].shape[0];
+        cfg.n_logs = views[0].shape[0];
+        memcpy(cfg.log1p, views[0].buf, (size_t)cfg.n_logs * sizeof(double));
+        memcpy(cfg.chars, views[1].buf, (size_t)cfg.n_logs * sizeof(double));
+    }
+    PyBuffer_Release(&views[0]);
+    PyBuffer_Release(&views[1]);
+    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p, chars: float64 arrays of one length");
+    else if (copy == NULL) PyErr_NoMemory();
+    return ok && copy != NULL ? 0 : -1;
+}
+
+static int
+read_needles(PyObject *needles)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(needles);
+    memset(cfg.needle_start, 0, sizeof(cfg.needle_start));
+    if (n > MAX_NEEDLES) goto bad;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *s = PyTuple_GET_ITEM(needles, k);
+        if (!PyUnicode_CheckExact(s) || !PyUnicode_IS_ASCII(s) || PyUnicode_GET_LENGTH(s) == 0 ||
+            PyUnicode_GET_LENGTH(s) >= MAX_NEEDLE)
+            goto bad;
+        const char *chars = (const char *)PyUnicode_DATA(s);
+        for (Py_ssize_t q = 0; q < PyUnicode_GET_LENGTH(s); q++)
+            if (chars[q] >= 'A' && chars[q] <= 'Z') goto bad;
+        memcpy(cfg.needles[k], chars, (size_t)PyUnicode_GET_LENGTH(s));
+        cfg.needle_start[(uint8_t)chars[0]] = 1;
+        if (chars[0] >= 'a' && chars[0] <= 'z') cfg.needle_start[chars[0] - 32] = 1;
+        cfg.needle_len[k] = PyUnicode_GET_LENGTH(s);
+    }
+    cfg.n_needles = (int)n;
+    return 0;
+bad:
+    PyErr_SetString(PyExc_ValueError, "needles: a few short lower-case ASCII words");
+    return -1;
+}
+
+static PyObject *
+configure(PyObject *self, PyObject *args)
+{
+    PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *stand_ins, *stands_for;
+    PyObject *closers, *needles;
+    PyObject *log1p, *chars;
+    Py_ssize_t width, caption_end;
+    if (!PyArg_ParseTuple(args, "OnO!OOOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+                          &log1p, &chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
+                          &stand_ins, &stands_for, &closers, &caption_end,
+                          &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
+                          &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
+        return NULL;
+    cfg.ready = 0;
+    if (PyTuple_GET_SIZE(columns) != C_N || PyTuple_GET_SIZE(action) != 129 || PyUnicode_GET_LENGTH(closers) > 8 ||
+        cfg.sample_chars >= MAX_HEAD) {
+        PyErr_SetString(PyExc_ValueError, "configure(): columns, closers or head length out of range");
+        return NULL;
+    }
+    for (int c = 0; c < C_N; c++) {
+        cfg.column[c] = PyLong_AsSsize_t(PyTuple_GET_ITEM(columns, c));
+        if (cfg.column[c] < 0 || cfg.column[c] >= width) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "configure(): a column out of range");
+            return NULL;
+        }
+    }
+    if (read_classes(classes) < 0 || read_logs(log1p, chars) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
+        read_gate(action_gate, &cfg.action_gate) < 0 || read_needles(needles) < 0)
+        return NULL;
+    if (PyUnicode_GET_LENGTH(stand_ins) > 8 || PyUnicode_GET_LENGTH(stands_for) != PyUnicode_GET_LENGTH(stand_ins)) {
+        PyErr_SetString(PyExc_ValueError, "configure(): stand-ins and the ASCII they stand for, up to 8");
+        return NULL;
+    }
+    cfg.n_stand_ins = (int)PyUnicode_GET_LENGTH(stand_ins);
+    for (int k = 0; k < cfg.n_stand_ins; k++) {
+        cfg.stand_in[k] = PyUnicode_READ_CHAR(stand_ins, k);
+        cfg.stands_for[k] = PyUnicode_READ_CHAR(stands_for, k) & 127;
+    }
+    cfg.n_closers = (int)PyUnicode_GET_LENGTH(closers);
+    for (int k = 0; k < cfg.n_closers; k++) cfg.closers[k] = PyUnicode_READ_CHAR(closers, k);
+    Py_XSETREF(cfg.tag_search, Py_NewRef(tag));
+    Py_XSETREF(cfg.credit_search, Py_NewRef(credit));
+    for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
+    Py_XSETREF(cfg.start_category, Py_NewRef(start));
+    cfg.width = width;
+    cfg.caption_end = (Py_UCS4)caption_end;
+    cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS,
+     "configure(classes, width, columns, log1p, chars, start_gate, action_gate, tag_search, credit_search,"
+     " action_matches, start_category, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
+    {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
+     "split(text, max_lines) -> list[str] | None: normalise_lines(text)[:max_lines]; None unless text is a str"
+     " and max_lines an int of at least 0 (the Python code then)."},
+    {"rule_categories", (PyCFunction)(void (*)(void))rule_categories, METH_FASTCALL,
+     "rule_categories(lines) -> (categories, undecided, rare) | None: each line's start_category where no other"
+     " rule is in reach (None where the gate keeps it from every rule), the indices of the lines left to the"
+     " Python code, those holding a rare word; None for lines it leaves to the Python code."},
+    {"lexicon_table", lexicon_table, METH_O,
+     "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
+     " str to float)."},
+    {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
+     "verdicts(probabilities, words, total, categories, use_rules, ends, dropped) -> list | None:"
+     " textmode.line_verdicts, `total` the sum of probabilities * words as numpy makes it; None for input it"
+     " leaves to the Python code."},
+    {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
+     "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
+     " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"
+     " char_position are left to the caller; 0 for lines it leaves to the Python code."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "copydesk._lines",
+    "copydesk.textmode_features, compiled (see the comment at the top of _lines.c).", -1, methods,
+};
+
+static int
+add_names(PyObject *m, const char *attr, const char **list, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    for (int i = 0; t != NULL && i < n; i++) {
+        PyObject *s = PyUnicode_FromString(list[i]);
+        if (s == NULL) Py_CLEAR(t);
+        else PyTuple_SET_ITEM(t, i, s);
+    }
+    int r = t == NULL ? -1 : PyModule_AddObjectRef(m, attr, t);
+    Py_XDECREF(t);
+    return r;
+}
+
+PyMODINIT_FUNC
+PyInit__lines(void)
+{
+    for (Py_UCS4 c = 0; c < BMP; c++) BMP_SPACE[c >> 3] |= (uint8_t)(Py_UNICODE_ISSPACE(c) != 0) << (c & 7);
+    for (int b = 0; b < 256; b++)
+        for (int k = 0; k < 8; k++) SPREAD[b] |= (uint64_t)((b >> k) & 1) << (8 * k);
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

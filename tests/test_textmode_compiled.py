@@ -1,0 +1,250 @@
+"""The compiled lines (copydesk/_lines.c) give exactly what textmode_features' Python code gives.
+
+The lines of a dump, each line's rule category and the feature matrix (float64 bits) are compared on
+text hypothesis writes from words, the rules' own wordings, odd whitespace, non-ASCII, astral and
+control characters, and on the edge cases: empty and blank text, lines past the head length and past
+the rules' length, NUL, lone surrogates, U+0130 (which str.lower() lengthens), a lexicon that is not a
+dict. Lines the compiled code declines go to the Python code, with its result or its exception. The
+gates must never keep a line from a rule that matches it. Skipped when the extension is not built (or
+is disabled); the last test checks that COPYDESK_PURE_PYTHON=1 gives the same records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import copydesk
+from conftest import FIXTURES
+from copydesk import textmode_features as tf
+from copydesk.rules import start_category
+from copydesk.textmode import load_line_model
+from test_properties import PROPERTY
+
+pytestmark = pytest.mark.skipif(tf._fast is None, reason=f"compiled lines unavailable: {tf.COMPILED_LINES_UNAVAILABLE}")
+
+LEXICON = {"the": 1.25, "said": 0.5, "reply": -2.0, "share": -1, "cookies": -0.75, "москва": 0.5, "naïve": 0.25,
+           "οδος": 1.0, "i̇stanbul": 0.125, "k": 0.0625, "unknown": float("nan"), "[video]": -1.5}
+WORDS = [
+    "the", "The", "said", "minister", "Reply", "SHARE", "Share", "naïve", "Naïve", "Москва", "ΟΔΟΣ", "Σ", "İstanbul",
+    "\u212a", "ſ", "日本語", "\U0001d400", "\U0001f600", "€12", "2024", "©", "…", "...", ".", ",", ":", "»", "›", "|",
+    "/", "•", "-", "–", "(note)", "“quoted”", "e.g.", "[VIDEO]", "[PICTURES]", "(Image: GETTY)", "(Photo: Reuters)",
+    "Advertisement", "- Advertisement -", "Read more:", "READ MORE:", "Leave a Reply", "12 comments", "Skip to content",
+    "Sign up", "newsletter", "Subscribe", "Click here", "Log in", "Continue reading", "cookie", "We use cookies",
+    "Akismet to reduce spam", "comment data", "Please enter your comment!", "Copyright", "All rights reserved",
+    "\x00", "x", "ı",
+]
+SPACES = [" ", " ", " ", "  ", "\t", "\xa0", "\u2003", "\r", "\x1c", "\x85", "\u3000"]
+
+
+@st.composite
+def dumps(draw: st.DrawFn) -> str:
+    """A text dump: lines of words and the rules' wordings, joined by any whitespace, some blank."""
+    lines = []
+    for _ in range(draw(st.integers(0, 25))):
+        most = draw(st.sampled_from([3, 12, 90]))
+        words = draw(st.lists(st.sampled_from(WORDS) | st.text(max_size=6), max_size=most))
+        gaps = draw(st.lists(st.sampled_from(SPACES), min_size=len(words) + 1, max_size=len(words) + 1))
+        lines.append(gaps[0] + "".join(word + gap for word, gap in zip(words, gaps[1:], strict=True)))
+    return "\n".join(lines)
+
+
+def outcome(function, *args):
+    """What a call gives: its result, or the type of what it raises."""
+    try:
+        return function(*args)
+    except Exception as error:  # noqa: BLE001 - compared, not hidden
+        return type(error)
+
+
+def assert_same(text: str, lexicon: Mapping[str, float] = LEXICON) -> None:
+    lines = tf.normalise_lines_python(text)
+    assert tf.normalise_lines(text) == lines
+    assert tf.normalise_lines(text, 3) == lines[:3]
+    assert_same_lines(lines, lexicon)
+
+
+def assert_same_lines(lines: list[str], lexicon: Mapping[str, float] = LEXICON) -> None:
+    categories = outcome(tf.rule_categories_python, lines)
+    assert outcome(tf.rule_categories, lines) == categories
+    if not isinstance(categories, list) or not lines:
+        return
+    expected = outcome(tf.page_features_python, lines, lexicon, categories)
+    got = outcome(tf.page_features_compiled, lines, lexicon, categories)
+    if got is None:  # declined: page_features runs the Python code
+        got = outcome(tf.page_features, lines, lexicon, categories)
+    if isinstance(expected, type):
+        assert got is expected
+        return
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    if got.tobytes() != expected.tobytes():
+        cells = np.argwhere(got.view(np.uint64) != expected.view(np.uint64))[:5]
+        raise AssertionError(f"differ at {[(int(r), tf.FEATURE_NAMES[c]) for r, c in cells]}")
+
+
+@PROPERTY
+@given(dumps())
+def test_generated_dumps(text: str):
+    assert_same(text)
+
+
+@PROPERTY
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=12))
+def test_any_lines_even_those_normalise_lines_never_makes(lines: list[str]):
+    assert_same_lines(lines)
+
+
+@pytest.mark.parametrize("text", [
+    "", " \n\t\n", "one", "a\nb\nc", "\x00", "\x00\x00 \x00\n\x00", "x" * 5000, ("word " * 300).strip(),
+    ("w" * 199 + " " + "tail " * 40).strip(), ("Share " + "x" * 400), "Share\n" * 12,
+    "İstanbul cookies\nWe use cookies",
+    "A\u0130\nWe use cookies to help", "Σ ΟΔΟΣ.\nΟΔΟΣ Σ", "\U0001f600 \U0001d400 " * 50, "a\u2003b\u3000c\xa0\xa0d",
+    "\u212aELVIN cookie\nclick here", "Read more\n: the next line", "..\n.\n…\n:\n)\n]\n(Image: GETTY)\n[VIDEO]",
+    "A short line.\n" + "y" * 40_000 + "\nMenu", "Home\n" * 33_000,  # past the log tables: numpy's logs
+], ids=lambda text: repr(text[:60]))
+def test_edge_cases(text: str):
+    assert_same(text)
+
+
+def test_other_sequences_and_str_subclasses_go_to_the_python_code():
+    class Text(str):
+        pass
+
+    text = "Share\nThe minister said so, and more.\nMenu"
+    assert tf.normalise_lines(Text(text)) == tf.normalise_lines(text) == tf.normalise_lines_python(text)
+    assert tf.normalise_lines(text, -1) == tf.normalise_lines_python(text)[:-1]
+    lines = tuple(tf.normalise_lines(text))
+    assert tf.rule_categories(lines) == tf.rule_categories_python(list(lines))
+    assert tf.page_features(lines, LEXICON).tobytes() == tf.page_features_python(list(lines), LEXICON,
+                                                                                 tf.rule_categories(lines)).tobytes()
+
+
+def test_lone_surrogates_raise_as_the_python_code_does():
+    for lines in (["ok line", "bad \ud800 line"], ["bad\udfff"], ["x" * 250 + "\ud800"]):
+        assert_same_lines(lines)
+
+
+def test_a_lexicon_the_table_cannot_hold_goes_to_the_python_code():
+    class Words(Mapping):
+        def __init__(self, words: dict[str, float]) -> None:
+            self.words = words
+
+        def __getitem__(self, key: str) -> float:
+            return self.words[key]
+
+        def __iter__(self):
+            return iter(self.words)
+
+        def __len__(self) -> int:
+            return len(self.words)
+
+    lines = ["The minister said so.", "Reply", "Share"]
+    categories = tf.rule_categories(lines)
+    for lexicon in (Words(LEXICON), {"the": "1.0"}, {"the": 1.0, 7: 2.0}, {"\ud800": 1.0}):
+        assert tf.page_features_compiled(lines, lexicon, categories) is None
+    assert_same_lines(lines, Words(LEXICON))
+
+
+def test_the_shipped_lexicon_on_the_example_page():
+    text = (FIXTURES / "news-page-text.txt").read_text(encoding="utf-8")
+    assert_same(text, load_line_model().lexicon)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=5), min_size=1, max_size=4).map(" ".join))
+def test_gates_never_hide_a_line_a_rule_matches(line: str):
+    line = line.strip()
+    if not line:
+        return
+    start_gate, action_gate = tf.prefix_gate(tf._anchored_rules()), tf.prefix_gate([tf._ACTION])
+    if start_category(line) is not None:
+        assert passes(start_gate, line)
+    if tf._ACTION.match(line):
+        assert passes(action_gate, line)
+        first = ord(line[0])
+        assert tf._action_dispatch()[first if first < 128 else 128](line)
+
+
+def passes(gate: bytes | None, line: str) -> bool:
+    """The C side of a gate (see gate_passes in _lines.c)."""
+    if gate is None:
+        return True
+    codes = [ord(c) if c < "\x80" else ord(tf.GATE_STAND_INS.get(c, "\x7f")) for c in line[:5]]
+    codes += [0] * (5 - len(codes))
+    row = 128 * 128 + gate[codes[0] << 7 | codes[1]] * 48
+    return all(gate[row + 16 * j + (c >> 3)] >> (c & 7) & 1 for j, c in enumerate(codes[2:]))
+
+
+def test_only_the_stand_ins_match_an_ascii_pattern_when_case_is_ignored():
+    ascii_letters = tf.re.compile(r"[\x00-\x7f]", tf.re.IGNORECASE)
+    others = {chr(c) for c in range(128, sys.maxunicode + 1) if ascii_letters.fullmatch(chr(c))}
+    assert others == set(tf.GATE_STAND_INS)
+    assert all(tf.re.fullmatch(ascii, char, tf.re.IGNORECASE) for char, ascii in tf.GATE_STAND_INS.items())
+
+
+def test_gates_are_read_off_the_patterns():
+    assert tf.prefix_gate([tf.re.compile(r"ab(c|d)")]) == tf.prefix_gate([tf.re.compile(r"abc|abd")])
+    gate = tf.prefix_gate([tf.re.compile(r"^(share|tweet)\s*:?$", tf.re.I)])
+    assert passes(gate, "SHARE this") and passes(gate, "Tweet") and not passes(gate, "Shout")
+    assert tf.prefix_gate([tf.re.compile(r"(?s)...")]) is None  # anything may start a match: no gate
+
+
+PURE_PROBE = """
+import json, sys, copydesk
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    print(json.dumps(copydesk.extract_text(text, explain=True).to_dict(), sort_keys=True))
+"""
+
+
+def test_pure_python_gives_the_same_records(tmp_path: Path):
+    pages = [FIXTURES / "news-page-text.txt"]
+    texts = ["Home › News\nA headline for the page here\n" + "The minister said it was done. " * 9,
+             "Menu\nLog in\n- Advertisement -\n" + "Prose that runs on, ends well. " * 12 + "\n© 2024"]
+    for i, text in enumerate(texts):
+        pages.append(tmp_path / f"page{i}.txt")
+        pages[-1].write_text(text, encoding="utf-8")
+    src = str(Path(tf.__file__).parents[1])
+    runs = []
+    for pure in ("1", ""):
+        env = {**os.environ, "COPYDESK_PURE_PYTHON": pure,
+               "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        runs.append(subprocess.run([sys.executable, "-c", PURE_PROBE, *map(str, pages)], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert runs[0] == runs[1]
+    assert [json.loads(line)["body"] for line in runs[0].splitlines()][0]
+    expected = copydesk.extract_text(pages[0].read_text(encoding="utf-8"), explain=True).to_dict()
+    assert json.loads(runs[0].splitlines()[0]) == json.loads(json.dumps(expected, sort_keys=True))
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.1, 0.4, 0.5, 0.5, 0.9, 1.0]) | st.floats(0, 1),
+                          st.sampled_from([0.0, 1.0, 3.0, 12.0]) | st.integers(0, 400).map(float),
+                          st.sampled_from([None, None, None, "comment-form", "spam-notice", "caption", "related"])),
+                min_size=1, max_size=60),
+       st.booleans(), st.booleans())
+def test_verdicts_are_the_python_ones(rows: list[tuple[float, float, str | None]], use_rules: bool, strided: bool):
+    from copydesk.options import Options
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED, line_verdicts_python
+
+    probabilities = np.array([p for p, _, _ in rows])
+    words = np.array([[w, 7.0] for _, w, _ in rows])[:, 0] if strided else np.array([w for _, w, _ in rows])
+    categories = [c for _, _, c in rows]
+    expected = line_verdicts_python(probabilities, categories, Options(use_heuristics=use_rules), words)
+    assert tf.compiled_verdicts(probabilities, words, categories, use_rules, _ARTICLE_ENDS, _DROPPED) == expected
+
+
+def test_verdicts_leave_nan_to_the_python_code():
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
+
+    probabilities, words = np.array([0.5, np.nan, 0.2]), np.array([3.0, 4.0, 5.0])
+    assert tf.compiled_verdicts(probabilities, words, [None] * 3, True, _ARTICLE_ENDS, _DROPPED) is None
