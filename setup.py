@@ -18,6 +18,8 @@ import sys
 
 from setuptools import Extension, setup
 
+SLOTS = "src/copydesk/_slots.h"  # what _classify.c, _features.c and _lines.c share
+
 setup(
     ext_modules=[
         Extension(
@@ -26,9 +28,9 @@ setup(
             libraries=["dl"] if sys.platform.startswith("linux") else [],
             optional=True,
         ),
-        Extension("copydesk._features", ["src/copydesk/_features.c"], optional=True),
+        Extension("copydesk._features", ["src/copydesk/_features.c"], depends=[SLOTS], optional=True),
         Extension("copydesk._trees", ["src/copydesk/_trees.c"], optional=True),
-        Extension("copydesk._classify", ["src/copydesk/_classify.c"], optional=True),
-        Extension("copydesk._lines", ["src/copydesk/_lines.c"], optional=True),
+        Extension("copydesk._classify", ["src/copydesk/_classify.c"], depends=[SLOTS], optional=True),
+        Extension("copydesk._lines", ["src/copydesk/_lines.c"], depends=[SLOTS], optional=True),
     ]
 )

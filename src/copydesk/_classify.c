@@ -46,6 +46,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_slots.h"
+
 enum { E_TAG, E_PARENT, E_MARK, E_CHARS, E_PROSE, E_FLAGS, E_END, E_N };
 static const char *ELEMENT_FIELDS[E_N] = {"tag", "parent", "mark", "chars", "prose", "flags", "end"};
 enum { B_ELEMENT, B_KIND, B_TEXT, B_LINK_CHARS, B_LINKS, B_CHARS, B_RULE, B_SCORE, B_LABEL, B_POSITION,
@@ -83,41 +85,6 @@ static struct {
 } cfg;
 
 /* ---- reading the objects ------------------------------------------------------------------------- */
-
-static inline int
-read_slots(PyObject *obj, PyTypeObject *type, const Py_ssize_t *off, int n, PyObject **out)
-{
-    if (!Py_IS_TYPE(obj, type)) return 0;
-    for (int i = 0; i < n; i++) {
-        out[i] = *(PyObject **)((char *)obj + off[i]);
-        if (out[i] == NULL) return 0;
-    }
-    return 1;
-}
-
-/* An int field within int64; 0 for anything else. */
-static inline int
-as_int64(PyObject *obj, int64_t *value)
-{
-    if (!PyLong_CheckExact(obj)) return 0;
-    int overflow;
-    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (overflow || (v == -1 && PyErr_Occurred())) {
-        PyErr_Clear();
-        return 0;
-    }
-    *value = v;
-    return 1;
-}
-
-static inline int
-same_str(PyObject *a, PyObject *b)
-{
-    if (a == b) return 1;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(a);
-    return len == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
-           memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), len * PyUnicode_KIND(a)) == 0;
-}
 
 /* Python's truth of a str-or-None. */
 static inline int
@@ -886,27 +853,6 @@ configure_rules(PyObject *Py_UNUSED(self), PyObject *args)
 }
 
 /* ---- configuration ------------------------------------------------------------------------------- */
-
-static int
-slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off, PyTypeObject **type_out)
-{
-    if (!PyType_Check(cls)) {
-        PyErr_SetString(PyExc_TypeError, "expected a class");
-        return -1;
-    }
-    PyTypeObject *type = (PyTypeObject *)cls;
-    for (int i = 0; i < n; i++) {
-        PyObject *d = PyDict_GetItemString(type->tp_dict, names[i]);
-        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type) ||
-            ((PyMemberDescrObject *)d)->d_member->type != T_OBJECT_EX) {
-            PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
-            return -1;
-        }
-        off[i] = ((PyMemberDescrObject *)d)->d_member->offset;
-    }
-    Py_XSETREF(*type_out, (PyTypeObject *)Py_NewRef(cls));
-    return 0;
-}
 
 static int
 configure_constants(PyObject *constants)

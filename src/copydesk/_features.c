@@ -48,6 +48,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_slots.h"
+
 /* ---- configuration ------------------------------------------------------------------------------- */
 
 enum { P_ELEMENTS, P_BLOCKS, P_TOTAL_CHARS, P_TOTAL_PROSE, P_COMMENT_PROSE, P_N };
@@ -112,46 +114,6 @@ static struct {
 } cfg;
 
 /* ---- reading the objects ------------------------------------------------------------------------- */
-
-/* The slots of `obj`, borrowed; 0 unless it is exactly `type` with all of them set. */
-static inline int
-read_slots(PyObject *obj, PyTypeObject *type, const Py_ssize_t *off, int n, PyObject **out)
-{
-    if (!Py_IS_TYPE(obj, type)) return 0;
-    for (int i = 0; i < n; i++) {
-        out[i] = *(PyObject **)((char *)obj + off[i]);
-        if (out[i] == NULL) return 0;
-    }
-    return 1;
-}
-
-/* An int field; 0 unless it is a Python int within int64 (numpy's int64 arrays refuse the rest). The
-   small ones, nearly all, are read in place: the call per field cost a tenth of fill(). */
-static inline int
-as_int64(PyObject *obj, int64_t *value)
-{
-    if (!PyLong_Check(obj)) return 0;
-#if PY_VERSION_HEX >= 0x030C0000
-    if (PyUnstable_Long_IsCompact((PyLongObject *)obj)) {
-        *value = PyUnstable_Long_CompactValue((PyLongObject *)obj);
-        return 1;
-    }
-#else
-    Py_ssize_t size = Py_SIZE(obj);
-    if (size >= -1 && size <= 1) {  /* one digit or none: CPython's own medium_value() */
-        *value = size * (int64_t)((PyLongObject *)obj)->ob_digit[0];
-        return 1;
-    }
-#endif
-    int overflow;
-    long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (overflow || (v == -1 && PyErr_Occurred())) {
-        PyErr_Clear();
-        return 0;
-    }
-    *value = v;
-    return 1;
-}
 
 /* The score: a float, or an int numpy converts as float() does. */
 static inline int
@@ -296,15 +258,6 @@ peer_groups(Page *p)
     return 1;
 }
 
-static inline int
-same_text(PyObject *a, PyObject *b)
-{
-    /* exact strs in canonical form: equal ones have one kind, so equal bytes */
-    Py_ssize_t len = PyUnicode_GET_LENGTH(a);
-    return a == b || (len == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b) &&
-                      memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), len * PyUnicode_KIND(a)) == 0);
-}
-
 /* Counts block i's text (Counter(texts)); -1 on error. */
 static int
 count_text(Page *p, Py_ssize_t i, PyObject *text)
@@ -313,7 +266,7 @@ count_text(Page *p, Py_ssize_t i, PyObject *text)
     if (hash == -1) return -1;
     const size_t mask = p->texts_cap - 1;
     size_t h = (size_t)hash & mask;
-    while (p->texts[h].text != NULL && (p->texts[h].hash != hash || !same_text(p->texts[h].text, text)))
+    while (p->texts[h].text != NULL && (p->texts[h].hash != hash || !same_str(p->texts[h].text, text)))
         h = (h + 1) & mask;
     TextCount *t = &p->texts[h];
     t->text = text;
@@ -399,7 +352,7 @@ kind_column(PyObject *kind)
         if (kind == cfg.kinds[k]) return cfg.kind_column[k];  /* the walk's kinds are interned */
     if (!PyUnicode_CheckExact(kind)) return -1;
     for (int k = 0; k < cfg.n_kinds; k++)
-        if (same_text(kind, cfg.kinds[k])) return cfg.kind_column[k];
+        if (same_str(kind, cfg.kinds[k])) return cfg.kind_column[k];
     return -1;
 }
 
@@ -618,31 +571,6 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ---- setup --------------------------------------------------------------------------------------- */
-
-static int
-slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off, PyTypeObject **type_out)
-{
-    if (!PyType_Check(cls)) {
-        PyErr_SetString(PyExc_TypeError, "expected a class");
-        return -1;
-    }
-    PyTypeObject *type = (PyTypeObject *)cls;
-    for (int i = 0; i < n; i++) {
-        PyObject *d = PyDict_GetItemString(type->tp_dict, names[i]);
-        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
-            PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, names[i]);
-            return -1;
-        }
-        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != T_OBJECT_EX) {
-            PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
-            return -1;
-        }
-        off[i] = m->offset;
-    }
-    Py_XSETREF(*type_out, (PyTypeObject *)Py_NewRef(cls));
-    return 0;
-}
 
 /* A column position: an int in [0, width). */
 static int
@@ -971,21 +899,6 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "copydesk._features",
     "copydesk.features.block_features, compiled (see the comment at the top of _features.c).", -1, methods,
 };
-
-/* A tuple of the names in `list`, added to the module as `attr`. */
-static int
-add_names(PyObject *m, const char *attr, const char **list, int n)
-{
-    PyObject *t = PyTuple_New(n);
-    for (int i = 0; t != NULL && i < n; i++) {
-        PyObject *s = PyUnicode_FromString(list[i]);
-        if (s == NULL) Py_CLEAR(t);
-        else PyTuple_SET_ITEM(t, i, s);
-    }
-    int r = t == NULL ? -1 : PyModule_AddObjectRef(m, attr, t);
-    Py_XDECREF(t);
-    return r;
-}
 
 PyMODINIT_FUNC
 PyInit__features(void)

@@ -51,6 +51,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_slots.h"
+
 #define BMP 0x10000
 #define GATE_CHARS 5  /* the gates read a line's first five characters */
 #define GATE_PAIRS_BYTES (128 * 128)  /* a row number per pair of first characters */
@@ -1291,20 +1293,6 @@ static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "copydesk._lines",
     "copydesk.textmode_features, compiled (see the comment at the top of _lines.c).", -1, methods,
 };
-
-static int
-add_names(PyObject *m, const char *attr, const char **list, int n)
-{
-    PyObject *t = PyTuple_New(n);
-    for (int i = 0; t != NULL && i < n; i++) {
-        PyObject *s = PyUnicode_FromString(list[i]);
-        if (s == NULL) Py_CLEAR(t);
-        else PyTuple_SET_ITEM(t, i, s);
-    }
-    int r = t == NULL ? -1 : PyModule_AddObjectRef(m, attr, t);
-    Py_XDECREF(t);
-    return r;
-}
 
 PyMODINIT_FUNC
 PyInit__lines(void)
