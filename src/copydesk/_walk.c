@@ -2357,6 +2357,16 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* The node after `node` in document order under `root` (its first child when `descend`, else its next
+   sibling or an ancestor's), or NULL past the subtree. */
+static inline lxb_node *
+preorder_next(lxb_node *node, lxb_node *root, int descend)
+{
+    if (descend && node->first_child != NULL) return node->first_child;
+    while (node != root && node->next == NULL) node = node->parent;
+    return node == root ? NULL : node->next;
+}
+
 /* ---- heading_texts: the title's h1/h2 query -------------------------------------------------------- */
 
 typedef struct {
@@ -2425,13 +2435,7 @@ heading_text(lxb_node *heading, Bytes *b, uint8_t *seen)
             if (c == H_BR && bytes_add(b, " ", 1) < 0) return NULL;
             descend = c != H_BR && c != H_UNSEEN;
         }
-        if (descend && node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != heading && node->next == NULL) node = node->parent;
-        if (node == heading) break;
-        node = node->next;
+        node = preorder_next(node, heading, descend);
     }
     return PyUnicode_DecodeUTF8(b->data ? b->data : "", (Py_ssize_t)b->len, "replace");
 }
@@ -2474,13 +2478,7 @@ heading_texts(PyObject *Py_UNUSED(self), PyObject *args)
                 Py_DECREF(text);
             }
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL) node = node->parent;
-        if (node == root) break;
-        node = node->next;
+        node = preorder_next(node, root, 1);
     }
     if (firsts != NULL && h1s != NULL) result = PyTuple_Pack(2, firsts, h1s);
 done:
@@ -2508,13 +2506,7 @@ check_layout(PyObject *Py_UNUSED(self), PyObject *arg)
             node->local_name != lx.tag_id(node) || node->type != lx.type(node))
             Py_RETURN_FALSE;
         checked++;
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL) node = node->parent;
-        if (node == root) break;
-        node = node->next;
+        node = preorder_next(node, root, 1);
     }
     return PyLong_FromLong(checked);
 }
