@@ -58,6 +58,13 @@ def assert_same(page: PageBlocks, options: Options = DEFAULT_OPTIONS) -> None:
     assert [(block.rule, block.score, type(block.score)) for block in blocks] == expected
 
 
+def with_rules(page: PageBlocks) -> PageBlocks:
+    """The page with each block's wording rule set, as choose_root sets it before the cuts run."""
+    for block in page.blocks:
+        block.rule = text_category(block.text)
+    return page
+
+
 def walked(markup: str | bytes) -> PageBlocks:
     tree = LexborHTMLParser(markup)
     page = page_blocks(tree.body or tree.root)
@@ -166,16 +173,13 @@ def assert_same_cut(page: PageBlocks, seed: int) -> None:
                          ids=lambda p: p.name)
 def test_model_cut_on_fixtures(path: Path):
     page = walked(path.read_bytes())
-    for block, rule in zip(page.blocks, [text_category(b.text) for b in page.blocks], strict=True):
-        block.rule = rule
-    assert_same_cut(page, 0)
+    assert_same_cut(with_rules(page), 0)
 
 
 @PROPERTY
 @given(element_table(), st.integers(0, 1000))
 def test_model_cut_on_generated_element_tables(page: PageBlocks, seed: int):
-    for block in page.blocks:
-        block.rule = text_category(block.text)
+    for block in with_rules(page).blocks:
         block.kind = ("item", "cell", "caption", "paragraph")[block.position % 4]
         block.list_element = block.table = block.element
     assert_same_cut(page, seed)
@@ -228,8 +232,7 @@ def test_heuristic_cut_on_fixtures(path: Path):
     page = walked(path.read_bytes())
     if not page.blocks:
         return
-    for block in page.blocks:
-        block.rule = text_category(block.text)
+    with_rules(page)
     for root in {0, page.blocks[len(page.blocks) // 2].element, page.elements[page.blocks[-1].element].parent}:
         assert_same_heuristic_cut(page, max(root, 0))
 
@@ -237,7 +240,6 @@ def test_heuristic_cut_on_fixtures(path: Path):
 @PROPERTY
 @given(element_table(), st.integers(0, 29))
 def test_heuristic_cut_on_generated_element_tables(page: PageBlocks, root: int):
-    for block in page.blocks:
-        block.rule = text_category(block.text)
+    for block in with_rules(page).blocks:
         block.kind = ("paragraph", "heading", "caption", "item")[block.position % 4]
     assert_same_heuristic_cut(page, min(root, len(page.elements) - 1))

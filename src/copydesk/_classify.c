@@ -243,18 +243,14 @@ inherited_marks(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nar
     PyObject *marks = el != NULL && cat != NULL ? paint(args[0], start, end, el, cat) : NULL;
     PyMem_Free(el);
     PyMem_Free(cat);
-    if (marks == NULL) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return marks;
+    return or_none(marks);
 }
 
 /* ---- root_scores --------------------------------------------------------------------------------- */
 
 typedef struct {
     int64_t element, link_chars, links, chars;
-    PyObject *kind, *text;
+    PyObject *kind, *text, *rule;
 } BlockInfo;
 
 static int
@@ -264,6 +260,7 @@ read_block(PyObject *obj, BlockInfo *b)
     if (!read_slots(obj, cfg.block_type, cfg.block_off, B_N, f)) return 0;
     b->kind = f[B_KIND];
     b->text = f[B_TEXT];
+    b->rule = f[B_RULE];
     return as_int64(f[B_ELEMENT], &b->element) && as_int64(f[B_LINK_CHARS], &b->link_chars) &&
            as_int64(f[B_LINKS], &b->links) && as_int64(f[B_CHARS], &b->chars) && b->chars > 0 &&
            PyUnicode_CheckExact(b->kind) && PyUnicode_CheckExact(b->text) && PyUnicode_GET_LENGTH(b->text) > 0;
@@ -393,11 +390,10 @@ heuristic_verdicts(PyObject *blocks, PyObject *page_marks, PyObject *root_marks,
                    int listing, double max_link_density, PyObject **verdict)
 {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(blocks); i++) {
-        PyObject *block = PyList_GET_ITEM(blocks, i), *f[B_N];
         BlockInfo b;
-        if (!read_block(block, &b) || b.element < 0 || b.element >= PyList_GET_SIZE(page_marks)) return 0;
-        read_slots(block, cfg.block_type, cfg.block_off, B_N, f);
-        PyObject *rule = f[B_RULE];
+        if (!read_block(PyList_GET_ITEM(blocks, i), &b) || b.element < 0 || b.element >= PyList_GET_SIZE(page_marks))
+            return 0;
+        PyObject *rule = b.rule;
         if (rule != Py_None && !PyUnicode_CheckExact(rule)) return 0;
         if (b.element < root || b.element >= end) {
             PyObject *mark = PyList_GET_ITEM(page_marks, b.element);
@@ -443,11 +439,7 @@ heuristic_cut(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs
     PyMem_Free(verdict);
     Py_XDECREF(kept);
     Py_XDECREF(removed);
-    if (result == NULL) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return result;
+    return or_none(result);
 }
 
 /* ---- model_cut ----------------------------------------------------------------------------------- */
@@ -579,11 +571,7 @@ model_cut(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     PyMem_Free(counts);
     Py_XDECREF(kept);
     Py_XDECREF(removed);
-    if (result == NULL) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return result;
+    return or_none(result);
 }
 
 /* ---- text_rules: rules.text_category on every block ----------------------------------------------- */
@@ -738,11 +726,7 @@ text_rules(PyObject *Py_UNUSED(self), PyObject *blocks)
         if (category == NULL) Py_CLEAR(out);
         else PyList_SET_ITEM(out, i, Py_NewRef(category));
     }
-    if (out == NULL) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return out;
+    return or_none(out);
 }
 
 /* A (match method, categories list) pair from a (compiled pattern, categories) rule pair, or None. */
@@ -963,7 +947,8 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "copydesk._classify",
-    "classify.choose_root's loops, compiled (see the comment at the top of _classify.c).", -1, methods,
+    "classify.py's loops over elements and blocks, compiled (see the comment at the top of _classify.c).", -1,
+    methods,
 };
 
 PyMODINIT_FUNC

@@ -1,7 +1,8 @@
 /*
- * _slots.h -- what copydesk's compiled parts (_classify.c, _features.c, _lines.c) share: reading the slots
- * of the dataclasses blocks.py defines, exact int and str tests, and a module's tuple of names. Each
- * extension includes its own copy of these static functions; nothing here holds state.
+ * _slots.h -- what copydesk's compiled parts (_walk.c, _classify.c, _features.c, _lines.c) share: finding
+ * and reading the slots of the dataclasses blocks.py defines, exact int and str tests, declining with
+ * None, and a module's tuple of names. Each extension includes its own copy of these static functions;
+ * nothing here holds state.
  */
 
 #ifndef COPYDESK_SLOTS_H
@@ -61,8 +62,9 @@ same_str(PyObject *a, PyObject *b)
                       memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), len * PyUnicode_KIND(a)) == 0);
 }
 
-/* The offsets of the named slots of `cls` (plain object slots, as @dataclass(slots=True) makes them), and
-   the class kept in *type_out; -1 with an error set when one is not such a slot. */
+/* The offsets of the named slots of `cls` (writable plain object slots, as @dataclass(slots=True) makes
+   them), and the class kept in *type_out unless it is NULL; -1 with an error set when one is not such a
+   slot. */
 static inline int
 slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off, PyTypeObject **type_out)
 {
@@ -78,14 +80,24 @@ slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off, PyTypeOb
             return -1;
         }
         PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != T_OBJECT_EX) {
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) {
             PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
             return -1;
         }
         off[i] = m->offset;
     }
-    Py_XSETREF(*type_out, (PyTypeObject *)Py_NewRef(cls));
+    if (type_out != NULL) Py_XSETREF(*type_out, (PyTypeObject *)Py_NewRef(cls));
     return 0;
+}
+
+/* The result, or None with the error cleared when there is none: a compiled function declines what it
+   cannot take, and the caller's Python code runs instead (raising where it raises). */
+static inline PyObject *
+or_none(PyObject *result)
+{
+    if (result != NULL) return result;
+    PyErr_Clear();
+    Py_RETURN_NONE;
 }
 
 /* A tuple of the names in `list`, added to the module as `attr`. */

@@ -81,6 +81,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_slots.h"
+
 /* ---- lexbor ------------------------------------------------------------------------------------ */
 
 typedef struct lxb_node lxb_node;
@@ -2249,32 +2251,15 @@ init(PyObject *Py_UNUSED(self), PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* The walk makes these objects itself (see "Objects"): fixed-size instances allocated by tp_alloc. */
 static int
-slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off)
+walk_slot_offsets(PyObject *cls, const char **names, int n, Py_ssize_t *off)
 {
-    if (!PyType_Check(cls)) {
-        PyErr_SetString(PyExc_TypeError, "expected a class");
-        return -1;
-    }
-    PyTypeObject *type = (PyTypeObject *)cls;
-    if (type->tp_itemsize != 0 || type->tp_alloc == NULL) {
+    if (PyType_Check(cls) && (((PyTypeObject *)cls)->tp_itemsize != 0 || ((PyTypeObject *)cls)->tp_alloc == NULL)) {
         PyErr_SetString(PyExc_TypeError, "unsupported class layout");
         return -1;
     }
-    for (int i = 0; i < n; i++) {
-        PyObject *d = PyDict_GetItemString(type->tp_dict, names[i]);
-        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
-            PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, names[i]);
-            return -1;
-        }
-        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) {
-            PyErr_Format(PyExc_TypeError, "%s.%s is not a plain object slot", type->tp_name, names[i]);
-            return -1;
-        }
-        off[i] = m->offset;
-    }
-    return 0;
+    return slot_offsets(cls, names, n, off, NULL);
 }
 
 static int
@@ -2308,8 +2293,8 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "LINE_BREAK must be one character");
         return NULL;
     }
-    if (slot_offsets(element_cls, ELEMENT_FIELDS, E_N, cfg.element_off) < 0 ||
-        slot_offsets(block_cls, BLOCK_FIELDS, B_N, cfg.block_off) < 0)
+    if (walk_slot_offsets(element_cls, ELEMENT_FIELDS, E_N, cfg.element_off) < 0 ||
+        walk_slot_offsets(block_cls, BLOCK_FIELDS, B_N, cfg.block_off) < 0)
         return NULL;
     cfg.ready = 0;
     configure_count++;

@@ -16,11 +16,12 @@ Three steps, all on the block table the walk produced:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
 from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, prose_chars
-from .compiled import import_extension
+from .compiled import load_checked
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
@@ -572,36 +573,28 @@ _PROBE_TEXTS = ("- Advertisement -", "Read more: the story", "Please enter your 
                 "A story [VIDEO]", "Share this with everyone you know.", "", " ", "x" * 301, "Ünïcode text")
 
 
-def _load_compiled() -> tuple[object | None, str]:
+def _set_up_compiled(module: ModuleType) -> None:
+    """Configure _classify.c with the tables and thresholds above, then check it on the probe page."""
     from selectolax.lexbor import LexborHTMLParser
 
     from .blocks import page_blocks
     from .options import DEFAULT_OPTIONS
 
-    global _fast
-    module, why_not = import_extension("_classify")
-    if module is None:
-        return None, why_not
-    try:
-        module.configure(  # type: ignore[attr-defined]
-            Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, VETOED_MARKS, SENTENCE_END, HEADED_MODULE, COMMENTS,
-            HIDDEN, SCHEMA_COPY, {
-                "mark_max_share": _MARK_MAX_SHARE, "category_max_share": _CATEGORY_MAX_SHARE,
-                "link_list_max_prose": _LINK_LIST_MAX_PROSE, "post_min_prose": _POST_MIN_PROSE,
-                "boilerplate_weight": _BOILERPLATE_WEIGHT, "headline_weight": _HEADLINE_WEIGHT,
-                "headline_min_chars": _HEADLINE_MIN_CHARS, "neutral_weight": _NEUTRAL_WEIGHT,
-                "prose_min_chars": _PROSE_MIN_CHARS, "prose_max_link_density": _PROSE_MAX_LINK_DENSITY,
-                "sentence_max_link_density": _SENTENCE_MAX_LINK_DENSITY, "sentence_weight": _SENTENCE_WEIGHT,
-            })
-        module.configure_rules(*compiled_tables())  # type: ignore[attr-defined]
-        body = LexborHTMLParser(_PROBE_PAGE).body
-        assert body is not None
-        if _compiled_differs(module, page_blocks(body), DEFAULT_OPTIONS):
-            raise RuntimeError("probe page's marks or scores differ")
-    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
-        _fast = None
-        return None, f"failed its checks ({type(error).__name__}: {error})"
-    return module, ""
+    module.configure(
+        Element, Block, MARK_ALIASES, LINK_LIST_CATEGORIES, VETOED_MARKS, SENTENCE_END, HEADED_MODULE, COMMENTS,
+        HIDDEN, SCHEMA_COPY, {
+            "mark_max_share": _MARK_MAX_SHARE, "category_max_share": _CATEGORY_MAX_SHARE,
+            "link_list_max_prose": _LINK_LIST_MAX_PROSE, "post_min_prose": _POST_MIN_PROSE,
+            "boilerplate_weight": _BOILERPLATE_WEIGHT, "headline_weight": _HEADLINE_WEIGHT,
+            "headline_min_chars": _HEADLINE_MIN_CHARS, "neutral_weight": _NEUTRAL_WEIGHT,
+            "prose_min_chars": _PROSE_MIN_CHARS, "prose_max_link_density": _PROSE_MAX_LINK_DENSITY,
+            "sentence_max_link_density": _SENTENCE_MAX_LINK_DENSITY, "sentence_weight": _SENTENCE_WEIGHT,
+        })
+    module.configure_rules(*compiled_tables())
+    body = LexborHTMLParser(_PROBE_PAGE).body
+    assert body is not None
+    if _compiled_differs(module, page_blocks(body), DEFAULT_OPTIONS):
+        raise RuntimeError("probe page's marks or scores differ")
 
 
 def _compiled_differs(module: object, page: PageBlocks, options: Options) -> bool:
@@ -668,5 +661,4 @@ def cut_outcome(module: object | None, page: PageBlocks, probabilities: np.ndarr
     return outcome
 
 
-_fast = None
-_fast, COMPILED_CLASSIFY_UNAVAILABLE = _load_compiled()
+_fast, COMPILED_CLASSIFY_UNAVAILABLE = load_checked("_classify", _set_up_compiled)

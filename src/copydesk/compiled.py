@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from types import ModuleType
 
 # COPYDESK_PURE_PYTHON=1 (read once, at import) makes every stage run its Python reference: to compare
@@ -25,3 +26,17 @@ def import_extension(name: str) -> tuple[ModuleType | None, str]:
         return importlib.import_module(f"{__package__}.{name}"), ""
     except ImportError as error:
         return None, f"not built ({error})"
+
+
+def load_checked(name: str, set_up: Callable[[ModuleType], None]) -> tuple[ModuleType | None, str]:
+    """`import_extension(name)`, then `set_up(module)`: the part's configuration and its probe, which
+    raises where the compiled code and its Python reference disagree. Any failure leaves the part off,
+    with the reason."""
+    module, why_not = import_extension(name)
+    if module is None:
+        return None, why_not
+    try:
+        set_up(module)
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return module, ""

@@ -13,11 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter, itemgetter
+from types import ModuleType
 
 import numpy as np
 
 from .blocks import ANCESTOR_FLAGS, Block, Element, PageBlocks
-from .compiled import import_extension
+from .compiled import load_checked
 from .rules import MARK_ALIASES, SENTENCE_END
 
 KINDS = ("heading", "paragraph", "item", "cell", "code", "caption")
@@ -312,36 +313,30 @@ def _probe_page() -> tuple[PageBlocks, HeuristicView]:
     return page, HeuristicView([None, "navigation", None, None, "signature", "navigation"], 2, 5, False, {1, 2, -1})
 
 
-def _load_compiled() -> tuple[object | None, str]:
-    _features, why_not = import_extension("_features")
-    if _features is None:
-        return None, why_not
+def _set_up_compiled(module: ModuleType) -> None:
+    """Configure _features.c with the tables above, then check it on the probe page (block_features_compiled
+    reads `_fast`, so it is set for the probe; a failure sets it back to None)."""
     global _fast, _RAW32_COLUMNS, _RAW64_COLUMNS
-    try:
-        covered = [*_features.FILLED, *_features.RAW32, *_features.RAW64, *(f"kind_{k}" for k in KINDS),
-                   *(f"mark_{m}" for m in MARKS), *(f"under_{tag}" for tag in ANCESTOR_FLAGS)]
-        if sorted(covered) != sorted(FEATURE_NAMES):
-            raise RuntimeError("its columns are not FEATURE_NAMES")
-        kind_base, mark_base, flag_base = _INDEX["kind_heading"], _INDEX[f"mark_{MARKS[0]}"], _INDEX["under_nav"]
-        _features.configure(
-            PageBlocks, HeuristicView, Block, Element, _INDEX, KINDS, tuple(kind_base + i for i in range(len(KINDS))),
-            {mark: mark_base + i for mark, i in _MARK_INDEX.items()}, tuple(_FLAG_BITS.tolist()),
-            tuple(range(flag_base, flag_base + len(_FLAG_BITS))), SENTENCE_END, _BMP_CLASSES, _DIGIT_BIT, _UPPER_BIT,
-            _SHAPE_CHARS,
-        )
-        _RAW32_COLUMNS, _RAW64_COLUMNS = (np.array([_INDEX[name] for name in names], dtype=np.intp)
-                                          for names in (_features.RAW32, _features.RAW64))
-        _fast = _features
-        page, view = _probe_page()
-        got = block_features_compiled(page, view)
-        if got is None or got.tobytes() != block_features_python(page, view).tobytes():
-            raise RuntimeError("probe page's features differ")
-    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
-        _fast = None
-        return None, f"failed its checks ({type(error).__name__}: {error})"
-    return _features, ""
+    covered = [*module.FILLED, *module.RAW32, *module.RAW64, *(f"kind_{k}" for k in KINDS),
+               *(f"mark_{m}" for m in MARKS), *(f"under_{tag}" for tag in ANCESTOR_FLAGS)]
+    if sorted(covered) != sorted(FEATURE_NAMES):
+        raise RuntimeError("its columns are not FEATURE_NAMES")
+    kind_base, mark_base, flag_base = _INDEX["kind_heading"], _INDEX[f"mark_{MARKS[0]}"], _INDEX["under_nav"]
+    module.configure(
+        PageBlocks, HeuristicView, Block, Element, _INDEX, KINDS, tuple(kind_base + i for i in range(len(KINDS))),
+        {mark: mark_base + i for mark, i in _MARK_INDEX.items()}, tuple(_FLAG_BITS.tolist()),
+        tuple(range(flag_base, flag_base + len(_FLAG_BITS))), SENTENCE_END, _BMP_CLASSES, _DIGIT_BIT, _UPPER_BIT,
+        _SHAPE_CHARS,
+    )
+    _RAW32_COLUMNS, _RAW64_COLUMNS = (np.array([_INDEX[name] for name in names], dtype=np.intp)
+                                      for names in (module.RAW32, module.RAW64))
+    _fast = module
+    page, view = _probe_page()
+    got = block_features_compiled(page, view)
+    if got is None or got.tobytes() != block_features_python(page, view).tobytes():
+        raise RuntimeError("probe page's features differ")
 
 
 _fast = None
 _RAW32_COLUMNS = _RAW64_COLUMNS = np.zeros(0, dtype=np.intp)  # where fill() leaves np.log1p's arguments
-_fast, COMPILED_FEATURES_UNAVAILABLE = _load_compiled()
+_fast, COMPILED_FEATURES_UNAVAILABLE = load_checked("_features", _set_up_compiled)

@@ -23,10 +23,11 @@ from collections.abc import Mapping
 from functools import cache, lru_cache, reduce
 from itertools import repeat
 from operator import or_
+from types import ModuleType
 
 import numpy as np
 
-from .compiled import import_extension
+from .compiled import load_checked
 from .rules import TEXT_PATTERNS, start_category, text_category
 
 Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
@@ -597,38 +598,32 @@ def _probe_lines() -> list[str]:
     ]
 
 
-def _load_compiled() -> tuple[object | None, str]:
-    module, why_not = import_extension("_lines")
-    if module is None:
-        return None, why_not
+def _set_up_compiled(module: ModuleType) -> None:
+    """Configure _lines.c with the tables above, then check it on the probe lines (the functions it is checked
+    through read `_fast`, so it is set for the probe; a failure sets it back to None)."""
     global _fast
-    try:
-        covered = [*module.FILLED, *_NUMPY_COLUMNS]
-        if sorted(covered) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
-            raise RuntimeError("its columns or classes are not textmode_features'")
-        log1p = np.log1p(np.arange(_LOG_TABLE_SIZE, dtype=np.float64))
-        module.configure(
-            _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED), log1p,
-            np.exp(log1p) - 1, prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
-            _CREDIT.search, _action_dispatch(), start_category, "".join(GATE_STAND_INS),
-            "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
-            _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
-        )
-        _fast = module
-        text = "\n".join(f"  {line}\t" for line in _probe_lines())
-        lines = normalise_lines_python(text)
-        lexicon = {"the": 1.5, "said": 0.25, "reply": -2.0, "share": -1, "москва": 0.5, "naïve": 0.75, "οδος": 2.0}
-        categories = rule_categories_python(lines)
-        same = (module.split(text, len(lines)) == lines and rule_categories(lines) == categories
-                and page_features_compiled(lines, lexicon, categories).tobytes()
-                == page_features_python(lines, lexicon, categories).tobytes())
-        if not same:
-            raise RuntimeError("the probe page's lines, rules or features differ")
-    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
-        _fast = None
-        return None, f"failed its checks ({type(error).__name__}: {error})"
-    return module, ""
+    covered = [*module.FILLED, *_NUMPY_COLUMNS]
+    if sorted(covered) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
+        raise RuntimeError("its columns or classes are not textmode_features'")
+    log1p = np.log1p(np.arange(_LOG_TABLE_SIZE, dtype=np.float64))
+    module.configure(
+        _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED), log1p,
+        np.exp(log1p) - 1, prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
+        _CREDIT.search, _action_dispatch(), start_category, "".join(GATE_STAND_INS),
+        "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
+        _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
+    )
+    _fast = module
+    text = "\n".join(f"  {line}\t" for line in _probe_lines())
+    lines = normalise_lines_python(text)
+    lexicon = {"the": 1.5, "said": 0.25, "reply": -2.0, "share": -1, "москва": 0.5, "naïve": 0.75, "οδος": 2.0}
+    categories = rule_categories_python(lines)
+    same = (module.split(text, len(lines)) == lines and rule_categories(lines) == categories
+            and page_features_compiled(lines, lexicon, categories).tobytes()
+            == page_features_python(lines, lexicon, categories).tobytes())
+    if not same:
+        raise RuntimeError("the probe page's lines, rules or features differ")
 
 
 _fast = None
-_fast, COMPILED_LINES_UNAVAILABLE = _load_compiled()
+_fast, COMPILED_LINES_UNAVAILABLE = load_checked("_lines", _set_up_compiled)
