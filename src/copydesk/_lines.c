@@ -293,22 +293,83 @@ lower_ascii(Py_UCS4 c)
     return c == 0x212A ? 'k' : 0;
 }
 
-SPECIALISED int
-has_needle(int kind, const void *data, Py_ssize_t length)
+/* Whether a rare word starts at j, compared as str.lower() would leave the line's characters. */
+static inline int
+needle_at(int kind, const void *data, Py_ssize_t length, Py_ssize_t j, int k)
 {
-    for (Py_ssize_t j = 0; j < length; j++) {
+    Py_ssize_t m = cfg.needle_len[k];
+    if (j + m > length) return 0;
+    Py_ssize_t q = 0;
+    while (q < m && lower_ascii(at(kind, data, j + q)) == cfg.needles[k][q]) q++;
+    return q == m;
+}
+
+SPECIALISED int
+has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
+{
+    for (Py_ssize_t j = from; j < length; j++) {
         Py_UCS4 raw = at(kind, data, j);
         if (raw < 128 ? !cfg.needle_start[raw] : raw != 0x212A) continue;
-        char c = lower_ascii(raw);
-        for (int k = 0; k < cfg.n_needles; k++) {
-            Py_ssize_t m = cfg.needle_len[k];
-            if (c != cfg.needles[k][0] || j + m > length) continue;
-            Py_ssize_t q = 1;
-            while (q < m && lower_ascii(at(kind, data, j + q)) == cfg.needles[k][q]) q++;
-            if (q == m) return 1;
-        }
+        for (int k = 0; k < cfg.n_needles; k++)
+            if (needle_at(kind, data, length, j, k)) return 1;
     }
     return 0;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
+
+/* 0x80 in each byte of v that is zero, and nowhere else (no carry crosses a byte). */
+static inline uint64_t
+zero_bytes(uint64_t v)
+{
+    return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
+}
+
+static inline uint64_t
+load_bytes(const uint8_t *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return v;
+}
+
+/* has_needle for a one-byte str (nearly every line), eight starting positions at a time: the positions
+   where a rare word's first three characters stand (ASCII letters in either case) are found for all
+   eight at once, and only those are compared in full. Scanning character by character was most of
+   rule_categories(). Only ASCII can lower to the words' ASCII in a one-byte str. */
+static int
+has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
+{
+    uint64_t want[MAX_NEEDLES][PREFIX], fold[MAX_NEEDLES][PREFIX];
+    for (int k = 0; k < cfg.n_needles; k++)
+        for (int q = 0; q < PREFIX; q++) {
+            uint8_t c = q < cfg.needle_len[k] ? (uint8_t)cfg.needles[k][q] : 0;
+            int letter = c >= 'a' && c <= 'z';
+            want[k][q] = ONES * c;
+            fold[k][q] = letter ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': case folded, letters only */
+        }
+    Py_ssize_t i = 0;
+    for (; i + 8 + PREFIX - 1 <= length; i += 8) {
+        uint64_t found = 0;
+        for (int k = 0; k < cfg.n_needles; k++) {
+            uint64_t here = HIGHS;
+            for (int q = 0; q < PREFIX && q < cfg.needle_len[k]; q++)
+                here &= zero_bytes((load_bytes(s + i + q) | fold[k][q]) ^ want[k][q]);
+            found |= here;
+        }
+        for (; found; found &= found - 1) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            Py_ssize_t j = i + __builtin_clzll(found) / 8;
+#else
+            Py_ssize_t j = i + __builtin_ctzll(found) / 8;
+#endif
+            for (int k = 0; k < cfg.n_needles; k++)
+                if (needle_at(PyUnicode_1BYTE_KIND, s, length, j, k)) return 1;
+        }
+    }
+    return has_needle(PyUnicode_1BYTE_KIND, s, i, length);
 }
 
 static int
@@ -349,8 +410,9 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         const void *data = PyUnicode_DATA(line);
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
         Py_UCS4 last = at(kind, data, length - 1);
-#define HAS_NEEDLE(k) has_needle(k, data, length)
-        int needle = BY_KIND(kind, HAS_NEEDLE), other = last == cfg.caption_end || needle;
+#define HAS_NEEDLE(k) has_needle(k, data, 0, length)
+        int needle = kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length) : BY_KIND(kind, HAS_NEEDLE);
+        int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
         for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
         if (other) {  /* a rule that may match anywhere is in reach: the Python code decides */
@@ -382,24 +444,20 @@ error:
 /* ---- the lexicon ---------------------------------------------------------------------------------- */
 
 /* The lexicon's words, UTF-8, in an open-addressing table: a word is looked up without making a str. It
-   is read for every word of every page, often with caches cooled by other work, so it is kept small: 8
-   bytes a slot (most absent words are told apart there), 24 an entry, whose first eight bytes of the
-   word decide most comparisons without reading the words themselves. */
+   is read for every word of every page, often with caches cooled by other work, so a lookup reads one
+   slot: the word's first eight bytes, its length and its weight are there (24 bytes), and only the rest
+   of a word longer than eight bytes is read elsewhere. A table with one slot and an entry per word read
+   two places for each word, and the second was the one waiting on memory. */
 typedef struct {
-    uint32_t tag;    /* the hash's high half */
-    uint32_t entry;  /* 0: a free slot, else the entry's index + 1 */
-} Slot;
-
-typedef struct {
-    uint64_t head;  /* the word's first eight bytes, zero-padded */
+    uint64_t head;    /* the word's first eight bytes, zero-padded */
     double value;
-    uint32_t offset, length;  /* in `words` */
-} Entry;
+    uint32_t length;  /* 0: a free slot (no word is empty) */
+    uint32_t offset;  /* of the whole word in `words` */
+} Slot;
 
 typedef struct {
     size_t mask;
     Slot *slots;
-    Entry *entries;
     char *words;
 } Lexicon;
 
@@ -449,7 +507,6 @@ free_table(Lexicon *t)
 {
     if (t == NULL) return;
     PyMem_Free(t->slots);
-    PyMem_Free(t->entries);
     PyMem_Free(t->words);
     PyMem_Free(t);
 }
@@ -499,7 +556,6 @@ build_table(PyObject *lexicon, int *declined)
     while (size < (size_t)count * 2) size <<= 1;
     Lexicon *t = PyMem_Calloc(1, sizeof(Lexicon));
     if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Slot))) == NULL ||
-        (t->entries = PyMem_Calloc((size_t)count + 1, sizeof(Entry))) == NULL ||
         (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL) {
         free_table(t);
         PyErr_NoMemory();
@@ -507,7 +563,6 @@ build_table(PyObject *lexicon, int *declined)
     }
     t->mask = size - 1;
     Py_ssize_t offset = 0;
-    uint32_t entries = 0;
     pos = 0;
     while (PyDict_Next(lexicon, &pos, &key, &value)) {
         const char *word = PyUnicode_AsUTF8AndSize(key, &length);
@@ -517,9 +572,8 @@ build_table(PyObject *lexicon, int *declined)
         memcpy(kept, word, (size_t)length);
         uint64_t h = hash_padded(kept, length);
         size_t slot = (size_t)h & t->mask;
-        while (t->slots[slot].entry) slot = (slot + 1) & t->mask;
-        t->entries[entries++] = (Entry){load8(kept), weight, (uint32_t)offset, (uint32_t)length};
-        t->slots[slot] = (Slot){(uint32_t)(h >> 32), entries};
+        while (t->slots[slot].length) slot = (slot + 1) & t->mask;
+        t->slots[slot] = (Slot){load8(kept), weight, (uint32_t)length, (uint32_t)offset};
         offset += PADDED(length);
     }
     return t;
@@ -546,10 +600,8 @@ static inline double
 word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
 {
     uint64_t h = hash_padded(word, length), head = load8(word);
-    uint32_t tag = (uint32_t)(h >> 32);
-    for (size_t slot = (size_t)h & t->mask; t->slots[slot].entry; slot = (slot + 1) & t->mask) {
-        if (t->slots[slot].tag != tag) continue;
-        const Entry *e = &t->entries[t->slots[slot].entry - 1];
+    for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
+        const Slot *e = &t->slots[slot];
         if (e->head == head && e->length == (uint32_t)length &&
             (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
             return e->value;
@@ -583,35 +635,73 @@ weight_by_str_lower(PyObject *line, Py_ssize_t start, Py_ssize_t end, const Lexi
     return padded == NULL ? -1 : 0;
 }
 
-/* A character lowered (str.lower() for every character but U+0130 and U+03A3, see above) as UTF-8. */
-static inline Py_ssize_t
-put_lowered(char *out, Py_UCS4 c)
+/* A word lower-cased into UTF-8 (str.lower() for every character but U+0130 and U+03A3, see above), zero-
+   padded to whole eight-byte chunks for word_weight. Each chunk is made in a register and stored whole:
+   read back by the hash as one word after byte-wide stores, it stalled the load (store forwarding fails),
+   the costliest instruction of fill(). */
+typedef struct {
+    uint64_t chunks[(4 * MAX_HEAD) / 8 + 2];
+    uint64_t current;  /* the bytes of the chunk being made */
+    Py_ssize_t length;
+} Word;
+
+static inline void
+word_clear(Word *w)
 {
-    if (c < 128) {
-        out[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        return 1;
+    w->current = 0;
+    w->length = 0;
+}
+
+static inline void
+word_put(Word *w, uint8_t byte)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w->current |= (uint64_t)byte << (56 - 8 * (w->length & 7));
+#else
+    w->current |= (uint64_t)byte << (8 * (w->length & 7));
+#endif
+    if ((++w->length & 7) == 0) {
+        w->chunks[w->length / 8 - 1] = w->current;
+        w->current = 0;
     }
+}
+
+/* The word's bytes, zero-padded (its last chunk stored, and a zero one after it). */
+static inline const char *
+word_bytes(Word *w)
+{
+    w->chunks[w->length / 8] = w->current;
+    w->chunks[w->length / 8 + 1] = 0;
+    return (const char *)w->chunks;
+}
+
+/* Past ASCII: the lowered character's UTF-8 bytes (out of line: most words never come here). */
+static void
+word_put_wide(Word *w, Py_UCS4 c)
+{
     c = Py_UNICODE_TOLOWER(c);
     if (c < 128) {  /* the Kelvin sign */
-        out[0] = (char)c;
-        return 1;
+        word_put(w, (uint8_t)c);
+    } else if (c < 0x800) {
+        word_put(w, (uint8_t)(0xC0 | c >> 6));
+        word_put(w, (uint8_t)(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        word_put(w, (uint8_t)(0xE0 | c >> 12));
+        word_put(w, (uint8_t)(0x80 | ((c >> 6) & 0x3F)));
+        word_put(w, (uint8_t)(0x80 | (c & 0x3F)));
+    } else {
+        word_put(w, (uint8_t)(0xF0 | c >> 18));
+        word_put(w, (uint8_t)(0x80 | ((c >> 12) & 0x3F)));
+        word_put(w, (uint8_t)(0x80 | ((c >> 6) & 0x3F)));
+        word_put(w, (uint8_t)(0x80 | (c & 0x3F)));
     }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | c >> 6);
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | c >> 12);
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | c >> 18);
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
+}
+
+static inline void
+word_put_lowered(Word *w, Py_UCS4 c)
+{
+    if (c < 128) word_put(w, (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    else word_put_wide(w, c);
 }
 
 /* ---- one page's matrix ---------------------------------------------------------------------------- */
@@ -705,24 +795,24 @@ count_of(const Head *h, int k)
 SPECIALISED int
 read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const Lexicon *t, Head *h)
 {
-    char word[4 * MAX_HEAD + 8];  /* the word lower-cased, zero-padded for word_weight */
-    Py_ssize_t word_len = 0, word_start = 0;
+    Word word;
+    Py_ssize_t word_start = 0;
     int by_str = 0;  /* the word needs str.lower() */
     Py_UCS4 prev = ' ';  /* before the head: a word starts */
     memset(h, 0, sizeof(*h));
+    word_clear(&word);
     for (Py_ssize_t j = 0; j <= head_len; j++) {
         Py_UCS4 c = j < head_len ? at(kind, data, j) : ' ';
         if (c == ' ') {
             if (prev == ' ' || (j == head_len - 1)) return 0;  /* a leading, trailing or double space */
             double weight;
-            memset(word + word_len, 0, 8);
-            if (!by_str) weight = word_weight(t, word, word_len);
+            if (!by_str) weight = word_weight(t, word_bytes(&word), word.length);
             else if (weight_by_str_lower(line, word_start, j, t, &weight) < 0) return -1;
             if (!isnan(weight)) {
                 h->lexical += weight;
                 h->hits++;
             }
-            word_len = 0;
+            word_clear(&word);
             word_start = j + 1;
             by_str = 0;
             if (j == head_len) break;
@@ -732,7 +822,7 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
             /* whitespace and surrogates are of no class (configure() checks): only those are looked at */
             if (class_of(c) == 0 && (is_space(c) || is_surrogate(c))) return 0;
             if (c == 0x130 || c == 0x3A3) by_str = 1;
-            word_len += put_lowered(word + word_len, c);
+            word_put_lowered(&word, c);
         }
         uint16_t bits = class_of(c);
         if (prev == ' ') {
