@@ -248,3 +248,53 @@ def test_verdicts_leave_nan_to_the_python_code():
 
     probabilities, words = np.array([0.5, np.nan, 0.2]), np.array([3.0, 4.0, 5.0])
     assert tf.compiled_verdicts(probabilities, words, [None] * 3, True, _ARTICLE_ENDS, _DROPPED) is None
+
+
+LATIN1_WORDS = [word for word in WORDS if max(map(ord, word)) < 256]
+LATIN1_SPACES = [space for space in SPACES if max(map(ord, space)) < 256] + ["\x01", "\x1f", "  "]
+
+
+@PROPERTY
+@given(st.lists(st.lists(st.sampled_from(LATIN1_WORDS) | st.text(st.characters(max_codepoint=255), max_size=6),
+                         max_size=30).map(" ".join), max_size=20),
+       st.lists(st.sampled_from(LATIN1_SPACES), min_size=40, max_size=40))
+def test_one_byte_dumps(lines: list[str], spaces: list[str]):
+    """One-byte text takes split's and the rare words' eight-bytes-at-a-time paths."""
+    text = "\n".join(spaces[i % 40] + line + spaces[(i + 7) % 40] * (i % 3) for i, line in enumerate(lines))
+    assert_same(text)
+
+
+@pytest.mark.parametrize("offset", range(0, 20))
+@pytest.mark.parametrize("word", ["akismet", "AKISMET", "Comment Data", "comment  data", "cookie", "\u212aookie",
+                                  "cooki", "akismex"])
+def test_rare_words_at_every_offset(word: str, offset: int):
+    line = "x" * offset + word + " trailing words here."
+    assert_same_lines([line, line[: offset + len(word)], "(" + line + ")"])
+
+
+@st.composite
+def verdict_pages(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    lines = draw(st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=30), min_size=0, max_size=30)
+                 .map(lambda words: [" ".join(words[i:i + 14]) or "x" for i in range(0, max(len(words), 1), 3)]))
+    verdicts = draw(st.lists(st.sampled_from([None, None, "caption", "related", "dropped", "navigation", "title"]),
+                             min_size=len(lines), max_size=len(lines)))
+    return lines, verdicts
+
+
+@PROPERTY
+@given(verdict_pages())
+def test_body_nodes_are_the_python_ones(page: tuple[list[str], list[str | None]]):
+    from copydesk.textmode import _node_fields, body_nodes, body_nodes_python
+
+    lines, verdicts = page
+    got, expected = body_nodes(lines, verdicts), body_nodes_python(lines, verdicts)
+    assert (_node_fields(got[0]), *got[1:]) == (_node_fields(expected[0]), *expected[1:])
+
+
+def test_body_nodes_leave_other_input_to_the_python_code():
+    from copydesk.textmode import _compiled_body
+
+    assert _compiled_body(["a", "b"], [None]) is None
+    assert _compiled_body(("a",), [None]) is None
+    assert _compiled_body(["a", ""], [None, None]) is None
+    assert _compiled_body(["a"], [3]) is None

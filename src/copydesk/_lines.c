@@ -190,6 +190,26 @@ gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
 
 /* ---- split ---------------------------------------------------------------------------------------- */
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
+
+/* 0x80 in each byte of v that is zero, and nowhere else (no carry crosses a byte). */
+static inline uint64_t
+zero_bytes(uint64_t v)
+{
+    return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
+}
+
+static inline uint64_t
+load_bytes(const uint8_t *s)
+{
+    uint64_t v;
+    memcpy(&v, s, 8);
+    return v;
+}
+
+
 /* text[first:last] with each run of whitespace made one space (first and last are not whitespace). */
 static PyObject *
 collapsed(int kind, const void *data, Py_ssize_t first, Py_ssize_t last)
@@ -247,6 +267,28 @@ line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
     return span;
 }
 
+/* line_span for a one-byte str whose line is already normalised (most are): its newline found by memchr,
+   then eight bytes at a time, no whitespace but single spaces between words. A line that is not (a tab,
+   a control character, a double or an edge space) is read again by line_span. */
+static Span
+clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
+{
+    const uint8_t *newline = memchr(s + start, '\n', (size_t)(n - start));
+    Py_ssize_t end = newline ? newline - s : n, j = start;
+    Span span = {end, start, end, 1};
+    *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
+    for (; *clean && j + 9 <= end; j += 8) {
+        uint64_t v = load_bytes(s + j), next = load_bytes(s + j + 1);
+        uint64_t other = ((v - ONES * 0x20) & ~v) | zero_bytes(v ^ (ONES * 0x85)) | zero_bytes(v ^ (ONES * 0xA0));
+        uint64_t doubled = zero_bytes(v ^ (ONES * ' ')) & zero_bytes(next ^ (ONES * ' '));
+        *clean = ((other & HIGHS) | doubled) == 0;
+    }
+    for (; *clean && j < end; j++)
+        *clean = s[j] >= 0x20 ? s[j] != 0x85 && s[j] != 0xA0 && !(s[j] == ' ' && j + 1 < end && s[j + 1] == ' ')
+                              : 0;
+    return span;
+}
+
 static PyObject *
 split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -264,8 +306,10 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *lines = PyList_New(0);
     if (lines == NULL) return NULL;
     for (Py_ssize_t start = 0; start <= n && PyList_GET_SIZE(lines) < max_lines;) {
+        int clean = 0;
+        Span span = kind == PyUnicode_1BYTE_KIND ? clean_span_ucs1(data, start, n, &clean) : (Span){0, 0, 0, 0};
 #define LINE_SPAN(k) line_span(k, data, start, n)
-        Span span = BY_KIND(kind, LINE_SPAN);
+        if (!clean) span = BY_KIND(kind, LINE_SPAN);
 #undef LINE_SPAN
         if (span.first < span.last) {
             PyObject *line = span.clean ? PyUnicode_Substring(text, span.first, span.last)
@@ -314,25 +358,6 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
             if (needle_at(kind, data, length, j, k)) return 1;
     }
     return 0;
-}
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
-
-/* 0x80 in each byte of v that is zero, and nowhere else (no carry crosses a byte). */
-static inline uint64_t
-zero_bytes(uint64_t v)
-{
-    return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
-}
-
-static inline uint64_t
-load_bytes(const uint8_t *s)
-{
-    uint64_t v;
-    memcpy(&v, s, 8);
-    return v;
 }
 
 /* has_needle for a one-byte str (nearly every line), eight starting positions at a time: the positions
@@ -1211,6 +1236,152 @@ verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* ---- the body ----------------------------------------------------------------------------------- */
+
+/* The BodyNode fields body() fills, in textmode._node's order (textmode_features.py checks the names). */
+enum { N_KIND, N_TEXT, N_LEVEL, N_ORDERED, N_RENDER, N_MARKDOWN, N_N };
+static const char *NODE_FIELDS[N_N] = {"kind", "text", "level", "ordered", "render", "_markdown"};
+
+static struct {
+    int ready;
+    PyTypeObject *type;
+    Py_ssize_t off[N_N];
+    PyObject *heading, *paragraph, *level, *zero, *prefix, *caption, *related;
+    Py_UCS4 ends[32];  /* rules.SENTENCE_END */
+    int n_ends;
+    Py_ssize_t heading_spaces;  /* a heading has fewer spaces than this */
+} body_cfg;
+
+static int
+ends_sentence(Py_UCS4 c)
+{
+    for (int k = 0; k < body_cfg.n_ends; k++)
+        if (c == body_cfg.ends[k]) return 1;
+    return 0;
+}
+
+/* textmode._node: a heading (no sentence end, few words) or a paragraph, made without the dataclass's
+   __init__ (a Python call per body line was most of what the record cost): allocated by its type, each
+   field set through its slot as __init__ would set it. */
+static PyObject *
+body_node(PyObject *line)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line), spaces = 0;
+    int heading = !ends_sentence(at(kind, data, length - 1));
+    for (Py_ssize_t j = 0; j < length && heading; j++) {
+        spaces += at(kind, data, j) == ' ';
+        heading = spaces < body_cfg.heading_spaces;
+    }
+    PyObject *markdown = heading ? PyUnicode_Concat(body_cfg.prefix, line) : Py_NewRef(Py_None);
+    PyObject *node = markdown == NULL ? NULL : body_cfg.type->tp_alloc(body_cfg.type, 0);
+    if (node == NULL) {
+        Py_XDECREF(markdown);
+        return NULL;
+    }
+    PyObject *values[N_N] = {
+        heading ? body_cfg.heading : body_cfg.paragraph, line, heading ? body_cfg.level : body_cfg.zero,
+        Py_False, Py_None, markdown,
+    };
+    for (int k = 0; k < N_N; k++)
+        *(PyObject **)((char *)node + body_cfg.off[k]) = k == N_MARKDOWN ? markdown : Py_NewRef(values[k]);
+    return node;
+}
+
+static int
+append_index(PyObject *list, Py_ssize_t i)
+{
+    PyObject *index = PyLong_FromSsize_t(i);
+    int r = index == NULL ? -1 : PyList_Append(list, index);
+    Py_XDECREF(index);
+    return r;
+}
+
+/* A verdict is BODY (None) or a str; captions and related lines are told by their names. */
+static int
+is_named(PyObject *verdict, PyObject *name)
+{
+    return verdict == name || (PyUnicode_CheckExact(verdict) && same_str(verdict, name));
+}
+
+static PyObject *
+body(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "body(lines, verdicts)");
+        return NULL;
+    }
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!body_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
+        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    Py_ssize_t n = PyList_GET_SIZE(lines), start = -1, stop = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i), *verdict = PyList_GET_ITEM(verdicts, i);
+        if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0 ||
+            (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
+            Py_RETURN_NONE;
+        if (verdict == Py_None) {
+            start = start < 0 ? i : start;
+            stop = i + 1;
+        }
+    }
+    start = start < 0 ? 0 : start;
+    PyObject *nodes = PyList_New(0), *captions = PyList_New(0), *related = PyList_New(0), *result = NULL;
+    if (nodes == NULL || captions == NULL || related == NULL) goto done;
+    for (Py_ssize_t i = start; i < stop; i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i);
+        if (verdict == Py_None) {
+            PyObject *node = body_node(PyList_GET_ITEM(lines, i));
+            int failed = node == NULL || PyList_Append(nodes, node) < 0;
+            Py_XDECREF(node);
+            if (failed) goto done;
+        } else if ((is_named(verdict, body_cfg.caption) && append_index(captions, i) < 0) ||
+                   (is_named(verdict, body_cfg.related) && append_index(related, i) < 0)) {
+            goto done;
+        }
+    }
+    result = Py_BuildValue("(OnnOO)", nodes, start, stop, captions, related);
+done:
+    Py_XDECREF(nodes);
+    Py_XDECREF(captions);
+    Py_XDECREF(related);
+    return result;
+}
+
+static PyObject *
+configure_body(PyObject *self, PyObject *args)
+{
+    PyObject *type, *ends, *heading, *paragraph, *level, *prefix, *caption, *related;
+    Py_ssize_t heading_spaces;
+    if (!PyArg_ParseTuple(args, "OUnUUO!UUU:configure_body", &type, &ends, &heading_spaces, &heading, &paragraph,
+                          &PyLong_Type, &level, &prefix, &caption, &related))
+        return NULL;
+    body_cfg.ready = 0;
+    if (PyUnicode_GET_LENGTH(ends) > 32) {
+        PyErr_SetString(PyExc_ValueError, "configure_body(): at most 32 sentence ends");
+        return NULL;
+    }
+    if (slot_offsets(type, NODE_FIELDS, N_N, body_cfg.off, &body_cfg.type) < 0) return NULL;
+    if (body_cfg.type->tp_itemsize != 0 || body_cfg.type->tp_alloc == NULL) {
+        PyErr_SetString(PyExc_TypeError, "configure_body(): a fixed-size class with slots");
+        return NULL;
+    }
+    body_cfg.n_ends = (int)PyUnicode_GET_LENGTH(ends);
+    for (int k = 0; k < body_cfg.n_ends; k++) body_cfg.ends[k] = PyUnicode_READ_CHAR(ends, k);
+    body_cfg.heading_spaces = heading_spaces;
+    Py_XSETREF(body_cfg.heading, Py_NewRef(heading));
+    Py_XSETREF(body_cfg.paragraph, Py_NewRef(paragraph));
+    Py_XSETREF(body_cfg.level, Py_NewRef(level));
+    if (body_cfg.zero == NULL && (body_cfg.zero = PyLong_FromLong(0)) == NULL) return NULL;
+    Py_XSETREF(body_cfg.prefix, Py_NewRef(prefix));
+    Py_XSETREF(body_cfg.caption, Py_NewRef(caption));
+    Py_XSETREF(body_cfg.related, Py_NewRef(related));
+    body_cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
 /* ---- configuration -------------------------------------------------------------------------------- */
 
 static int
@@ -1372,6 +1543,13 @@ static PyMethodDef methods[] = {
      "verdicts(probabilities, words, total, categories, use_rules, ends, dropped) -> list | None:"
      " textmode.line_verdicts, `total` the sum of probabilities * words as numpy makes it; None for input it"
      " leaves to the Python code."},
+    {"configure_body", configure_body, METH_VARARGS,
+     "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
+     " what textmode._node makes."},
+    {"body", (PyCFunction)(void (*)(void))body, METH_FASTCALL,
+     "body(lines, verdicts) -> (nodes, start, stop, captions, related) | None: the BodyNode of each body line"
+     " (verdict None), the body's span, and the indices of the caption and related lines inside it; None for"
+     " input it leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
      "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
      " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"
@@ -1392,7 +1570,8 @@ PyInit__lines(void)
         for (int k = 0; k < 8; k++) SPREAD[b] |= (uint64_t)((b >> k) & 1) << (8 * k);
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0) {
+    if (add_names(m, "COUNTED", COUNTED, K_N) < 0 || add_names(m, "FILLED", FILLED, C_N) < 0 ||
+        add_names(m, "NODE_FIELDS", NODE_FIELDS, N_N) < 0) {
         Py_DECREF(m);
         return NULL;
     }

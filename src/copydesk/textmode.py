@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,8 +30,10 @@ from .options import DEFAULT_OPTIONS, Options
 from .parts import Image, RelatedLink, RemovedBlock, split_credit
 from .rules import SENTENCE_END, TEXT_PATTERNS
 from .textmode_features import (
+    COMPILED_LINES_UNAVAILABLE,
     FEATURE_NAMES,
     PROSE_WORDS,
+    compiled_lines,
     compiled_verdicts,
     normalise_lines,
     page_features,
@@ -56,6 +58,7 @@ _HTML_TAG = re.compile(
 )
 _WORDS = FEATURE_NAMES.index("words")
 MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
+_HEADING_SPACES = 12  # a body line with fewer spaces and no sentence end is a heading
 _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
 
 
@@ -128,12 +131,10 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
         crumb_at, crumbs = find_breadcrumb(lines, title_at)
         if crumb_at is not None:
             verdicts[crumb_at] = "breadcrumb"
-    span = _body_span(verdicts)
+    body, captions, related = body_nodes(lines, verdicts)
     return Article(
         title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
-        breadcrumb=crumbs,
-        body=[_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY],
-        images=find_images(lines, verdicts, span), related=find_related(lines, verdicts, span),
+        breadcrumb=crumbs, body=body, images=find_images(lines, captions), related=find_related(lines, related),
         removed=_removed(lines, verdicts) if explain else None,
     )
 
@@ -285,6 +286,20 @@ def _is_title_prefix(crumb: str, title: str) -> bool:
     return title.startswith(_TRUNCATED.sub("", crumb)) and len(crumb) >= 8
 
 
+def body_nodes(lines: list[str], verdicts: list[str | None]) -> tuple[list[BodyNode], list[int], list[int]]:
+    """The body's nodes, and the indices of the caption and related lines inside the body's span."""
+    # Off with the rest of the compiled lines (COPYDESK_PURE_PYTHON=1, or a parity run switching them off).
+    found = _compiled_body(lines, verdicts) if _compiled_body is not None and compiled_lines() else None
+    return body_nodes_python(lines, verdicts) if found is None else found[:1] + found[3:]
+
+
+def body_nodes_python(lines: list[str], verdicts: list[str | None]) -> tuple[list[BodyNode], list[int], list[int]]:
+    """`body_nodes` in Python: the reference."""
+    span = _body_span(verdicts)
+    body = [_node(line) for line, verdict in zip(lines, verdicts, strict=True) if verdict is BODY]
+    return body, [i for i in span if verdicts[i] == "caption"], [i for i in span if verdicts[i] == "related"]
+
+
 def _body_span(verdicts: list[str | None]) -> range:
     """From the body's first line to its last: captions and related links outside it are page chrome."""
     if BODY not in verdicts:  # verdicts are None (BODY) or str: `in` and index() find the same lines `is` would
@@ -292,23 +307,16 @@ def _body_span(verdicts: list[str | None]) -> range:
     return range(verdicts.index(BODY), len(verdicts) - verdicts[::-1].index(BODY))
 
 
-def find_images(lines: list[str], verdicts: list[str | None], span: range) -> list[Image]:
-    """Captions inside the body's span, each with its credit split off (a dump has no picture URLs)."""
-    images = []
-    for i in span:
-        if verdicts[i] == "caption":
-            caption, credit = split_credit(lines[i])
-            images.append(Image("", None, caption, credit))
-    return images
+def find_images(lines: list[str], captions: list[int]) -> list[Image]:
+    """The captions (lines inside the body's span), each with its credit split off (a dump has no picture URLs)."""
+    return [Image("", None, *split_credit(lines[i])) for i in captions]
 
 
-def find_related(lines: list[str], verdicts: list[str | None], span: range) -> list[RelatedLink]:
-    """Links the article recommends inside its span: "READ MORE: ..." lines and tagged headlines
-    (a dump keeps their titles, not their URLs)."""
+def find_related(lines: list[str], indices: list[int]) -> list[RelatedLink]:
+    """Links the article recommends, the related lines inside its span: "READ MORE: ..." lines and tagged
+    headlines (a dump keeps their titles, not their URLs)."""
     related = []
-    for i in span:
-        if verdicts[i] != "related":
-            continue
+    for i in indices:
         line = lines[i]
         tag = _TAG.search(line)
         title = _TAG.sub("", line) if tag else line
@@ -320,6 +328,35 @@ def find_related(lines: list[str], verdicts: list[str | None], span: range) -> l
 
 
 def _node(line: str) -> BodyNode:
-    if line[-1] not in SENTENCE_END and line.count(" ") < 12:
+    if line[-1] not in SENTENCE_END and line.count(" ") < _HEADING_SPACES:
         return BodyNode("heading", line, 2, False, None, f"## {line}")
     return BodyNode("paragraph", line)
+
+
+# _lines.c makes the body's nodes too (see body_nodes), once a probe has given the same nodes both ways.
+
+def _node_fields(nodes: list[BodyNode]) -> list[tuple]:
+    return [(n.kind, n.text, n.level, n.ordered, n.render, n.markdown) for n in nodes]
+
+
+def _set_up_compiled_body() -> tuple[object, str]:
+    module = compiled_lines()
+    if module is None:
+        return None, COMPILED_LINES_UNAVAILABLE
+    try:
+        if tuple(f.name for f in fields(BodyNode)) != module.NODE_FIELDS:
+            raise RuntimeError("BodyNode's fields are not the ones _lines.c fills")
+        module.configure_body(BodyNode, "".join(sorted(SENTENCE_END)), _HEADING_SPACES, "heading", "paragraph", 2,
+                              "## ", "caption", "related")
+        lines = ["Home", "A caption (Image: GETTY)", "The headline of the day", "Some prose, said the man.",
+                 "READ MORE: More", "Ünïcode ✓ heading", " ".join(["word"] * 12), "Tail line", "x"]
+        verdicts = ["navigation", "caption", BODY, BODY, "related", BODY, BODY, "caption", "related"]
+        got, expected = module.body(lines, verdicts), body_nodes_python(lines, verdicts)
+        if got is None or (_node_fields(got[0]), *got[3:]) != (_node_fields(expected[0]), *expected[1:]):
+            raise RuntimeError("the probe's body nodes differ")
+    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
+        return None, f"failed its checks ({type(error).__name__}: {error})"
+    return module.body, ""
+
+
+_compiled_body, COMPILED_BODY_UNAVAILABLE = _set_up_compiled_body()

@@ -389,13 +389,19 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
         out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
         out[:, _INDEX["log_lines"]] = np.log1p(n)
     # `_window_mean`'s own convolutions: np.convolve casts the float32 kernel to the values' float64
-    # itself, and reads them contiguous; both are done once here.
+    # itself, and reads them contiguous; both are done once here, and numpy's correlate is called as
+    # np.convolve calls it (see `_convolve`).
     lexical = np.ascontiguousarray(out[:, _COLUMN["lexical"]])
     for column, values, kernels, radius in ((_PROSE_2, prose, _KERNELS, 2), (_PROSE_6, prose, _KERNELS, 6),
                                             (_PROSE_15, prose, _KERNELS, 15), (_LEXICAL_1, lexical, _KERNELS64, 1),
                                             (_LEXICAL_3, lexical, _KERNELS64, 3), (_LEXICAL_8, lexical, _KERNELS64, 8)):
-        out[:, column] = np.convolve(values, kernels[radius])[radius: radius + n]
+        out[:, column] = _convolve(values, kernels[radius])[radius: radius + n]
     return out
+
+
+def compiled_lines() -> ModuleType | None:
+    """_lines.c once configured and checked (None: the Python code runs; see COMPILED_LINES_UNAVAILABLE)."""
+    return _fast
 
 
 def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: list[str | None], use_rules: bool,
@@ -407,6 +413,22 @@ def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: 
         return None
     total = float((probabilities * words).sum())
     return _fast.verdicts(probabilities, words, total, categories, use_rules, ends, dropped)
+
+
+try:  # what np.convolve calls, once it has checked and ordered its arguments
+    from numpy._core.multiarray import correlate as _correlate
+except ImportError:  # another numpy: np.convolve itself
+    _correlate = None
+
+
+def _convolve(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """np.convolve(values, kernel) of two non-empty 1-D arrays: the same call of numpy's correlate, the
+    longer array first, the other reversed (a third of np.convolve's time was its argument handling)."""
+    if _correlate is None:
+        return np.convolve(values, kernel)
+    if len(kernel) > len(values):
+        return _correlate(kernel, values[::-1], "full")
+    return _correlate(values, kernel[::-1], "full")
 
 
 _NUMPY_COLUMNS = ("prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
