@@ -174,13 +174,21 @@ def test_html_is_told_from_text():
 
 
 def test_render_gives_one_line_per_block_and_skips_what_is_never_shown():
+    # <noscript> is shown: a crawler runs no scripts.
     html = """<html><head><title>T</title><style>p{}</style></head><body>
     <nav><a href="/">Home</a> <a href="/n">News</a></nav><script>var x = 1;</script>
     <article><h1>Headline here</h1><p>First <b>bold</b> and <a href="#">linked</a> words.</p>
     <p>Line one<br>line two</p><noscript>Enable it</noscript><template><p>hidden</p></template>
     <ul><li>Item one</li><li>Item two</li></ul></article></body></html>"""
     assert render_lines(html) == ["Home News", "Headline here", "First bold and linked words.", "Line one",
-                                  "line two", "Item one", "Item two"]
+                                  "line two", "Enable it", "Item one", "Item two"]
+
+
+def test_render_reads_a_thread_served_in_noscript():
+    # Forum engines leave the script-run page empty and serve the thread to script-less readers.
+    html = """<html><body><section id="app"></section><noscript><div><h1>Thread title</h1>
+    <div class="post"><p>The first post of the thread.</p></div></div></noscript></body></html>"""
+    assert render_lines(html) == ["Thread title", "The first post of the thread."]
 
 
 def test_render_labels_lines_by_the_truth():

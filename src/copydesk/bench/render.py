@@ -2,7 +2,9 @@
 
 A page's visible text, one line per block: every block-level element (and `<br>`) starts a new line,
 inline elements join their block, whitespace inside a line is collapsed, and nothing is dropped but
-what a browser never shows as text (script, style, noscript, template and the head). No boilerplate
+what a browser never shows as text (script, style, template and the head). A crawler runs no scripts,
+so what a page gives script-less readers in `<noscript>` is in its dump (forum engines serve their
+whole thread there, and the script-run page is empty without it). No boilerplate
 is removed: menus, ads, captions and footers are all there, as in a Common Crawl WET record.
 
 Labels come from aligning each line with the page's `main_content`, with the rule the HTML block
@@ -25,8 +27,9 @@ from ..rules import BLOCK_TAGS
 from ..train import domain_of, label_blocks
 from .datasets import Page, load
 
-# Never text on screen. Everything else, hidden or not, is in a crawler's dump.
-INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+# Never text on screen. Everything else, hidden or not, is in a crawler's dump (<noscript> included:
+# a crawler is a reader without scripts).
+INVISIBLE_TAGS = frozenset({"script", "style", "template", "head", "title", "meta", "link"})
 # Start a line without being a block: line breaks, and controls whose label sits on its own line.
 LINE_BREAK_TAGS = frozenset({"br", "hr", "textarea", "select", "button", "img", "input"})
 _NEW_LINE = BLOCK_TAGS | LINE_BREAK_TAGS | {"article", "main", "aside", "nav", "header", "footer"}
