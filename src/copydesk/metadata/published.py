@@ -77,7 +77,7 @@ def _shown_revision(modified: list[str], days: list[str]) -> str | None:
 
 
 def _earlier_line(first: str, seen: Shown) -> str:
-    line = seen.line
-    if line and line[:10] < first[:10] and (seen.first is None or seen.first[:10] == line[:10]):
+    line, reading = seen.line, seen.first or seen.first_update
+    if line and line[:10] < first[:10] and (reading is None or reading[:10] == line[:10]):
         return line
     return first
