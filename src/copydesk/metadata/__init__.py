@@ -17,8 +17,9 @@ Every field comes from the most trusted source that has a usable value, in this 
    line after the headline, a date line by the headline, the breadcrumb trail, the standfirst;
    for authors still missing, the first element after the headline marked as a person's name
    ("author-name", a forum post's "username": a thread's first poster).
-   An "Updated ..." date there is `modified`, and `published` only when no other date is shown;
-   a date shown by the headline that is earlier than the declared one replaces it.
+   An "Updated ..." date there is `modified`, and `published` only when no other date is shown.
+   A declared publication date is checked against the dates shown by the headline: see
+   `published.py` for when a shown date replaces it.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
 
 Exceptions, where a lower source is the better witness: the title is the page's own heading when the
@@ -73,7 +74,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
         "title": title,
         "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(head())),
         "authors": _authors(pick, tree, head),
-        **_dates(pick, _Picker([linked, social, plain, other]), microdata, tree, head, url),
+        **_dates(pick, linked, [social, plain, other], microdata, tree, head, url),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
         "breadcrumb": crumbs,
         "site_name": _clean_text(pick.first("site_name")),
@@ -158,20 +159,18 @@ def _people(names: list[str], owners: set[str]) -> list[str]:
     return people or names
 
 
-def _dates(pick: _Picker, described: _Picker, microdata: Fields, tree: LexborHTMLParser, head: _Lazy,
-           url: str | None) -> dict[str, str | None]:
+def _dates(pick: _Picker, linked: Fields, metas: list[Fields], microdata: Fields, tree: LexborHTMLParser,
+           head: _Lazy, url: str | None) -> dict[str, str | None]:
     """Published and modified. A declared publication date is checked against the dates shown by the
     headline (see `published.choose`). A page that shows or declares only an update date ("Last
     updated: ...") gives that as its best publication date too: published on or before it, and
-    nothing earlier is said. `described`: the sources that describe the whole page (JSON-LD and
-    `<meta>` tags); `microdata`: that source alone (several dates there are a thread's posts)."""
+    nothing earlier is said. `linked`, `metas`, `microdata`: the JSON-LD, the `<meta>` tag and the
+    microdata sources on their own, for where the declared dates come from."""
     published, modified = pick.date("published"), pick.date("modified")
     if published is not None:
         declared = published_date.Declared(
-            published=[published], modified=pick.dates("modified"), witnesses=described.dates("published"),
-            in_meta=bool(described.sources[1].get("published") or described.sources[2].get("published")
-                         or described.sources[3].get("published")),
-            thread=len(microdata.get("published", ())) > 1)
+            published, modified=pick.dates("modified"), witnesses=_Picker([linked, *metas]).dates("published"),
+            in_meta=any(meta.get("published") for meta in metas), thread=len(microdata.get("published", ())) > 1)
         published = published_date.choose(declared, lambda: _shown(tree, head()))
     else:
         shown, updated = dom.date_lines(head())

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 class Declared:
     """The page's declared dates as parsed ISO strings, most trusted source first."""
 
-    published: list[str]
+    published: str  # the most trusted source's
     modified: list[str] = field(default_factory=list)
     # Publication dates from the sources that describe the whole page (JSON-LD and <meta> tags), whose
     # disagreement the shown date settles; microdata and <time> are on the shown elements themselves.
@@ -54,9 +54,9 @@ class Shown:
 
 
 def choose(declared: Declared, shown: Callable[[], Shown]) -> str:
-    """The publication date of a page that declares at least one (`declared.published` not empty).
-    `shown` reads the page's text, which is only done here."""
-    first = declared.published[0]
+    """The publication date of a page that declares one. `shown` reads the page's text, which is
+    only done here."""
+    first = declared.published
     seen = shown()
     days = seen.days()
     if first[:10] in days:
