@@ -17,8 +17,9 @@ Every field comes from the most trusted source that has a usable value, in this 
    line after the headline, a date line by the headline, the breadcrumb trail, the standfirst;
    for authors still missing, the first element after the headline marked as a person's name
    ("author-name", a forum post's "username": a thread's first poster).
-   An "Updated ..." date there is `modified`, and `published` only when no other date is shown;
-   a date shown by the headline that is earlier than the declared one replaces it.
+   An "Updated ..." date there is `modified`, and `published` only when no other date is shown.
+   A declared publication date is checked against the dates shown by the headline: see
+   `published.py` for when a shown date replaces it.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
 
 Exceptions, where a lower source is the better witness: the title is the page's own heading when the
@@ -39,6 +40,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser
 
 from . import dom, language, markup
+from . import published as published_date
 from .dates import date_in_url, parse_date
 from .linked_data import from_json_ld
 from .names import clean_authors
@@ -60,9 +62,10 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     when the language has to be detected; `json_ld`: the page's JSON-LD texts when already read."""
     meta = markup.meta_tags(tree)
     links = markup.from_links(tree)
-    sources = [from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), markup.labelled(meta),
-               markup.from_microdata(tree), markup.from_time_elements(tree), markup.other_dates(meta)]
-    pick = _Picker(sources)
+    linked, social, plain, other = from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), \
+        markup.other_dates(meta)
+    microdata = markup.from_microdata(tree)
+    pick = _Picker([linked, social, plain, markup.labelled(meta), microdata, markup.from_time_elements(tree), other])
     title = find_title(tree, pick.texts("title"), pick.texts("site_name"))
     head = _Lazy(lambda: dom.headline(tree, title))
     crumbs = _trail(pick.first("breadcrumb") or dom.breadcrumb(tree), title)
@@ -71,7 +74,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
         "title": title,
         "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(head())),
         "authors": _authors(pick, tree, head),
-        **_dates(pick, tree, head, url),
+        **_dates(pick, linked, [social, plain, other], microdata, tree, head, url),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
         "breadcrumb": crumbs,
         "site_name": _clean_text(pick.first("site_name")),
@@ -114,6 +117,9 @@ class _Picker:
     def date(self, field: str) -> str | None:
         return next((found for value in self.all(field) if (found := parse_date(value))), None)
 
+    def dates(self, field: str) -> list[str]:
+        return [found for value in self.all(field) if (found := parse_date(value))]
+
 
 def _clean_text(value: Any) -> str | None:
     if isinstance(value, list):
@@ -153,17 +159,20 @@ def _people(names: list[str], owners: set[str]) -> list[str]:
     return people or names
 
 
-def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) -> dict[str, str | None]:
-    """Published and modified. A page that shows beside its headline an earlier day than it declares
-    was first published that day (the declared date is a re-publication or the system's save time).
-    A page that shows or declares only an update date ("Last updated: ...") gives that as its best
-    publication date too: published on or before it, and nothing earlier is said."""
+def _dates(pick: _Picker, linked: Fields, metas: list[Fields], microdata: Fields, tree: LexborHTMLParser,
+           head: _Lazy, url: str | None) -> dict[str, str | None]:
+    """Published and modified. A declared publication date is checked against the dates shown by the
+    headline (see `published.choose`). A page that shows or declares only an update date ("Last
+    updated: ...") gives that as its best publication date too: published on or before it, and
+    nothing earlier is said. `linked`, `metas`, `microdata`: the JSON-LD, the `<meta>` tag and the
+    microdata sources on their own, for where the declared dates come from."""
     published, modified = pick.date("published"), pick.date("modified")
     if published is not None:
-        shown, _ = dom.date_lines(head())
-        if shown and shown[:10] < published[:10]:
-            published = shown
-    if published is None:
+        declared = published_date.Declared(
+            published, modified=pick.dates("modified"), witnesses=_Picker([linked, *metas]).dates("published"),
+            in_meta=any(meta.get("published") for meta in metas), thread=len(microdata.get("published", ())) > 1)
+        published = published_date.choose(declared, lambda: _shown(tree, head()))
+    else:
         shown, updated = dom.date_lines(head())
         if shown is None:
             shown, updated_later = dom.date_after_headline(tree, head())
@@ -171,6 +180,12 @@ def _dates(pick: _Picker, tree: LexborHTMLParser, head: _Lazy, url: str | None) 
         published = shown or updated or date_in_url(url) or modified
         modified = modified or updated
     return {"published": published, "modified": modified}
+
+
+def _shown(tree: LexborHTMLParser, head: Any) -> published_date.Shown:
+    line, line_update = dom.date_lines(head)
+    first, first_update = dom.date_after_headline(tree, head)
+    return published_date.Shown(line, line_update, first, first_update)
 
 
 def _language(links: Fields, pick: _Picker, body_text: Callable[[], str]) -> str | None:

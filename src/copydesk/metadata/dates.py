@@ -18,6 +18,37 @@ _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _NUMBERS = re.compile(r"\d+")
 _TIME = re.compile(r"\d:\d\d")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Month names of the languages most pages besides English are written in (German, French, Spanish,
+# Italian, Portuguese, Dutch), as the English abbreviation dateutil reads. Abbreviations are read
+# only between a day and a year ("04-ago-2021", "3 févr. 2024"): alone, "ago", "set" or "mar" are
+# words of running text.
+_FOREIGN_NAMES = {
+    "jan": "januar jänner janvier enero gennaio janeiro januari",
+    "feb": "februar février fevrier febrero febbraio fevereiro februari",
+    "mar": "märz maerz mars marzo março maart",
+    "apr": "avril abril aprile",
+    "may": "mai mayo maggio maio mei",
+    "jun": "juni juin junio giugno junho",
+    "jul": "juli juillet julio luglio julho",
+    "aug": "august août aout agosto augustus",
+    "sep": "septembre septiembre setiembre settembre setembro",
+    "oct": "oktober octobre octubre ottobre outubro",
+    "nov": "novembre noviembre novembro",
+    "dec": "dezember décembre decembre diciembre dicembre dezembro",
+}
+_FOREIGN_ABBREVIATIONS = {
+    "jan": "janv ene gen", "feb": "févr fevr fév fev febr", "mar": "mär mrz mrt", "apr": "avr abr",
+    "may": "mag", "jul": "juil lug", "aug": "ago", "sep": "set sett", "oct": "okt out ott", "dec": "déc dez dic",
+}
+_ENGLISH_MONTH = {name: month for month, names in _FOREIGN_NAMES.items() for name in names.split()}
+_ENGLISH_ABBREVIATION = {name: month for month, names in _FOREIGN_ABBREVIATIONS.items() for name in names.split()}
+_FOREIGN_MONTH = re.compile(r"\b(" + "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_FOREIGN_SHORT = re.compile(r"(?<=\d[-\s./])(" + "|".join(sorted(_ENGLISH_ABBREVIATION, key=len, reverse=True))
+                            + r")\.?(?=[-\s./]+(?:19|20)\d\d)", re.IGNORECASE)
+_DE = re.compile(r"\s+de\s+", re.IGNORECASE)
+# "4. August 2021", "4 de agosto de 2021", "le 4 août 2021".
+_FOREIGN_DATE = (r"|\b\d{1,2}\.?\s+(?:de\s+)?(?:" + "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True))
+                 + r")\s+(?:de\s+)?(?:19|20)\d\d\b")
 # Date expressions inside running text ("Published March 3, 2024 at 10:00"), tried in this order.
 DATE_IN_TEXT = re.compile(
     r"(?<!\d)(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?"
@@ -25,7 +56,8 @@ DATE_IN_TEXT = re.compile(
     rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+(?:19|20)\d\d\b"
     r"|(?<![\d/.])\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
     r"|(?<![\d/.])(?:19|20)\d\d/\d{1,2}/\d{1,2}\b"
-    r"|(?<![\d/.])\d{1,2}-\w{3,4}-(?:19|20)\d\d(?:\s+\d\d?:\d\d(?::\d\d)?)?",
+    r"|(?<![\d/.])\d{1,2}-\w{3,4}-(?:19|20)\d\d(?:\s+\d\d?:\d\d(?::\d\d)?)?"
+    + _FOREIGN_DATE,
     re.IGNORECASE,
 )
 _UPDATE_WORDS = re.compile(r"updat|modifi|revis|edited|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
@@ -71,7 +103,16 @@ def _zone(name: str | None, offset: int | None) -> int | None:
     return _ZONES.get((name or "").upper(), offset)
 
 
+def _in_english(value: str) -> str:
+    """Foreign month names as English ones; "de" between the parts ("4 de agosto de 2021") dropped."""
+    value = _FOREIGN_MONTH.sub(lambda match: _ENGLISH_MONTH[match.group(1).lower()], value)
+    value = _FOREIGN_SHORT.sub(lambda match: _ENGLISH_ABBREVIATION[match.group(1).lower()], value)
+    return _DE.sub(" ", value)
+
+
 def _loose(value: str) -> datetime | None:
+    if not value.isascii() or _FOREIGN_MONTH.search(value) or _FOREIGN_SHORT.search(value):
+        value = _in_english(value)
     try:
         return date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), tzinfos=_zone)
     except (ValueError, OverflowError, TypeError, LookupError):

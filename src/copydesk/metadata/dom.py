@@ -5,7 +5,6 @@ top of the page: the declared sources usually answer first, and the page's text 
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -52,6 +51,15 @@ MAX_WALKED = 5000
 _YEARISH = re.compile(r"(?:19|20)\d\d")
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "h1"})
 _UPDATE_MARKS = re.compile(r"updat|modif|revis", re.IGNORECASE)
+# A label on its own before the date it names: an update ("Last updated:", "Aktualisiert am"), or a
+# date that is not the page's at all: a poster's joining, an organisation's founding, a birth.
+MAX_LABEL_CHARS = 30
+_UPDATE_LABEL = re.compile(r"^(?:last\s+)?(?:updated|modified|revised|edited)(?:\s+on|\s+at)?\s*:?$"
+                           r"|^(?:zuletzt\s+)?aktualisiert(?:\s+am)?:?$|^mis\s+à\s+jour(?:\s+le)?\s*:?$"
+                           r"|^actualizado(?:\s+el)?:?$|^(?:ultimo\s+)?aggiornamento:?$|^bijgewerkt(?:\s+op)?:?$",
+                           re.IGNORECASE)
+_NOT_PUBLISHED = re.compile(r"^(?:joined|member\s+since|registered|founded|established|born|since|"
+                            r"mitglied\s+seit|registriert|inscrit|inscrito|iscritto)\b", re.IGNORECASE)
 # A full name at the start of a text: two to four capitalised words, what may follow in lower case
 # ("Ann Lee in Travel", "Ann Lee on behalf of ...") left out; an optional "By" before it.
 _LEADING_NAME = re.compile(r"^(?:by\s+)?((?:[A-Z][^\W\d_][\w'’.-]*\s+){1,3}[A-Z][^\W\d_][\w'’.-]*)(?:\s+[a-z].*)?$")
@@ -238,13 +246,28 @@ def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> tupl
     """The first date in the texts that follow the headline, else in the few just before it,
     (published, updated), for pages whose date line carries no mark."""
     updated = None
-    texts = itertools.chain(_texts_after(tree, head, MAX_TEXTS_AFTER), _texts_before(head, MAX_TEXTS_BEFORE))
-    for text in texts:
+    for label, text in _labelled(_texts_after(tree, head, MAX_TEXTS_AFTER)):
+        if len(text) > SHORT_TEXT_CHARS or not _YEARISH.search(text) or _NOT_PUBLISHED.search(label):
+            continue
+        found = date_in_text(text) if not _UPDATE_LABEL.search(label) else None
+        if found:
+            return found, updated
+        updated = updated or date_in_text(text, updates=True)
+    for text in _texts_before(head, MAX_TEXTS_BEFORE):
         if len(text) <= SHORT_TEXT_CHARS and _YEARISH.search(text):
             if found := date_in_text(text):
                 return found, updated
             updated = updated or date_in_text(text, updates=True)
     return None, updated
+
+
+def _labelled(texts: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """Each text with its label: the text before it when that is a short label ("Updated:", "Joined")
+    set apart from the value it names, else nothing."""
+    previous = ""
+    for text in texts:
+        yield (previous if len(previous) <= MAX_LABEL_CHARS else ""), text
+        previous = text
 
 
 def _texts_before(head: LexborNode | None, limit: int) -> Iterator[str]:
