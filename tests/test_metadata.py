@@ -517,3 +517,37 @@ def test_a_heading_that_is_the_sites_name_is_not_the_headline():
             '<meta property="og:site_name" content="Headphones.com">')
     body = '<h2>Headphones.com</h2><h1>Audeze LCD-2 Headphones</h1>'
     assert copydesk.extract(page(head, body)).title == "Audeze LCD-2 Headphones"
+
+
+def test_a_blog_name_the_declared_title_leaves_out_of_the_title_tag_is_no_headline():
+    # <title> "Blog | Headline", og:title "Headline": the part left out is the blog's name, and so its <h1>.
+    head = ("<title>Jo's Notebook | Advent of Code week 2</title>"
+            '<meta property="og:title" content="Advent of Code week 2">')
+    assert copydesk.extract(page(head, "<h1>Jo's Notebook</h1><h2>Day 7</h2>")).title == "Advent of Code week 2"
+
+
+def test_a_logo_heading_is_no_headline_but_a_shops_name_first_in_its_title_is():
+    head = ('<meta property="og:site_name" content="bazaar.">'
+            '<meta property="og:title" content="Wireless Mechanical Keyboard RGB - Bazaar 7">')
+    assert copydesk.extract(page(head, "<h1>Bazaar</h1>")).title == "Wireless Mechanical Keyboard RGB"
+    shop = '<title>The Barn Swallow - Shop</title><meta property="og:site_name" content="The Barn Swallow">'
+    assert copydesk.extract(page(shop, "<h1>The Barn Swallow</h1>")).title == "The Barn Swallow"
+
+
+def test_a_home_pages_title_that_starts_with_the_sites_name_gives_the_tagline():
+    head = '<title>Renderly | The cloud for builders</title><meta property="og:site_name" content="Renderly">'
+    assert copydesk.extract(page(head, "<h2>Pricing</h2>")).title == "The cloud for builders"
+
+
+@pytest.mark.parametrize("heading", ["Dec 18 2025 Preparing a transition in the archive",
+                                     "Preparing a transition in the archive / Dec 2025",
+                                     "15 Replies to “Preparing a transition in the archive”"])
+def test_a_date_or_reply_count_in_the_heading_is_not_part_of_the_headline(heading):
+    head = "<title>Preparing a transition in the archive | Colin's blog</title>"
+    assert copydesk.extract(page(head, f"<h1>{heading}</h1>")).title == "Preparing a transition in the archive"
+
+
+def test_a_twice_escaped_heading_is_unescaped():
+    head = "<title>Tools for 2026: Python, SQL &amp;amp; AI</title>"
+    body = "<h1>Tools for 2026: Python, SQL &amp;#x26; AI</h1>"
+    assert copydesk.extract(page(head, body)).title == "Tools for 2026: Python, SQL & AI"

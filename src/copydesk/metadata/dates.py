@@ -18,6 +18,7 @@ _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _NUMBERS = re.compile(r"\d+")
 _TIME = re.compile(r"\d:\d\d")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+MONTHS = _MONTHS  # English month names, also for the dates a heading adds to the headline (title.py)
 # Month names of the languages most pages besides English are written in (German, French, Spanish,
 # Italian, Portuguese, Dutch), as the English abbreviation dateutil reads. Abbreviations are read
 # only between a day and a year ("04-ago-2021", "3 févr. 2024"): alone, "ago", "set" or "mar" are

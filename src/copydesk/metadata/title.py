@@ -12,28 +12,62 @@ first far more often than last); then the first heading.
 
 from __future__ import annotations
 
+import html
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..blocks import HEADING_MARKERS, compiled_heading_texts
+from .dates import MONTHS as _MONTHS
 
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
 _SEPARATORS = re.compile(r"\s+[|–—:·»-]{1,2}\s+")
 _WORDS = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[\W_]+")
 MIN_SHARED_WORDS = 0.5
-
+# What a heading may add to the headline: a date ("Dec 2025", "18 December 2025"), a reply count.
+_NOT_HEADLINE = re.compile(rf"(?:\d{{1,2}}\s+)?{_MONTHS}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
+                           r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
+                           r"|\d+\s+(?:replies|responses|comments|thoughts)\s+(?:to|on)", re.IGNORECASE)
+_EXTRA_MARKS = " \t|/–—:·•,-\"'“”‘’«»()[]"
 
 
 def _clean(text: str | None) -> str | None:
+    # A page that escapes twice shows its reader "&#x26;" and "&reg;": what it meant is "&" and "®".
+    text = html.unescape(text) if text and "&" in text else text
     text = _SPACES.sub(" ", text or "").strip().strip(HEADING_MARKERS)
     return text or None
 
 
-def _headline_part(title: str) -> str:
-    """The first separator-delimited part of a title: the headline, not the site's name."""
+def _key(text: str) -> str:
+    """A name as compared with the site's: case, spaces and punctuation aside ("AliExpress" is "aliexpress.")."""
+    return _NOT_WORD.sub("", text.casefold())
+
+
+def _site_parts(title: str | None, declared: list[str]) -> set[str]:
+    """The parts of the `<title>` that a declared title leaves out: when the OpenGraph title is the
+    `<title>` less its first or last part ("Site: Headline" declared as "Headline"), that part is the
+    site's (or the section's) name, whatever it is called."""
+    separators = list(_SEPARATORS.finditer(title or ""))
+    if not title or not separators:
+        return set()
+    first, last = title[: separators[0].start()], title[separators[-1].end():]
+    wanted = {_key(value) for value in declared}
+    found = set()
+    if _key(title[separators[0].end():]) in wanted:
+        found.add(_key(first))
+    if _key(title[: separators[-1].start()]) in wanted:
+        found.add(_key(last))
+    return found - {""}
+
+
+def _headline_part(title: str, sites: set[str] = frozenset()) -> str:
+    """The first separator-delimited part of a title: the headline, not the site's name; but when
+    that part is the site's name ("Site | Tagline", a home page), the rest."""
     parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+    if len(parts) > 1 and _key(parts[0]) in sites:
+        return title[_SEPARATORS.search(title).end():].strip()
     return parts[0] if parts else title
 
 
@@ -70,8 +104,18 @@ def _best_confirmed(headings: list[str], candidates: list[str]) -> str | None:
     for heading in headings:
         for candidate in candidates:
             if len(candidate) > best_length and _confirms(heading, candidate):
-                best, best_length = heading, len(candidate)
+                best, best_length = _trimmed(heading, candidate), len(candidate)
     return best
+
+
+def _trimmed(heading: str, candidate: str) -> str:
+    """The heading less what it adds to the confirming title when that is a date or a count of
+    replies: a blog's "Dec 18 2025 Headline", a comment section's "15 Replies to “Headline”"."""
+    at = heading.lower().find(candidate.lower())
+    if at < 0 or len(candidate) >= len(heading):
+        return heading
+    extra = f"{heading[:at]} {heading[at + len(candidate):]}".strip(_EXTRA_MARKS)
+    return heading[at: at + len(candidate)] if _NOT_HEADLINE.fullmatch(extra) else heading
 
 
 _UNSEEN_TAGS = ("script", "style", "noscript", "template")
@@ -122,20 +166,25 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
     first_texts, h1_texts = heading_texts(tree)
-    headings = [text for raw in first_texts if (text := _clean(raw))]
+    # A heading that is the site's name is its logo, not the headline, unless the <title> puts the name
+    # first and the declared title does not leave it out (a shop's home page: "The Barn - Shop").
+    names = {_key(name) for name in site_names or ()}
+    left_out = _site_parts(title, [value for value in declared if value and _key(value) not in names])
+    sites = names | left_out
+    logos = (names - {_key(_headline_part(title))} if title else names) | left_out
+    headings = [text for raw in first_texts if (text := _clean(raw)) and _key(text) not in logos]
     # Both titles at once: the longer the confirming text, the surer the match (a section's name in
     # the <title> may match a section heading while the declared title matches the headline whole).
-    sites = {name.casefold() for name in site_names or ()}
     candidates = [text for reference in (title, social) if reference for text in _title_candidates(reference)
-                  if text.casefold() not in sites]
+                  if _key(text) not in sites]
     confirmed = _best_confirmed(headings, candidates)
     if confirmed:
         return confirmed
-    first_h1 = next((text for raw in h1_texts if (text := _clean(raw))), None)
+    first_h1 = next((text for raw in h1_texts if (text := _clean(raw)) and _key(text) not in logos), None)
     if first_h1 and _shares_words(first_h1, [r for r in (title, social) if r]):
         return first_h1
     if social:
-        return _headline_part(social) if title else social
+        return _headline_part(social, sites)
     if title:
-        return _headline_part(title)
+        return _headline_part(title, sites)
     return headings[0] if headings else None
