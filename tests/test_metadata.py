@@ -551,3 +551,23 @@ def test_a_twice_escaped_heading_is_unescaped():
     head = "<title>Tools for 2026: Python, SQL &amp;amp; AI</title>"
     body = "<h1>Tools for 2026: Python, SQL &amp;#x26; AI</h1>"
     assert copydesk.extract(page(head, body)).title == "Tools for 2026: Python, SQL & AI"
+
+
+def test_an_organisation_typed_as_the_author_yields_to_the_byline():
+    head = ld({"@type": "BlogPosting", "headline": "Rates",
+               "author": {"@type": "Organization", "name": "Courier Media Group"}})
+    body = '<h1>Rates</h1><div class="byline">By Justin C. Meserole</div>'
+    assert copydesk.extract(page(head, body)).authors == ["Justin C. Meserole"]
+    assert copydesk.extract(page(head, "<h1>Rates</h1>")).authors == ["Courier Media Group"]
+
+
+def test_a_login_declared_as_the_author_yields_to_the_bylines_full_name():
+    head = '<meta name="author" content="andrew.keaveney">'
+    body = '<h1>Rates</h1><div class="byline">By Denise Everheart</div>'
+    assert copydesk.extract(page(head, body)).authors == ["Denise Everheart"]
+    assert copydesk.extract(page(head, "<h1>Rates</h1>")).authors == ["andrew.keaveney"]
+
+
+def test_a_reading_time_label_by_the_date_is_no_name():
+    body = "<h1>Rates</h1><p>Reading Time</p><p>March 3, 2024</p>"
+    assert copydesk.extract(page("", body)).authors == []

@@ -51,6 +51,9 @@ __all__ = ["find_metadata", "find_title"]
 Fields = dict[str, list[Any]]
 _SPACES = re.compile(r"\s+")
 _HOME = {"home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "main", "index"}
+# A user name, not a person's: one word with a dot, an underscore or a digit, or a capital inside it.
+_HANDLE = re.compile(r"^(?=\S*(?:[._\d]|[a-z][A-Z]))[\w.-]{3,30}$")
+_FULL_NAME = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[\w'’.-]+)*\s+[A-Z][\w'’.-]+$")
 MAX_TAGS = 30
 MAX_TAG_CHARS = 60
 MAX_TEXT_CHARS = 1000
@@ -133,16 +136,25 @@ def _clean_text(value: Any) -> str | None:
 def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
     """The first source's names; but a source that names only the site or its publisher (an
     organisation standing in as author) yields to a later one that names people."""
-    owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher")}
+    # An author the page's JSON-LD types as an organisation stands in for the byline's people too.
+    organisations = clean_authors([_clean_text(v) or "" for value in pick.all("organisations") for v in value])
+    owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher") + organisations}
     fallback: list[str] = []
     for value in pick.all("authors"):
         names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
         if names and not {name.casefold() for name in names} <= owners:
+            if all(_HANDLE.match(name) for name in names) and (shown := _full_names(dom.byline(tree, head()))):
+                return shown  # a login ("jdoe", "KatieS") the system filled in; the byline the writer's name
             return _people(names, owners)
         fallback = fallback or names
     posters = clean_authors([_clean_text(v) or "" for value in pick.all("posters") for v in value])
-    return (_people(dom.byline(tree, head()), owners) or fallback or posters[:1] or dom.named_author(tree, head())
-            or dom.name_by_date(tree, head()))
+    return (_people(dom.byline(tree, head()), owners) or posters[:1] or dom.named_author(tree, head())
+            or dom.name_by_date(tree, head()) or fallback)
+
+
+def _full_names(names: list[str]) -> list[str]:
+    """The names when each is a full name as people write theirs: capitalised words, two or more."""
+    return names if names and all(_FULL_NAME.match(name) for name in names) else []
 
 
 def _people(names: list[str], owners: set[str]) -> list[str]:

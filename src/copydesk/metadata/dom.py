@@ -65,7 +65,7 @@ _NOT_PUBLISHED = re.compile(r"^(?:joined|member\s+since|registered|founded|estab
 _LEADING_NAME = re.compile(r"^(?:by\s+)?((?:[A-Z][^\W\d_][\w'’.-]*\s+){1,3}[A-Z][^\W\d_][\w'’.-]*)(?:\s+[a-z].*)?$")
 # Labels and buttons that are capitalised words too ("Last Updated", "Written By", "Get Started").
 _NOT_A_NAME = re.compile(r"\b(?:updated?|published|modified|posted|written|by|on|started|read|share|reviewed|"
-                         r"edited|min|minutes|subscribe|sign|log|more|contents?)\b", re.IGNORECASE)
+                         r"edited|min|minutes|reading|time|jump|subscribe|sign|log|more|contents?)\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"^\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d$")
 _SEPARATOR = re.compile(r"^[\s|•·–—,:-]*$")
 NAME_BY_DATE_TEXTS = 6  # the date line must be among the first texts after the headline

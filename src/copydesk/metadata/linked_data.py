@@ -13,6 +13,7 @@ Fields = dict[str, list[Any]]
 _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$|;\s*$")
 _PAGE_TYPES = ("WebPage", "Page")
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "NewsArticle")
+_ORGANISATIONS = ("Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness")
 MAX_OBJECTS = 200
 
 
@@ -72,6 +73,7 @@ def _describe(obj: dict[str, Any], by_id: dict[str, dict[str, Any]], fields: Fie
     _add(fields, "subtitle", _text(obj.get("alternativeHeadline")))
     _add(fields, "description", _text(obj.get("description")))
     _add(fields, "authors", _names(obj.get("author") or obj.get("creator"), by_id))
+    _add(fields, "organisations", _names(obj.get("author") or obj.get("creator"), by_id, _ORGANISATIONS))
     _add(fields, "published", _text(obj.get("datePublished")) or _text(obj.get("dateCreated")))
     _add(fields, "modified", _text(obj.get("dateModified")))
     _add(fields, "section", _text(obj.get("articleSection")))
@@ -106,11 +108,14 @@ def _resolve(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     return value
 
 
-def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict[str, Any]], kinds: tuple[str, ...] | None = None) -> list[str]:
+    """The names of the people or organisations in `value`; with `kinds`, only of objects of those types."""
     values = value if isinstance(value, list) else [value]
     names = []
     for item in values[:20]:
         item = _resolve(item, by_id)
+        if kinds is not None and not (isinstance(item, dict) and _is(item, kinds)):
+            continue
         name = _text(item.get("name")) if isinstance(item, dict) else _text(item)
         if name:
             names.append(name)
