@@ -7,7 +7,9 @@ the page's own heading has the headline without truncation); then the first `<h1
 least half its words with those titles (it is the headline as the reader sees it, reworded from the
 search-engine title; an `<h1>` that shares nothing is a slogan or a section name); then the declared
 title, then `<title>`, each cut at its first separator ("Headline | Site": titles put the headline
-first far more often than last); then the first heading.
+first far more often than last; but "Site | Tagline" gives the tagline); then the first heading.
+A heading that is the site's name (declared, or the part of `<title>` the declared title leaves out)
+is the logo, never the headline.
 """
 
 from __future__ import annotations
