@@ -3,6 +3,7 @@
 A value with a time of day keeps it (and its UTC offset when the page gives one); a value with only
 a day stays a day (YYYY-MM-DD), so no time or zone is invented. Dates before 1990 or after tomorrow
 are refused: they are template placeholders, copyright years or events, not publication dates.
+Month names are read in English and in German, French, Spanish, Italian, Portuguese and Dutch.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _NUMBERS = re.compile(r"\d+")
 _TIME = re.compile(r"\d:\d\d")
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-MONTHS = _MONTHS  # English month names, also for the dates a heading adds to the headline (title.py)
+# English month names: also for the dates a heading adds to the headline (title.py).
+MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # Month names of the languages most pages besides English are written in (German, French, Spanish,
-# Italian, Portuguese, Dutch), as the English abbreviation dateutil reads. Abbreviations are read
+# Italian, Portuguese, Dutch), under the English abbreviation dateutil reads. Abbreviations are read
 # only between a day and a year ("04-ago-2021", "3 févr. 2024"): alone, "ago", "set" or "mar" are
 # words of running text.
 _FOREIGN_NAMES = {
@@ -41,24 +42,36 @@ _FOREIGN_ABBREVIATIONS = {
     "jan": "janv ene gen", "feb": "févr fevr fév fev febr", "mar": "mär mrz mrt", "apr": "avr abr",
     "may": "mag", "jul": "juil lug", "aug": "ago", "sep": "set sett", "oct": "okt out ott", "dec": "déc dez dic",
 }
-_ENGLISH_MONTH = {name: month for month, names in _FOREIGN_NAMES.items() for name in names.split()}
-_ENGLISH_ABBREVIATION = {name: month for month, names in _FOREIGN_ABBREVIATIONS.items() for name in names.split()}
-_FOREIGN_MONTH = re.compile(r"\b(" + "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_FOREIGN_SHORT = re.compile(r"(?<=\d[-\s./])(" + "|".join(sorted(_ENGLISH_ABBREVIATION, key=len, reverse=True))
-                            + r")\.?(?=[-\s./]+(?:19|20)\d\d)", re.IGNORECASE)
-_DE = re.compile(r"\s+de\s+", re.IGNORECASE)
+
+
+def _to_english(names_by_month: dict[str, str]) -> dict[str, str]:
+    """Each foreign name -> the English month it names."""
+    return {name: month for month, names in names_by_month.items() for name in names.split()}
+
+
+def _alternatives(names: dict[str, str]) -> str:
+    """The names as a regular-expression alternation, longest first: "févr" is tried before "fév"."""
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+_ENGLISH_MONTH = _to_english(_FOREIGN_NAMES)
+_ENGLISH_ABBREVIATION = _to_english(_FOREIGN_ABBREVIATIONS)
+_FOREIGN_MONTH = re.compile(rf"\b({_alternatives(_ENGLISH_MONTH)})\b", re.IGNORECASE)
+_FOREIGN_SHORT = re.compile(rf"(?<=\d[-\s./])({_alternatives(_ENGLISH_ABBREVIATION)})\.?(?=[-\s./]+(?:19|20)\d\d)",
+                            re.IGNORECASE)
+# The "de" of Spanish and Portuguese dates ("4 de agosto de 2021"), which dateutil does not read.
+_SPANISH_DE = re.compile(r"\s+de\s+", re.IGNORECASE)
 # "4. August 2021", "4 de agosto de 2021", "le 4 août 2021".
-_FOREIGN_DATE = (r"|\b\d{1,2}\.?\s+(?:de\s+)?(?:" + "|".join(sorted(_ENGLISH_MONTH, key=len, reverse=True))
-                 + r")\s+(?:de\s+)?(?:19|20)\d\d\b")
+_FOREIGN_DATE = rf"\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_alternatives(_ENGLISH_MONTH)})\s+(?:de\s+)?(?:19|20)\d\d\b"
 # Date expressions inside running text ("Published March 3, 2024 at 10:00"), tried in this order.
 DATE_IN_TEXT = re.compile(
     r"(?<!\d)(?:19|20)\d\d-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?"
-    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
-    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+(?:19|20)\d\d\b"
+    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b"
+    rf"|\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS},?\s+(?:19|20)\d\d\b"
     r"|(?<![\d/.])\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b"
     r"|(?<![\d/.])(?:19|20)\d\d/\d{1,2}/\d{1,2}\b"
     r"|(?<![\d/.])\d{1,2}-\w{3,4}-(?:19|20)\d\d(?:\s+\d\d?:\d\d(?::\d\d)?)?"
-    + _FOREIGN_DATE,
+    rf"|{_FOREIGN_DATE}",
     re.IGNORECASE,
 )
 _UPDATE_WORDS = re.compile(r"updat|modifi|revis|edited|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
@@ -108,10 +121,11 @@ def _in_english(value: str) -> str:
     """Foreign month names as English ones; "de" between the parts ("4 de agosto de 2021") dropped."""
     value = _FOREIGN_MONTH.sub(lambda match: _ENGLISH_MONTH[match.group(1).lower()], value)
     value = _FOREIGN_SHORT.sub(lambda match: _ENGLISH_ABBREVIATION[match.group(1).lower()], value)
-    return _DE.sub(" ", value)
+    return _SPANISH_DE.sub(" ", value)
 
 
 def _loose(value: str) -> datetime | None:
+    # Most dates are in English: the foreign names are looked up only in a value that may hold one.
     if not value.isascii() or _FOREIGN_MONTH.search(value) or _FOREIGN_SHORT.search(value):
         value = _in_english(value)
     try:
