@@ -5,6 +5,7 @@ top of the page: the declared sources usually answer first, and the page's text 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -244,26 +245,25 @@ def _date_of(node: LexborNode) -> tuple[str | None, bool]:
 
 def date_after_headline(tree: LexborHTMLParser, head: LexborNode | None) -> tuple[str | None, str | None]:
     """The first date in the texts that follow the headline, else in the few just before it,
-    (published, updated), for pages whose date line carries no mark."""
+    (published, updated), for pages whose date line carries no mark. A label before the date
+    ("Last updated:", "Joined") makes it the update, or no date of the page's at all."""
+    # Before the headline the texts are read backwards, nearest first: none is labelled by the one read before it.
+    texts = itertools.chain(_labelled(_texts_after(tree, head, MAX_TEXTS_AFTER)),
+                            (("", text) for text in _texts_before(head, MAX_TEXTS_BEFORE)))
     updated = None
-    for label, text in _labelled(_texts_after(tree, head, MAX_TEXTS_AFTER)):
+    for label, text in texts:
         if len(text) > SHORT_TEXT_CHARS or not _YEARISH.search(text) or _NOT_PUBLISHED.search(label):
             continue
         found = date_in_text(text) if not _UPDATE_LABEL.search(label) else None
         if found:
             return found, updated
         updated = updated or date_in_text(text, updates=True)
-    for text in _texts_before(head, MAX_TEXTS_BEFORE):
-        if len(text) <= SHORT_TEXT_CHARS and _YEARISH.search(text):
-            if found := date_in_text(text):
-                return found, updated
-            updated = updated or date_in_text(text, updates=True)
     return None, updated
 
 
 def _labelled(texts: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """Each text with its label: the text before it when that is a short label ("Updated:", "Joined")
-    set apart from the value it names, else nothing."""
+    """Each text with the one before it when that is short enough to be its label ("Updated:",
+    "Joined"), else with ""."""
     previous = ""
     for text in texts:
         yield (previous if len(previous) <= MAX_LABEL_CHARS else ""), text
