@@ -13,7 +13,8 @@ Fields = dict[str, list[Any]]
 _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$|;\s*$")
 _PAGE_TYPES = ("WebPage", "Page")
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "NewsArticle")
-_ORGANISATIONS = ("Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness")
+# Type names end with these (`_is`): "NewsMediaOrganization" is an "Organization".
+_ORGANISATION_TYPES = ("Organization", "Corporation", "LocalBusiness")
 MAX_OBJECTS = 200
 
 
@@ -72,8 +73,10 @@ def _describe(obj: dict[str, Any], by_id: dict[str, dict[str, Any]], fields: Fie
     _add(fields, "title", _text(obj.get("headline")) or _text(obj.get("name")))
     _add(fields, "subtitle", _text(obj.get("alternativeHeadline")))
     _add(fields, "description", _text(obj.get("description")))
-    _add(fields, "authors", _names(obj.get("author") or obj.get("creator"), by_id))
-    _add(fields, "organisations", _names(obj.get("author") or obj.get("creator"), by_id, _ORGANISATIONS))
+    authors = obj.get("author") or obj.get("creator")
+    _add(fields, "authors", _names(authors, by_id))
+    # The authors that are organisations, which stand in for the people who wrote the page.
+    _add(fields, "organisations", _names(authors, by_id, _ORGANISATION_TYPES))
     _add(fields, "published", _text(obj.get("datePublished")) or _text(obj.get("dateCreated")))
     _add(fields, "modified", _text(obj.get("dateModified")))
     _add(fields, "section", _text(obj.get("articleSection")))
