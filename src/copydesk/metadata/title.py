@@ -9,18 +9,21 @@ search-engine title; an `<h1>` that shares nothing is a slogan or a section name
 title, then `<title>`, each cut at its first separator ("Headline | Site": titles put the headline
 first far more often than last; but "Site | Tagline" gives the tagline); then the first heading.
 A heading that is the site's name (declared, or the part of `<title>` the declared title leaves out)
-is the logo, never the headline.
+is the logo, not the headline, unless `<title>` puts that name first and nothing leaves it out (a
+shop's home page). A confirmed heading loses what it adds to the confirming title when that is a
+date or a count of replies ("Dec 18 2025 Headline", "15 Replies to “Headline”").
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Set
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..blocks import HEADING_MARKERS, compiled_heading_texts
-from .dates import MONTHS as _MONTHS
+from .dates import MONTHS
 
 _SPACES = re.compile(r"\s+")
 # "Headline | Site Name", "Headline - Site Name", "Site Name :: Headline": split at the separators.
@@ -29,7 +32,7 @@ _WORDS = re.compile(r"\w+")
 _NOT_WORD = re.compile(r"[\W_]+")
 MIN_SHARED_WORDS = 0.5
 # What a heading may add to the headline: a date ("Dec 2025", "18 December 2025"), a reply count.
-_NOT_HEADLINE = re.compile(rf"(?:\d{{1,2}}\s+)?{_MONTHS}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
+_NOT_HEADLINE = re.compile(rf"(?:\d{{1,2}}\s+)?{MONTHS}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
                            r"|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d"
                            r"|\d+\s+(?:replies|responses|comments|thoughts)\s+(?:to|on)", re.IGNORECASE)
 _EXTRA_MARKS = " \t|/–—:·•,-\"'“”‘’«»()[]"
@@ -47,24 +50,34 @@ def _key(text: str) -> str:
     return _NOT_WORD.sub("", text.casefold())
 
 
+def _ends(title: str) -> tuple[str, str, str, str] | None:
+    """The title cut at its first and at its last separator: "A | B | C" gives ("A", "B | C") and
+    ("A | B", "C"), as (first part, rest, all before the last part, last part); None without one."""
+    separators = list(_SEPARATORS.finditer(title))
+    if not separators:
+        return None
+    first, last = separators[0], separators[-1]
+    return title[: first.start()], title[first.end():], title[: last.start()], title[last.end():]
+
+
 def _site_parts(title: str | None, declared: list[str]) -> set[str]:
     """The parts of the `<title>` that a declared title leaves out: when the OpenGraph title is the
     `<title>` less its first or last part ("Site: Headline" declared as "Headline"), that part is the
     site's (or the section's) name, whatever it is called."""
-    separators = list(_SEPARATORS.finditer(title or ""))
-    if not title or not separators:
+    ends = _ends(title) if title else None
+    if ends is None:
         return set()
-    first, last = title[: separators[0].start()], title[separators[-1].end():]
+    first, less_first, less_last, last = ends
     wanted = {_key(value) for value in declared}
     found = set()
-    if _key(title[separators[0].end():]) in wanted:
+    if _key(less_first) in wanted:
         found.add(_key(first))
-    if _key(title[: separators[-1].start()]) in wanted:
+    if _key(less_last) in wanted:
         found.add(_key(last))
     return found - {""}
 
 
-def _headline_part(title: str, sites: set[str] = frozenset()) -> str:
+def _headline_part(title: str, sites: Set[str] = frozenset()) -> str:
     """The first separator-delimited part of a title: the headline, not the site's name; but when
     that part is the site's name ("Site | Tagline", a home page), the rest."""
     parts = [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
@@ -92,11 +105,10 @@ def _shares_words(heading: str, references: list[str]) -> bool:
 def _title_candidates(reference: str) -> list[str]:
     """The title, each separator-delimited part, and the title less its first or last part (the
     headline may itself contain a dash, so the site's name is cut off whole, not split on)."""
-    separators = list(_SEPARATORS.finditer(reference))
     candidates = [reference, *(p.strip() for p in _SEPARATORS.split(reference))]
-    if separators:
-        candidates.append(reference[: separators[-1].start()])
-        candidates.append(reference[separators[0].end():])
+    if ends := _ends(reference):
+        _, less_first, less_last, _ = ends
+        candidates += [less_last, less_first]
     return [c for c in candidates if c]
 
 
@@ -167,13 +179,8 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
         meta = tree.css_first('meta[property="og:title"], meta[name="twitter:title"]')
         declared = [meta.attributes.get("content") or ""] if meta is not None else []
     social = next((text for value in declared if (text := _clean(value))), None)
+    sites, logos = _site_keys(title, declared, site_names or [])
     first_texts, h1_texts = heading_texts(tree)
-    # A heading that is the site's name is its logo, not the headline, unless the <title> puts the name
-    # first and the declared title does not leave it out (a shop's home page: "The Barn - Shop").
-    names = {_key(name) for name in site_names or ()}
-    left_out = _site_parts(title, [value for value in declared if value and _key(value) not in names])
-    sites = names | left_out
-    logos = (names - {_key(_headline_part(title))} if title else names) | left_out
     headings = [text for raw in first_texts if (text := _clean(raw)) and _key(text) not in logos]
     # Both titles at once: the longer the confirming text, the surer the match (a section's name in
     # the <title> may match a section heading while the declared title matches the headline whole).
@@ -190,3 +197,14 @@ def find_title(tree: LexborHTMLParser, declared: list[str] | None = None,
     if title:
         return _headline_part(title, sites)
     return headings[0] if headings else None
+
+
+def _site_keys(title: str | None, declared: list[str], site_names: list[str]) -> tuple[set[str], set[str]]:
+    """The site's names as `_key`s: those no part of a title may be taken for the headline (the
+    declared names and the parts of `<title>` the declared title leaves out), and those no heading
+    may be (the logo's). A heading with the declared name is still the headline when `<title>` puts
+    that name first and the declared title does not leave it out (a shop's home page: "The Barn - Shop")."""
+    names = {_key(name) for name in site_names}
+    left_out = _site_parts(title, [value for value in declared if value and _key(value) not in names])
+    logos = (names - {_key(_headline_part(title))} if title else names) | left_out
+    return names | left_out, logos
