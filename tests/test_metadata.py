@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import copydesk
 from copydesk.metadata.dates import date_in_text, date_in_url, parse_date
 from copydesk.metadata.language import normalise
-from copydesk.metadata.names import clean_authors
+from copydesk.metadata.names import all_full_names, all_logins, clean_authors
 
 BODY = "<p>" + "The council met on Tuesday to discuss the new budget for the coming year. " * 4 + "</p>"
 
@@ -571,3 +571,10 @@ def test_a_login_declared_as_the_author_yields_to_the_bylines_full_name():
 def test_a_reading_time_label_by_the_date_is_no_name():
     body = "<h1>Rates</h1><p>Reading Time</p><p>March 3, 2024</p>"
     assert copydesk.extract(page("", body)).authors == []
+
+
+@pytest.mark.parametrize(("name", "login"), [("andrew.keaveney", True), ("KatieS", True), ("jdoe42", True),
+                                             ("jdoe", False), ("Ann Lee", False)])
+def test_a_login_is_one_word_with_a_dot_an_underscore_a_digit_or_an_inner_capital(name, login):
+    assert all_logins([name]) is login
+    assert all_full_names([name]) is (name == "Ann Lee")

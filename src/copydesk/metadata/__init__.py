@@ -16,17 +16,22 @@ Every field comes from the most trusted source that has a usable value, in this 
 6. The visible page: byline elements (`rel=author`, classes with "byline"/"author") or a "By ..."
    line after the headline, a date line by the headline, the breadcrumb trail, the standfirst;
    for authors still missing, the first element after the headline marked as a person's name
-   ("author-name", a forum post's "username": a thread's first poster).
-   An "Updated ..." date there is `modified`, and `published` only when no other date is shown.
-   A declared publication date is checked against the dates shown by the headline: see
-   `published.py` for when a shown date replaces it.
+   ("author-name", a forum post's "username": a thread's first poster), then a full name beside
+   the date line just after the headline.
+   An "Updated ..." date there (or one after a label of its own, "Last updated:") is `modified`,
+   and `published` only when no other date is shown; one after "Joined" or "Founded" is neither.
 7. For the publication date only, a date in the URL's path (/2024/03/05/).
 
 Exceptions, where a lower source is the better witness: the title is the page's own heading when the
-declared titles confirm it (see `title.py`); the language is `<html lang>` first (the page's own
-declaration of what it is written in), detected from the body text when nothing declares it; the
-canonical URL is `<link rel=canonical>` first. A value that does not parse (a date before 1990 or in
-the future, an author that is a URL) falls through to the next source. Nothing here raises.
+declared titles confirm it (see `title.py`); a declared publication date yields to a date shown by
+the headline in the cases `published.py` lists; authors that are only the site's name, the
+publisher's or an organisation (as the JSON-LD types it) yield to a later source that names people,
+and at the last to the names the page shows (byline, first poster, marked name, name by the date
+line); declared logins ("andrew.keaveney", "KatieS") yield to the byline's full names; the language
+is `<html lang>` first (the page's own declaration of what it is written in), detected from the
+body text when nothing declares it; the canonical URL is `<link rel=canonical>` first. A value that
+does not parse (a date before 1990 or in the future, an author that is a URL) falls through to the
+next source. Nothing here raises.
 """
 
 from __future__ import annotations
@@ -37,13 +42,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import dom, language, markup
 from . import published as published_date
 from .dates import date_in_url, parse_date
 from .linked_data import from_json_ld
-from .names import clean_authors
+from .names import all_full_names, all_logins, clean_authors
 from .title import find_title
 
 __all__ = ["find_metadata", "find_title"]
@@ -51,9 +56,6 @@ __all__ = ["find_metadata", "find_title"]
 Fields = dict[str, list[Any]]
 _SPACES = re.compile(r"\s+")
 _HOME = {"home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "main", "index"}
-# A user name, not a person's: one word with a dot, an underscore or a digit, or a capital inside it.
-_HANDLE = re.compile(r"^(?=\S*(?:[._\d]|[a-z][A-Z]))[\w.-]{3,30}$")
-_FULL_NAME = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[\w'’.-]+)*\s+[A-Z][\w'’.-]+$")
 MAX_TAGS = 30
 MAX_TAG_CHARS = 60
 MAX_TEXT_CHARS = 1000
@@ -65,9 +67,8 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
     when the language has to be detected; `json_ld`: the page's JSON-LD texts when already read."""
     meta = markup.meta_tags(tree)
     links = markup.from_links(tree)
-    linked, social, plain, other = from_json_ld(tree, json_ld), markup.social(meta), markup.plain(meta), \
-        markup.other_dates(meta)
-    microdata = markup.from_microdata(tree)
+    linked, microdata = from_json_ld(tree, json_ld), markup.from_microdata(tree)
+    social, plain, other = markup.social(meta), markup.plain(meta), markup.other_dates(meta)
     pick = _Picker([linked, social, plain, markup.labelled(meta), microdata, markup.from_time_elements(tree), other])
     title = find_title(tree, pick.texts("title"), pick.texts("site_name"))
     head = _Lazy(lambda: dom.headline(tree, title))
@@ -77,7 +78,7 @@ def find_metadata(tree: LexborHTMLParser, url: str | None, body_text: Callable[[
         "title": title,
         "subtitle": _clean_text(pick.first("subtitle") or dom.standfirst(head())),
         "authors": _authors(pick, tree, head),
-        **_dates(pick, linked, [social, plain, other], microdata, tree, head, url),
+        **_dates(pick, _declared(pick, linked, [social, plain, other], microdata), tree, head, url),
         "section": _clean_text(pick.first("section")) or _section(crumbs),
         "breadcrumb": crumbs,
         "site_name": _clean_text(pick.first("site_name")),
@@ -134,27 +135,40 @@ def _clean_text(value: Any) -> str | None:
 
 
 def _authors(pick: _Picker, tree: LexborHTMLParser, head: _Lazy) -> list[str]:
-    """The first source's names; but a source that names only the site or its publisher (an
-    organisation standing in as author) yields to a later one that names people."""
-    # An author the page's JSON-LD types as an organisation stands in for the byline's people too.
-    organisations = clean_authors([_clean_text(v) or "" for value in pick.all("organisations") for v in value])
-    owners = {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher") + organisations}
+    """The first source's names; but a source that names only the site, its publisher or an
+    organisation (one standing in as author) yields to a later source that names people, and at the
+    last to the names the page shows. Declared logins yield to the byline's full names."""
+    owners = _owners(pick)
     fallback: list[str] = []
     for value in pick.all("authors"):
-        names = clean_authors([_clean_text(v) or "" for v in (value if isinstance(value, list) else [value])])
+        names = _author_names(value if isinstance(value, list) else [value])
         if names and not {name.casefold() for name in names} <= owners:
-            if all(_HANDLE.match(name) for name in names) and (shown := _full_names(dom.byline(tree, head()))):
-                return shown  # a login ("jdoe", "KatieS") the system filled in; the byline the writer's name
-            return _people(names, owners)
+            return _byline_for_logins(names, tree, head) or _people(names, owners)
         fallback = fallback or names
-    posters = clean_authors([_clean_text(v) or "" for value in pick.all("posters") for v in value])
+    posters = _author_names([name for value in pick.all("posters") for name in value])
     return (_people(dom.byline(tree, head()), owners) or posters[:1] or dom.named_author(tree, head())
             or dom.name_by_date(tree, head()) or fallback)
 
 
-def _full_names(names: list[str]) -> list[str]:
-    """The names when each is a full name as people write theirs: capitalised words, two or more."""
-    return names if names and all(_FULL_NAME.match(name) for name in names) else []
+def _author_names(values: list[Any]) -> list[str]:
+    """The cleaned names in raw author values (`names.clean_authors`)."""
+    return clean_authors([_clean_text(value) or "" for value in values])
+
+
+def _owners(pick: _Picker) -> set[str]:
+    """The names, case folded, of whoever owns the page rather than wrote it: the site, the publisher,
+    and the authors the page's JSON-LD types as organisations."""
+    organisations = _author_names([name for value in pick.all("organisations") for name in value])
+    return {text.casefold() for text in pick.texts("site_name") + pick.texts("publisher") + organisations}
+
+
+def _byline_for_logins(names: list[str], tree: LexborHTMLParser, head: _Lazy) -> list[str]:
+    """When the declared authors are all logins ("andrew.keaveney", "KatieS") the publishing system
+    filled in, the byline's names if they are full names: the writer's name as the page shows it."""
+    if not all_logins(names):
+        return []
+    shown = dom.byline(tree, head())
+    return shown if all_full_names(shown) else []
 
 
 def _people(names: list[str], owners: set[str]) -> list[str]:
@@ -171,33 +185,46 @@ def _people(names: list[str], owners: set[str]) -> list[str]:
     return people or names
 
 
-def _dates(pick: _Picker, linked: Fields, metas: list[Fields], microdata: Fields, tree: LexborHTMLParser,
-           head: _Lazy, url: str | None) -> dict[str, str | None]:
+def _declared(pick: _Picker, linked: Fields, metas: list[Fields], microdata: Fields) -> published_date.Declared | None:
+    """The page's declared publication date and what `published.choose` weighs it with, or None
+    when it declares none. `linked`, `metas`, `microdata`: the JSON-LD, the `<meta>` tag and the
+    microdata sources on their own, for where the declared dates come from."""
+    published = pick.date("published")
+    if published is None:
+        return None
+    return published_date.Declared(
+        published, modified=pick.dates("modified"), witnesses=_Picker([linked, *metas]).dates("published"),
+        in_meta=any(meta.get("published") for meta in metas), thread=len(microdata.get("published", ())) > 1)
+
+
+def _dates(pick: _Picker, declared: published_date.Declared | None, tree: LexborHTMLParser, head: _Lazy,
+           url: str | None) -> dict[str, str | None]:
     """Published and modified. A declared publication date is checked against the dates shown by the
     headline (see `published.choose`). A page that shows or declares only an update date ("Last
     updated: ...") gives that as its best publication date too: published on or before it, and
-    nothing earlier is said. `linked`, `metas`, `microdata`: the JSON-LD, the `<meta>` tag and the
-    microdata sources on their own, for where the declared dates come from."""
-    published, modified = pick.date("published"), pick.date("modified")
-    if published is not None:
-        declared = published_date.Declared(
-            published, modified=pick.dates("modified"), witnesses=_Picker([linked, *metas]).dates("published"),
-            in_meta=any(meta.get("published") for meta in metas), thread=len(microdata.get("published", ())) > 1)
-        published = published_date.choose(declared, lambda: _shown(tree, head()))
-    else:
-        shown, updated = dom.date_lines(head())
-        if shown is None:
-            shown, updated_later = dom.date_after_headline(tree, head())
-            updated = updated or updated_later
-        published = shown or updated or date_in_url(url) or modified
-        modified = modified or updated
-    return {"published": published, "modified": modified}
+    nothing earlier is said."""
+    modified = pick.date("modified")
+    if declared is not None:
+        return {"published": published_date.choose(declared, lambda: _dates_shown(tree, head())), "modified": modified}
+    published, updated = _date_shown(tree, head())
+    return {"published": published or updated or date_in_url(url) or modified, "modified": modified or updated}
 
 
-def _shown(tree: LexborHTMLParser, head: Any) -> published_date.Shown:
+def _dates_shown(tree: LexborHTMLParser, head: LexborNode | None) -> published_date.Shown:
+    """Every date shown by the headline, to check a declared one against."""
     line, line_update = dom.date_lines(head)
     first, first_update = dom.date_after_headline(tree, head)
     return published_date.Shown(line, line_update, first, first_update)
+
+
+def _date_shown(tree: LexborHTMLParser, head: LexborNode | None) -> tuple[str | None, str | None]:
+    """(published, updated) as the page shows them, for a page that declares no publication date: the
+    marked date line's, else the first date after the headline's."""
+    shown, updated = dom.date_lines(head)
+    if shown is None:
+        shown, updated_later = dom.date_after_headline(tree, head)
+        updated = updated or updated_later
+    return shown, updated
 
 
 def _language(links: Fields, pick: _Picker, body_text: Callable[[], str]) -> str | None:

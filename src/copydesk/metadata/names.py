@@ -40,6 +40,10 @@ _NOT_NAME = re.compile(r"https?:|www\.|@\w+\.|\.(?:com|org|net)\b|[<>{}=]|^[a-z_
                        r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.IGNORECASE)
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z.]{0,5}$")
 _STRIPPED = " .,:;-–\"'“”‘’[]"
+# A user name, not a person's: one word with a dot, an underscore or a digit, or a capital inside it.
+_LOGIN = re.compile(r"^(?=\S*(?:[._\d]|[a-z][A-Z]))[\w.-]{3,30}$")
+# A full name as people write theirs: two or more words, the first and the last capitalised.
+_FULL_NAME = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[\w'’.-]+)*\s+[A-Z][\w'’.-]+$")
 MAX_NAME_CHARS = 70
 MAX_NAME_WORDS = 7
 
@@ -105,3 +109,14 @@ def _one_name(part: str) -> str | None:
     if _NOT_NAME.search(part) or not any(ch.isalpha() for ch in part):
         return None
     return part
+
+
+def all_logins(names: list[str]) -> bool:
+    """Whether every name is a login ("andrew.keaveney", "KatieS"), as publishing systems fill in
+    for the author when the writer set no display name."""
+    return all(_LOGIN.match(name) for name in names)
+
+
+def all_full_names(names: list[str]) -> bool:
+    """Whether there are names and each is a full name ("Ann Lee", "Justin C. Meserole")."""
+    return bool(names) and all(_FULL_NAME.match(name) for name in names)

@@ -8,12 +8,12 @@ trusted when something else backs it:
 1. A declared publication date the page also shows stands.
 2. Sources that disagree about the publication date (JSON-LD against OpenGraph) are settled by the
    page's text: the one it shows wins.
-3. A publication date that only structured data gives (JSON-LD or microdata, no `<meta>` tag) yields
-   to a shown date that the page declares as its modification: the page presents the revision as
-   its date (an evergreen guide's "Updated March 3, 2025" over the record's creation in 2019). A
-   date a `<meta>` tag also declares (OpenGraph's `article:published_time`, Dublin Core) is the
-   publishing system's own record and stands against the shown revision. Nor does a thread yield:
-   its structured dates are its posts', and the one shown may be the last reply's.
+3. A publication date that no `<meta>` tag declares (only JSON-LD, microdata or `<time>` give one)
+   yields to a shown date that the page declares as its modification: the page presents the
+   revision as its date (an evergreen guide's "Updated March 3, 2025" over the record's creation in
+   2019). A date a `<meta>` tag also declares (OpenGraph's `article:published_time`, Dublin Core)
+   is the publishing system's own record and stands against the shown revision. Nor does a thread
+   yield: its structured dates are its posts', and the one shown may be the last reply's.
 4. An earlier day than the declared one shown by the headline was the first publication (the
    declared date is a re-publication or the system's save time), when it is also the first date a
    reader meets after the headline: the date-line search reaches up several containers and may
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(frozen=True)
 class Declared:
     """The page's declared dates as parsed ISO strings, most trusted source first."""
 
@@ -39,10 +39,11 @@ class Declared:
     thread: bool = False  # microdata gives several publication dates: a thread's posts
 
 
-@dataclass
+@dataclass(frozen=True)
 class Shown:
     """Dates shown by the headline: the marked date line's (published, updated) and the first date
-    in the texts after the headline (published, updated), each a day or a date-time."""
+    in the texts after the headline, else just before it (published, updated), each a day or a
+    date-time."""
 
     line: str | None = None
     line_update: str | None = None
@@ -50,17 +51,17 @@ class Shown:
     first_update: str | None = None
 
     def days(self) -> list[str]:
+        """The days of the dates found, updates included, in the order above."""
         return [value[:10] for value in (self.line, self.line_update, self.first, self.first_update) if value]
 
 
 def choose(declared: Declared, shown: Callable[[], Shown]) -> str:
-    """The publication date of a page that declares one. `shown` reads the page's text, which is
-    only done here."""
-    first = declared.published
+    """The publication date of a page that declares one, by the rules above. `shown` reads the
+    page's text, which is only done here."""
     seen = shown()
     days = seen.days()
-    if first[:10] in days:
-        return first
+    if declared.published[:10] in days:
+        return declared.published
     for value in declared.witnesses:
         if value[:10] in days:
             return value
@@ -68,16 +69,20 @@ def choose(declared: Declared, shown: Callable[[], Shown]) -> str:
         revised = _shown_revision(declared.modified, days)
         if revised:
             return revised
-    return _earlier_line(first, seen)
+    return _earlier_line(declared.published, seen)
 
 
 def _shown_revision(modified: list[str], days: list[str]) -> str | None:
+    """The declared modification date the page shows, the first shown; of those on one day, the
+    most trusted source's (rule 3)."""
     by_day = {value[:10]: value for value in reversed(modified)}
     return next((by_day[day] for day in days if day in by_day), None)
 
 
-def _earlier_line(first: str, seen: Shown) -> str:
+def _earlier_line(published: str, seen: Shown) -> str:
+    """The date line's date when it is earlier than the declared one and also the first date after
+    the headline (rule 4), else the declared date."""
     line, reading = seen.line, seen.first or seen.first_update
-    if line and line[:10] < first[:10] and (reading is None or reading[:10] == line[:10]):
+    if line and line[:10] < published[:10] and (reading is None or reading[:10] == line[:10]):
         return line
-    return first
+    return published
