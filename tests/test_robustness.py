@@ -166,3 +166,16 @@ def test_fuzz_finding_stays_fixed(path: Path):
         assert elapsed < 10
         if isinstance(result, copydesk.Article):
             assert_clean(result)
+
+
+@pytest.mark.parametrize("path", _fuzz_fixtures(), ids=lambda path: path.name)
+def test_fuzz_finding_stays_fixed_in_text_mode(path: Path):
+    # fuzz/fuzz_extract_text.py reads its inputs as UTF-8 and as Latin-1 (one-byte and wide strings).
+    data = path.read_bytes()
+    for text in (data.decode("utf-8", "replace"), data.decode("latin-1")):
+        start = time.perf_counter()
+        try:
+            assert_clean(copydesk.extract_text(text, explain=True))
+        except copydesk.ExtractionError:
+            pass
+        assert time.perf_counter() - start < 10
