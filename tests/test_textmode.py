@@ -348,3 +348,10 @@ def test_text_bench_floor_gate(tiny_data, tmp_path, floor, exit_code):
                                         "--quiet", "--json", str(tmp_path / "t.json"), "--check-floors", str(floors)])
     assert result.exit_code == exit_code, result.output
     assert ("FAILED" in result.output) == (exit_code == 1)
+
+
+def test_nul_characters_never_reach_the_record():
+    paragraph = "The story's first paragraph says\x00 enough to be kept as body text here.\n"
+    article = copydesk.extract_text("Home\nA headline for\x00 the story\n" + paragraph * 3, explain=True)
+    assert "\x00" not in article.text and "\x00" not in (article.title or "")
+    assert all("\x00" not in block.text for block in article.removed or [])

@@ -110,7 +110,10 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     """
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
-    lines = normalise_lines(text[: options.max_input_bytes], MAX_LINES)
+    text = text[: options.max_input_bytes]
+    if "\x00" in text:  # a binary or corrupt dump: NUL is no text (HTML mode's parser drops it too)
+        text = text.replace("\x00", "")
+    lines = normalise_lines(text, MAX_LINES)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
     categories = rule_categories(lines)
