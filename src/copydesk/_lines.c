@@ -29,11 +29,11 @@
  * Every value is computed in the type and the order the numpy code uses: counts and shares in double,
  * sums of whole numbers (exact in any order), the position in float as numpy divides a float32 range,
  * the page's prose share as the float32 mean of zeros and ones, cumulative sums in numpy's order. Where
- * numpy's own rounding counts, it is numpy's: log1p and exp come from tables numpy computed (indexed by
- * a line's length or the page's line count), and the window means of the prose and lexicon columns
- * (np.convolve, whose sums numpy or its BLAS order) are left to textmode_features.py. The one window
- * computed here, of the rule column, is a count of ones times float32(1/7): exact in double, whatever the
- * order of the sum.
+ * numpy's own rounding counts, it is numpy's: log1p comes from a table numpy computed (indexed by a
+ * line's length or the page's line count). The window means are counts divided by the window's width
+ * (prose, rules), or sums of the lexicon column added from each window's first line to its last, the
+ * order textmode_features._window_mean adds in (np.convolve, which it used before, has its sums ordered
+ * by numpy or its BLAS, and cost a call per window).
  *
  * What it declines
  * ----------------
@@ -78,14 +78,16 @@ enum {
     C_PUNCT_SHARE, C_COMMAS, C_SENTENCES, C_SEPARATORS, C_TAG, C_RULE, C_CREDIT, C_ACTION, C_BULLET, C_REPEATS,
     C_LEXICAL, C_LEXICAL_COVERAGE, C_WORD_LENGTH, C_LINK_LIKE, C_COPYRIGHT, C_CURRENCY, C_POSITION,
     C_WORDS_VS_PAGE_MAX, C_PROSE_BEFORE, C_PROSE_AFTER, C_SHORT_RUN, C_RULE_WINDOW_3, C_PAGE_PROSE_SHARE,
-    C_PAGE_MEAN_WORDS, C_CONTEXT, C_N = C_CONTEXT + 20
+    C_PAGE_MEAN_WORDS, C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15, C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3,
+    C_LEXICAL_WINDOW_8, C_CONTEXT, C_N = C_CONTEXT + 20
 };
 static const char *FILLED[C_N] = {
     "log_chars", "char_position", "log_lines", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
     "punct_share", "commas", "sentences", "separators", "tag", "rule", "credit", "action", "bullet", "repeats",
     "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency", "position",
     "words_vs_page_max", "prose_before", "prose_after", "short_run", "rule_window_3", "page_prose_share",
-    "page_mean_words",
+    "page_mean_words", "prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
+    "lexical_window_8",
     "prev1_words", "prev1_terminal", "prev1_capitalised_share", "prev1_rule", "prev1_lexical",
     "next1_words", "next1_terminal", "next1_capitalised_share", "next1_rule", "next1_lexical",
     "prev2_words", "prev2_terminal", "prev2_capitalised_share", "prev2_rule", "prev2_lexical",
@@ -94,21 +96,28 @@ static const char *FILLED[C_N] = {
 static const int CONTEXT_OF[5] = {C_WORDS, C_TERMINAL, C_CAPITALISED_SHARE, C_RULE, C_LEXICAL};
 static const int CONTEXT_OFFSET[4] = {1, -1, 2, -2};
 #define RULE_RADIUS 3  /* rule_window_3 */
+/* The windows of the prose flags and of the lexicon column: radius and column. */
+static const int PROSE_RADIUS[3] = {2, 6, 15}, PROSE_WINDOW[3] = {C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15};
+static const int LEXICAL_RADIUS[3] = {1, 3, 8};
+static const int LEXICAL_WINDOW[3] = {C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3, C_LEXICAL_WINDOW_8};
 
 static struct {
     int ready;
     uint16_t classes[BMP];
     Py_ssize_t width, column[C_N];
-    /* numpy's np.log1p(k) and np.exp(np.log1p(k)) - 1 for k below n_logs (not libm's: they may differ in
-       the last bit), as the Python code computes a line's log length, its characters and the page's log
-       line count; a longer line or page goes to the Python code. */
-    double *log1p, *chars;
+    /* numpy's np.log1p(k) for k below n_logs (not libm's: they may differ in the last bit), as the Python
+       code computes a line's log length and the page's log line count; for a longer line or page the caller
+       fills those columns. */
+    double *log1p;
     Py_ssize_t n_logs;
     Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
     PyObject *start_gate, *action_gate;  /* see gate_passes; NULL: every line passes */
     PyObject *tag_search, *credit_search;
     PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
-    PyObject *start_category;  /* rules.start_category */
+    /* rules.start_category, as rules.compiled_tables() has it: per ASCII first character, then for any other,
+       None (no rule) or (match method, category per group index); see start_category_of. */
+    PyObject *start_rules[129];
+    PyObject *lastindex;  /* "lastindex", interned */
     Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
     int n_closers;
     Py_UCS4 caption_end;  /* the ending of a caption with its credit */
@@ -403,6 +412,45 @@ contains_dotted_capital_i(PyObject *line)
     return PyUnicode_MAX_CHAR_VALUE(line) >= 0x130 && PyUnicode_FindChar(line, 0x130, 0, PY_SSIZE_T_MAX, 1) >= 0;
 }
 
+/* rules.start_category(line), a new reference: the rules its first character can open with, their one regex
+   tried at the start, and the category of the rule whose group closed last (the match's lastindex: each
+   rule's group encloses its own). The same calls of the same regexes, without a Python frame around them. */
+static PyObject *
+start_category_of(PyObject *line, Py_UCS4 first)
+{
+    PyObject *rules = cfg.start_rules[first < 128 ? first : 128];
+    if (rules == Py_None) return Py_NewRef(Py_None);
+    PyObject *match = PyObject_CallOneArg(PyTuple_GET_ITEM(rules, 0), line);
+    if (match == NULL || match == Py_None) return match;
+    PyObject *index = PyObject_GetAttr(match, cfg.lastindex);
+    Py_DECREF(match);
+    if (index == NULL) return NULL;
+    Py_ssize_t k = index == Py_None ? -1 : PyLong_AsSsize_t(index);
+    Py_DECREF(index);
+    if (k == -1 && PyErr_Occurred()) return NULL;
+    PyObject *categories = PyTuple_GET_ITEM(rules, 1);
+    return Py_NewRef(k >= 0 && k < PyTuple_GET_SIZE(categories) ? PyTuple_GET_ITEM(categories, k) : Py_None);
+}
+
+static int
+read_start_rules(PyObject *rules)
+{
+    int ok = PyTuple_CheckExact(rules) && PyTuple_GET_SIZE(rules) == 129;
+    for (Py_ssize_t k = 0; ok && k < 129; k++) {
+        PyObject *item = PyTuple_GET_ITEM(rules, k);
+        ok = item == Py_None || (PyTuple_CheckExact(item) && PyTuple_GET_SIZE(item) == 2 &&
+                                 PyCallable_Check(PyTuple_GET_ITEM(item, 0)) &&
+                                 PyTuple_CheckExact(PyTuple_GET_ITEM(item, 1)));
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "start rules: 129 of None or (match, categories by group index)");
+        return -1;
+    }
+    if (cfg.lastindex == NULL && (cfg.lastindex = PyUnicode_InternFromString("lastindex")) == NULL) return -1;
+    for (int k = 0; k < 129; k++) Py_XSETREF(cfg.start_rules[k], Py_NewRef(PyTuple_GET_ITEM(rules, k)));
+    return 0;
+}
+
 static PyObject *
 rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -446,9 +494,9 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             Py_XDECREF(index);
             if (failed) goto error;
         } else if (length <= cfg.rule_chars && gate_passes(cfg.start_gate, kind, data, length)) {
-            /* else the line's category is start_category's (start_category is Python: the line held). */
+            /* else the line's category is start_category's (whose regex is Python: the line held). */
             Py_INCREF(line);
-            PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
+            PyObject *category = start_category_of(line, at(kind, data, 0));
             Py_DECREF(line);
             if (category == NULL) goto error;
             PyList_SetItem(categories, i, category);
@@ -943,58 +991,96 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     return 1;
 }
 
-/* The columns that read the whole page: position, prose around, runs of short lines, neighbours. */
-/* `logs`: every line and the page are short enough for the log tables (else see fill()). */
+/* How many of flags[i - radius .. i + radius] are set (none past the page's edges), for each line, divided
+   by the window's width into column `to`: a count, the same whatever order textmode_features sums in. */
 static void
-fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
+count_means(double *out, const char *flags, Py_ssize_t n, int radius, Py_ssize_t to)
+{
+    const Py_ssize_t w = cfg.width;
+    const double width = 2 * radius + 1;
+    Py_ssize_t count = 0;
+    for (Py_ssize_t j = 0; j < radius && j < n; j++) count += flags[j];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i + radius < n) count += flags[i + radius];
+        if (i - radius - 1 >= 0) count -= flags[i - radius - 1];
+        out[i * w + to] = (double)count / width;
+    }
+}
+
+/* textmode_features._window_mean of the lexicon column: each window summed from its first line to its last
+   (zeros past the edges), line by line in the same order as the Python code's vector additions, so the bits
+   are the same. `padded` holds the column with `radius` zeros (at least) on each side; `sums` n doubles. */
+static void
+sum_means(double *out, const double *padded, Py_ssize_t pad, double *sums, Py_ssize_t n, int radius, Py_ssize_t to)
+{
+    const Py_ssize_t w = cfg.width;
+    const double *from = padded + pad - radius;
+    for (Py_ssize_t i = 0; i < n; i++) sums[i] = 0.0;
+    for (int k = 0; k <= 2 * radius; k++)  /* lines outer, window inner would chain every addition */
+        for (Py_ssize_t i = 0; i < n; i++) sums[i] += from[i + k];
+    for (Py_ssize_t i = 0; i < n; i++) out[i * w + to] = sums[i] / (double)(2 * radius + 1);
+}
+
+#define MAX_RADIUS 8  /* of the lexicon windows */
+
+/* The columns that read the whole page: position, prose around, windows, runs of short lines, neighbours.
+   `logs`: the page is short enough for the log table (else the caller fills log_lines). -1 out of memory. */
+static int
+fill_page(double *out, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
 {
     const Py_ssize_t w = cfg.width, *col = cfg.column;
-    double max_words = 0, sum_words = 0, total_prose = 0;
+    double *scratch = PyMem_Malloc((size_t)(2 * n + 2 * MAX_RADIUS) * sizeof(double) + 2 * (size_t)n);
+    if (scratch == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *padded = scratch, *sums = scratch + n + 2 * MAX_RADIUS;
+    char *prose = (char *)(sums + n), *rule = prose + n;
+    double max_words = 0, sum_words = 0, total_prose = 0, total_chars = 0;
     Py_ssize_t prose_lines = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        double words = out[i * w + col[C_WORDS]];
-        int is_prose = words >= (double)cfg.prose_words && out[i * w + col[C_TERMINAL]] > 0;
-        prose[i] = is_prose ? 1.0f : 0.0f;
+        double *row = out + i * w, words = row[col[C_WORDS]];
+        int is_prose = words >= (double)cfg.prose_words && row[col[C_TERMINAL]] > 0;
+        prose[i] = (char)is_prose;
+        rule[i] = row[col[C_RULE]] > 0;
         max_words = words > max_words ? words : max_words;
         sum_words += words;
         total_prose += is_prose ? words : 0;
         prose_lines += is_prose;
+        total_chars += (double)length_of[i];  /* whole numbers: exact in any order */
     }
-    double total_chars = 0;  /* np.cumsum's last value: the same additions in the same order */
-    for (Py_ssize_t i = 0; i < n && logs; i++) total_chars += cfg.chars[length_of[i]];
     double char_cumulative = 0, cumulative = 0, page_words = max_words > 1.0 ? max_words : 1.0;
     double after_all = total_prose;
     total_prose = total_prose > 1.0 ? total_prose : 1.0;
     const float prose_share = (float)prose_lines / (float)n;
-    const double rule_weight = (double)(1.0f / (float)(2 * RULE_RADIUS + 1)), mean_words = sum_words / (double)n;
+    const double mean_words = sum_words / (double)n;
     Py_ssize_t from[5], to[20];  /* the context columns: read from, written to */
     for (int k = 0; k < 5; k++) from[k] = col[CONTEXT_OF[k]];
     for (int k = 0; k < 20; k++) to[k] = col[C_CONTEXT + k];
     for (Py_ssize_t i = 0; i < n; i++) {
         double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
+        double chars = (double)length_of[i];
         cumulative += prose_words;
-        if (logs) {
-            double chars = cfg.chars[length_of[i]];
-            char_cumulative += chars;
-            row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
-            row[col[C_LOG_LINES]] = cfg.log1p[n];
-        }
+        char_cumulative += chars;
+        row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
+        if (logs) row[col[C_LOG_LINES]] = cfg.log1p[n];
         row[col[C_POSITION]] = (double)((float)i / (float)n);
         row[col[C_WORDS_VS_PAGE_MAX]] = words / page_words;
         row[col[C_PROSE_BEFORE]] = (cumulative - prose_words) / total_prose;
         row[col[C_PROSE_AFTER]] = (after_all - cumulative) / total_prose;
         row[col[C_PAGE_PROSE_SHARE]] = (double)prose_share;
         row[col[C_PAGE_MEAN_WORDS]] = mean_words;
-        Py_ssize_t rules = 0;
-        for (Py_ssize_t j = i - RULE_RADIUS; j <= i + RULE_RADIUS; j++)
-            if (j >= 0 && j < n) rules += out[j * w + col[C_RULE]] > 0;
-        row[col[C_RULE_WINDOW_3]] = (double)rules * rule_weight;
         for (int o = 0; o < 4; o++) {
             Py_ssize_t j = i - CONTEXT_OFFSET[o];
             const double *seen = j >= 0 && j < n ? out + j * w : NULL;
             for (int k = 0; k < 5; k++) row[to[5 * o + k]] = seen != NULL ? seen[from[k]] : -1.0;
         }
     }
+    count_means(out, rule, n, RULE_RADIUS, col[C_RULE_WINDOW_3]);
+    for (int k = 0; k < 3; k++) count_means(out, prose, n, PROSE_RADIUS[k], col[PROSE_WINDOW[k]]);
+    for (Py_ssize_t i = 0; i < MAX_RADIUS; i++) padded[i] = padded[n + MAX_RADIUS + i] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) padded[MAX_RADIUS + i] = out[i * w + col[C_LEXICAL]];
+    for (int k = 0; k < 3; k++) sum_means(out, padded, MAX_RADIUS, sums, n, LEXICAL_RADIUS[k], col[LEXICAL_WINDOW[k]]);
     for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
         Py_ssize_t end = i;
         while (end < n && out[end * w + col[C_WORDS]] <= (double)cfg.short_words) end++;
@@ -1003,6 +1089,8 @@ fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, 
         if (end == i) out[end++ * w + col[C_SHORT_RUN]] = 0.0;
         i = end;
     }
+    PyMem_Free(scratch);
+    return 0;
 }
 
 typedef struct {
@@ -1028,8 +1116,8 @@ hold(PyObject *object, Held *held, const char *format, Py_ssize_t rows, Py_ssize
 static PyObject *
 fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out, prose)");
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out)");
         return NULL;
     }
     if (!cfg.ready) {
@@ -1045,11 +1133,10 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = PyList_GET_SIZE(lines);
     for (Py_ssize_t i = 0; i < n; i++)
         if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return PyLong_FromLong(0);
-    Held held[2] = {{{0}, 0}, {{0}, 0}};
+    Held held[1] = {{{0}, 0}};
     int r = -1;
-    if (hold(args[3], &held[0], "d", n, cfg.width) == 0 && hold(args[4], &held[1], "f", n, 0) == 0) {
+    if (hold(args[3], &held[0], "d", n, cfg.width) == 0) {
         double *out = held[0].view.buf;
-        float *prose = held[1].view.buf;
         r = 1;
         for (Py_ssize_t i = 0; i < n && r == 1; i++)
             r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
@@ -1066,14 +1153,12 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                     length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
                     logs &= length_of[i] < cfg.n_logs;
                 }
-                fill_page(out, prose, length_of, n, logs);
-                r = logs ? 1 : 2;
+                r = fill_page(out, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
             }
             PyMem_Free(repeats);
         }
     }
-    for (int k = 0; k < 2; k++)
-        if (held[k].held) PyBuffer_Release(&held[k].view);
+    if (held[0].held) PyBuffer_Release(&held[0].view);
     return r < 0 ? NULL : PyLong_FromLong(r);
 }
 
@@ -1421,29 +1506,20 @@ read_classes(PyObject *classes)
 }
 
 static int
-read_logs(PyObject *log1p, PyObject *chars)
+read_logs(PyObject *log1p)
 {
-    Py_buffer views[2];
-    if (PyObject_GetBuffer(log1p, &views[0], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    if (PyObject_GetBuffer(chars, &views[1], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-        PyBuffer_Release(&views[0]);
-        return -1;
-    }
-    int ok = 1;
-    for (int k = 0; k < 2; k++)
-        ok &= views[k].ndim == 1 && strcmp(views[k].format, "d") == 0 && views[k].shape[0] == views[0].shape[0];
-    double *copy = ok ? PyMem_Malloc(2 * (size_t)views[0].shape[0] * sizeof(double)) : NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(log1p, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    int ok = view.ndim == 1 && strcmp(view.format, "d") == 0 && view.shape[0] > 0;
+    double *copy = ok ? PyMem_Malloc((size_t)view.shape[0] * sizeof(double)) : NULL;
     if (copy != NULL) {
         PyMem_Free(cfg.log1p);
         cfg.log1p = copy;
-        cfg.chars = copy + views[0].shape[0];
-        cfg.n_logs = views[0].shape[0];
-        memcpy(cfg.log1p, views[0].buf, (size_t)cfg.n_logs * sizeof(double));
-        memcpy(cfg.chars, views[1].buf, (size_t)cfg.n_logs * sizeof(double));
+        cfg.n_logs = view.shape[0];
+        memcpy(cfg.log1p, view.buf, (size_t)cfg.n_logs * sizeof(double));
     }
-    PyBuffer_Release(&views[0]);
-    PyBuffer_Release(&views[1]);
-    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p, chars: float64 arrays of one length");
+    PyBuffer_Release(&view);
+    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p: a float64 array");
     else if (copy == NULL) PyErr_NoMemory();
     return ok && copy != NULL ? 0 : -1;
 }
@@ -1479,10 +1555,10 @@ configure(PyObject *self, PyObject *args)
 {
     PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *stand_ins, *stands_for;
     PyObject *closers, *needles;
-    PyObject *log1p, *chars;
+    PyObject *log1p;
     Py_ssize_t width, caption_end;
-    if (!PyArg_ParseTuple(args, "OnO!OOOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
-                          &log1p, &chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
+    if (!PyArg_ParseTuple(args, "OnO!OOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+                          &log1p, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
                           &stand_ins, &stands_for, &closers, &caption_end,
                           &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
                           &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
@@ -1500,7 +1576,7 @@ configure(PyObject *self, PyObject *args)
             return NULL;
         }
     }
-    if (read_classes(classes) < 0 || read_logs(log1p, chars) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
+    if (read_classes(classes) < 0 || read_logs(log1p) < 0 || read_start_rules(start) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
         read_gate(action_gate, &cfg.action_gate) < 0 || read_needles(needles) < 0)
         return NULL;
     if (PyUnicode_GET_LENGTH(stand_ins) > 8 || PyUnicode_GET_LENGTH(stands_for) != PyUnicode_GET_LENGTH(stand_ins)) {
@@ -1517,7 +1593,6 @@ configure(PyObject *self, PyObject *args)
     Py_XSETREF(cfg.tag_search, Py_NewRef(tag));
     Py_XSETREF(cfg.credit_search, Py_NewRef(credit));
     for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
-    Py_XSETREF(cfg.start_category, Py_NewRef(start));
     cfg.width = width;
     cfg.caption_end = (Py_UCS4)caption_end;
     cfg.ready = 1;
@@ -1526,8 +1601,8 @@ configure(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(classes, width, columns, log1p, chars, start_gate, action_gate, tag_search, credit_search,"
-     " action_matches, start_category, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     "configure(classes, width, columns, log1p, start_gate, action_gate, tag_search, credit_search,"
+     " action_matches, start_rules, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str] | None: normalise_lines(text)[:max_lines]; None unless text is a str"
@@ -1551,9 +1626,9 @@ static PyMethodDef methods[] = {
      " (verdict None), the body's span, and the indices of the caption and related lines inside it; None for"
      " input it leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
-     "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
-     " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"
-     " char_position are left to the caller; 0 for lines it leaves to the Python code."},
+     "fill(lines, categories, table, out) -> int: the columns of FILLED in `out`, and 1; 2 when a line or the"
+     " page is too long for the log table, and the log columns are left to the caller; 0 for lines it leaves"
+     " to the Python code."},
     {NULL, NULL, 0, NULL},
 };
 
