@@ -298,6 +298,86 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
     return span;
 }
 
+/* Two-byte text (any character past U+00FF, a curly quote, makes the whole dump two-byte: most pages), eight
+   characters at a time in a 16-byte vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64). */
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+#define SPLAT16(c) ((u16x8){c, c, c, c, c, c, c, c})
+
+static inline u16x8
+load_u16x8(const uint16_t *s)
+{
+    u16x8 v;
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+static inline int
+any_lane(u16x8 v)
+{
+    uint64_t halves[2];
+    memcpy(halves, &v, sizeof(halves));
+    return (halves[0] | halves[1]) != 0;
+}
+
+/* The lanes holding a character no normalised line holds: the two-byte whitespace of Py_UNICODE_ISSPACE
+   but the space, and every control character (those that are no whitespace too: line_span sorts them). */
+static inline u16x8
+unusual_u16x8(u16x8 v)
+{
+    return (u16x8)((v < SPLAT16(0x20)) | (v == SPLAT16(0x85)) | (v == SPLAT16(0xA0)) | (v == SPLAT16(0x1680)) |
+                   ((u16x8)(v - SPLAT16(0x2000)) < SPLAT16(0x0B)) | (v == SPLAT16(0x2028)) |
+                   (v == SPLAT16(0x2029)) | (v == SPLAT16(0x202F)) | (v == SPLAT16(0x205F)) | (v == SPLAT16(0x3000)));
+}
+
+static inline int
+unusual_u16(uint16_t c)
+{
+    return c < 0x20 || (c != ' ' && is_space(c));
+}
+
+/* clean_span_ucs1 for a two-byte str. `bits` gets the OR of the line's characters (clean lines only): below
+   0x100 every character is, and the line is made one-byte, as PyUnicode_Substring would scan to find. */
+static Span
+clean_span_ucs2(const uint16_t *s, Py_ssize_t start, Py_ssize_t n, int *clean, uint16_t *bits)
+{
+    Py_ssize_t j = start;
+    for (; j + 8 <= n && !any_lane((u16x8)(load_u16x8(s + j) == SPLAT16('\n'))); j += 8) {}
+    for (; j < n && s[j] != '\n'; j++) {}
+    Py_ssize_t end = j;
+    Span span = {end, start, end, 1};
+    *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
+    u16x8 all = SPLAT16(0);
+    for (j = start; *clean && j + 9 <= end; j += 8) {
+        u16x8 v = load_u16x8(s + j), next = load_u16x8(s + j + 1);
+        *clean = !any_lane(unusual_u16x8(v) | (u16x8)((v == SPLAT16(' ')) & (next == SPLAT16(' '))));
+        all |= v;
+    }
+    uint16_t tail = 0;
+    for (; *clean && j < end; j++) {
+        *clean = !unusual_u16(s[j]) && !(s[j] == ' ' && j + 1 < end && s[j + 1] == ' ');
+        tail |= s[j];
+    }
+    for (int k = 0; k < 8; k++) tail |= all[k];
+    *bits = tail;
+    return span;
+}
+
+/* s[first:last] of a two-byte str as a str: one-byte when `bits` (the OR of its characters) says every
+   character fits, as PyUnicode_Substring makes it, without its scan for the largest character. */
+static PyObject *
+ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bits)
+{
+    PyObject *line = PyUnicode_New(last - first, bits);
+    if (line == NULL) return NULL;
+    if (bits < 0x100) {
+        Py_UCS1 *to = PyUnicode_1BYTE_DATA(line);
+        for (Py_ssize_t j = first; j < last; j++) to[j - first] = (Py_UCS1)s[j];
+    } else {
+        memcpy(PyUnicode_2BYTE_DATA(line), s + first, (size_t)(last - first) * 2);
+    }
+    return line;
+}
+
 static PyObject *
 split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -316,13 +396,17 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (lines == NULL) return NULL;
     for (Py_ssize_t start = 0; start <= n && PyList_GET_SIZE(lines) < max_lines;) {
         int clean = 0;
-        Span span = kind == PyUnicode_1BYTE_KIND ? clean_span_ucs1(data, start, n, &clean) : (Span){0, 0, 0, 0};
+        uint16_t bits = 0;
+        Span span = kind == PyUnicode_1BYTE_KIND   ? clean_span_ucs1(data, start, n, &clean)
+                    : kind == PyUnicode_2BYTE_KIND ? clean_span_ucs2(data, start, n, &clean, &bits)
+                                                   : (Span){0, 0, 0, 0};
 #define LINE_SPAN(k) line_span(k, data, start, n)
         if (!clean) span = BY_KIND(kind, LINE_SPAN);
 #undef LINE_SPAN
         if (span.first < span.last) {
-            PyObject *line = span.clean ? PyUnicode_Substring(text, span.first, span.last)
-                                        : collapsed(kind, data, span.first, span.last);
+            PyObject *line = clean && kind == PyUnicode_2BYTE_KIND ? ucs2_substring(data, span.first, span.last, bits)
+                             : span.clean ? PyUnicode_Substring(text, span.first, span.last)
+                                          : collapsed(kind, data, span.first, span.last);
             if (line == NULL || PyList_Append(lines, line) < 0) {
                 Py_XDECREF(line);
                 Py_DECREF(lines);
@@ -1113,6 +1197,47 @@ hold(PyObject *object, Held *held, const char *format, Py_ssize_t rows, Py_ssize
     return 0;
 }
 
+/* The matrix of n lines (a list of exactly n str) into out (n x width): 1 done, 2 done but for the log columns
+   (a line or the page too long for the log table: see fill), 0 declined, -1 error. */
+static int
+fill_matrix(PyObject *lines, PyObject *categories, const Lexicon *table, double *out)
+{
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    int r = 1;
+    for (Py_ssize_t i = 0; i < n && r == 1; i++)
+        r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
+    if (r != 1) return r;
+    double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
+    Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
+    if (repeats == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if ((r = count_repeats(lines, n, repeats)) == 0) {
+        int logs = n < cfg.n_logs;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
+            length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
+            logs &= length_of[i] < cfg.n_logs;
+        }
+        r = fill_page(out, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
+    }
+    PyMem_Free(repeats);
+    return r;
+}
+
+/* Whether fill() and scored() take these arguments: lines a non-empty list of str, categories a list as long. */
+static int
+fillable(PyObject *lines, PyObject *categories)
+{
+    if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
+        PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
+        return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return 0;
+    return 1;
+}
+
 static PyObject *
 fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1127,37 +1252,11 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *lines = args[0], *categories = args[1];
     Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
     if (table == NULL) return NULL;
-    if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
-        PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
-        return PyLong_FromLong(0);
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return PyLong_FromLong(0);
+    if (!fillable(lines, categories)) return PyLong_FromLong(0);
     Held held[1] = {{{0}, 0}};
     int r = -1;
-    if (hold(args[3], &held[0], "d", n, cfg.width) == 0) {
-        double *out = held[0].view.buf;
-        r = 1;
-        for (Py_ssize_t i = 0; i < n && r == 1; i++)
-            r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
-        if (r == 1) {
-            double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
-            Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
-            if (repeats == NULL) {
-                PyErr_NoMemory();
-                r = -1;
-            } else if ((r = count_repeats(lines, n, repeats)) == 0) {
-                int logs = n < cfg.n_logs;
-                for (Py_ssize_t i = 0; i < n; i++) {
-                    out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
-                    length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
-                    logs &= length_of[i] < cfg.n_logs;
-                }
-                r = fill_page(out, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
-            }
-            PyMem_Free(repeats);
-        }
-    }
+    if (hold(args[3], &held[0], "d", PyList_GET_SIZE(lines), cfg.width) == 0)
+        r = fill_matrix(lines, categories, table, held[0].view.buf);
     if (held[0].held) PyBuffer_Release(&held[0].view);
     return r < 0 ? NULL : PyLong_FromLong(r);
 }
@@ -1212,7 +1311,7 @@ stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
     }
 }
 
-/* textmode.expected_f1_cut into `kept`; `total` is numpy's sum of p * w (its pairwise order is numpy's). */
+/* textmode.expected_f1_cut into `kept`; `total` is the sum of p * w in line order. */
 static void
 f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
 {
@@ -1276,18 +1375,46 @@ verdicts_of(PyObject *categories, int use_rules, PyObject *dropped, const char *
     return verdicts;
 }
 
+/* textmode.line_verdicts_python: a new list, Py_None for a NaN (the Python code then), NULL on an error. The
+   lines' probability mass is summed in line order, as np.cumsum sums it there. */
+static PyObject *
+line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_rules, PyObject *ends,
+              PyObject *dropped)
+{
+    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
+    double total = 0;
+    for (Py_ssize_t i = 0; i < n && plain; i++) {
+        plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
+        total += value_at(p, i) * value_at(w, i);
+    }
+    if (!plain) return Py_NewRef(Py_None);
+    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
+    if (scratch == NULL) return PyErr_NoMemory();
+    Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
+    double *body = (double *)(merge + n);
+    char *kept = (char *)(body + n);
+    PyObject *result = NULL;
+    f1_cut(p, w, total, n, kept, order, merge);
+    Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
+    if (end >= 0) {
+        memset(kept + end, 0, (size_t)(n - end));
+        result = verdicts_of(categories, use_rules, dropped, kept, n);
+    }
+    PyMem_Free(scratch);
+    return result;
+}
+
 static PyObject *
 verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, total, categories, use_rules, ends, dropped)");
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, categories, use_rules, ends, dropped)");
         return NULL;
     }
-    PyObject *categories = args[3], *ends = args[5], *dropped = args[6];
-    double total = PyFloat_Check(args[2]) ? PyFloat_AS_DOUBLE(args[2]) : NAN;
-    int use_rules = PyObject_IsTrue(args[4]);
+    PyObject *categories = args[2], *ends = args[4], *dropped = args[5];
+    int use_rules = PyObject_IsTrue(args[3]);
     if (use_rules < 0) return NULL;
-    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends) || isnan(total)) Py_RETURN_NONE;
+    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(categories);
     Py_buffer views[2];
     Column p, w;
@@ -1296,28 +1423,75 @@ verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyBuffer_Release(&views[0]);
         Py_RETURN_NONE;
     }
-    PyObject *result = NULL;
-    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
-    for (Py_ssize_t i = 0; i < n && plain; i++) plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
-    char *scratch = plain ? PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1) : NULL;
-    if (plain && scratch == NULL) {
-        PyErr_NoMemory();
-    } else if (plain) {
-        Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
-        double *body = (double *)(merge + n);
-        char *kept = (char *)(body + n);
-        f1_cut(p, w, total, n, kept, order, merge);
-        Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
-        if (end >= 0) {
-            memset(kept + end, 0, (size_t)(n - end));
-            result = verdicts_of(categories, use_rules, dropped, kept, n);
-        }
-    } else {
-        result = Py_NewRef(Py_None);
-    }
-    PyMem_Free(scratch);
+    PyObject *result = line_verdicts(p, w, n, categories, use_rules, ends, dropped);
     PyBuffer_Release(&views[0]);
     PyBuffer_Release(&views[1]);
+    return result;
+}
+
+/* ---- the whole page --------------------------------------------------------------------------------- */
+
+/* What _trees.c offers other extensions (its capsule C_API): add_leaf_values on C rows. */
+typedef struct {
+    int (*add_leaf_values)(PyObject *model, const double *rows, Py_ssize_t count, Py_ssize_t width, double *out);
+} TreesAPI;
+
+static const TreesAPI *trees_api;
+
+static PyObject *
+configure_scoring(PyObject *self, PyObject *api)
+{
+    const TreesAPI *found = PyCapsule_GetPointer(api, "copydesk._trees.C_API");
+    if (found == NULL) return NULL;
+    trees_api = found;
+    Py_RETURN_NONE;
+}
+
+/* The model's probability from its raw score: textmode.line_probabilities_python's, libm's exp both ways (an
+   overflow is infinity there too). */
+static inline double
+sigmoid_of(double raw, double sigmoid)
+{
+    return 1.0 / (1.0 + exp(-sigmoid * raw));
+}
+
+static PyObject *
+scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped)");
+        return NULL;
+    }
+    if (!cfg.ready || trees_api == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured for scoring");
+        return NULL;
+    }
+    PyObject *lines = args[0], *categories = args[1], *model = args[3], *ends = args[6], *dropped = args[7];
+    Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
+    if (table == NULL) return NULL;
+    int use_rules = PyObject_IsTrue(args[5]);
+    if (use_rules < 0) return NULL;
+    if (!fillable(lines, categories) || !PyFloat_CheckExact(args[4]) || !PyFrozenSet_CheckExact(ends))
+        Py_RETURN_NONE;
+    double sigmoid = PyFloat_AS_DOUBLE(args[4]);
+    Py_ssize_t n = PyList_GET_SIZE(lines), w = cfg.width;
+    double *out = PyMem_Malloc((size_t)n * (size_t)(w + 2) * sizeof(double));
+    if (out == NULL) return PyErr_NoMemory();
+    double *raw = out + n * w, *p = raw + n;
+    PyObject *result = NULL;
+    int r = fill_matrix(lines, categories, table, out);
+    if (r == 1) {
+        for (Py_ssize_t i = 0; i < n; i++) raw[i] = 0.0;
+        if (trees_api->add_leaf_values(model, out, n, w, raw) == 0) {
+            for (Py_ssize_t i = 0; i < n; i++) p[i] = sigmoid_of(raw[i], sigmoid);
+            Column probabilities = {(const char *)p, sizeof(double)};
+            Column words = {(const char *)(out + cfg.column[C_WORDS]), w * (Py_ssize_t)sizeof(double)};
+            result = line_verdicts(probabilities, words, n, categories, use_rules, ends, dropped);
+        }
+    } else if (r >= 0) {  /* declined, or past the log table: the Python code */
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_Free(out);
     return result;
 }
 
@@ -1615,9 +1789,15 @@ static PyMethodDef methods[] = {
      "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
      " str to float)."},
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
-     "verdicts(probabilities, words, total, categories, use_rules, ends, dropped) -> list | None:"
-     " textmode.line_verdicts, `total` the sum of probabilities * words as numpy makes it; None for input it"
-     " leaves to the Python code."},
+     "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
+     " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_scoring", configure_scoring, METH_O,
+     "configure_scoring(api): _trees.C_API, through which scored() scores the lines."},
+    {"scored", (PyCFunction)(void (*)(void))scored, METH_FASTCALL,
+     "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped) -> list | None: the verdicts"
+     " of textmode.line_verdicts from the lines' features (fill), the tree model's raw scores (_trees.c's"
+     " capsule `model`) and the sigmoid of them, without an array in between; None for input it leaves to"
+     " the Python code."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},

@@ -308,32 +308,16 @@ static void add_row(const Model *m, const double *values, double *out) {
     }
 }
 
-static PyObject *add_leaf_values(PyObject *self, PyObject *args) {
-    PyObject *capsule, *objects[2];
-    if (!PyArg_ParseTuple(args, "OOO", &capsule, &objects[0], &objects[1])) return NULL;
-    const Model *m = PyCapsule_GetPointer(capsule, CAPSULE);
-    if (m == NULL) return NULL;
-    Held held[2] = {{{0}}};
-    if (hold(objects[0], &held[0], "fd", 0, 0) < 0 || hold(objects[1], &held[1], "d", 8, 1) < 0) {
-        release(held, 2);
-        return NULL;
-    }
-    if (held[0].view.ndim != 2 || held[0].view.shape[1] != m->width ||
-        held[1].view.len / 8 != held[0].view.shape[0] * m->num_class) {
-        release(held, 2);
-        PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
-        return NULL;
-    }
-    Py_ssize_t count = held[0].view.shape[0], num_class = m->num_class;
-    Py_ssize_t row_size = m->width * held[0].view.itemsize;
-    int single = held[0].view.format[0] == 'f';
-    const char *rows = held[0].view.buf;
-    double *out = held[1].view.buf;
+/* Adds each tree's leaf for each of `count` rows (`row_size` bytes apart, float32 when `single`) to out; -1
+   out of memory (an error set). */
+static int score_rows(const Model *m, const char *rows, Py_ssize_t count, Py_ssize_t row_size, int single,
+                      double *out) {
+    Py_ssize_t num_class = m->num_class;
     /* values (slots x BLOCK, 16-byte aligned for the pair loads), acc (classes x BLOCK), a zero row. */
     char *scratch = PyMem_Calloc(1, 16 + ((size_t)m->slots + (size_t)num_class) * BLOCK * 8 + (size_t)row_size + 8);
     if (scratch == NULL) {
-        release(held, 2);
-        return PyErr_NoMemory();
+        PyErr_NoMemory();
+        return -1;
     }
     double *values = (double *)(((uintptr_t)scratch + 15) & ~(uintptr_t)15);
     double *acc = values + m->slots * BLOCK;
@@ -361,9 +345,51 @@ static PyObject *add_leaf_values(PyObject *self, PyObject *args) {
     }
     Py_END_ALLOW_THREADS
     PyMem_Free(scratch);
+    return 0;
+}
+
+static PyObject *add_leaf_values(PyObject *self, PyObject *args) {
+    PyObject *capsule, *objects[2];
+    if (!PyArg_ParseTuple(args, "OOO", &capsule, &objects[0], &objects[1])) return NULL;
+    const Model *m = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (m == NULL) return NULL;
+    Held held[2] = {{{0}}};
+    if (hold(objects[0], &held[0], "fd", 0, 0) < 0 || hold(objects[1], &held[1], "d", 8, 1) < 0) {
+        release(held, 2);
+        return NULL;
+    }
+    if (held[0].view.ndim != 2 || held[0].view.shape[1] != m->width ||
+        held[1].view.len / 8 != held[0].view.shape[0] * m->num_class) {
+        release(held, 2);
+        PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
+        return NULL;
+    }
+    int r = score_rows(m, held[0].view.buf, held[0].view.shape[0], m->width * held[0].view.itemsize,
+                       held[0].view.format[0] == 'f', held[1].view.buf);
     release(held, 2);
+    if (r < 0) return NULL;
     Py_RETURN_NONE;
 }
+
+/* The C API other extensions reach through the capsule `C_API` (text mode's _lines.c scores its lines without
+   making arrays): add_leaf_values for `count` float64 rows of `width` values; -1 with an error set when the
+   model capsule is not one or the rows do not fit it. */
+static int api_add_leaf_values(PyObject *capsule, const double *rows, Py_ssize_t count, Py_ssize_t width,
+                               double *out) {
+    const Model *m = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (m == NULL) return -1;
+    if (width != m->width) {
+        PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
+        return -1;
+    }
+    return score_rows(m, (const char *)rows, count, width * (Py_ssize_t)sizeof(double), 0, out);
+}
+
+typedef struct {
+    int (*add_leaf_values)(PyObject *, const double *, Py_ssize_t, Py_ssize_t, double *);
+} TreesAPI;
+
+static const TreesAPI API = {api_add_leaf_values};
 
 static PyMethodDef methods[] = {
     {"compile", compile, METH_VARARGS, "Check a model's arrays and lay them out for add_leaf_values."},
@@ -374,4 +400,14 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trees", "Tree-ensemble scoring (see trees.py).", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__trees(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__trees(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    PyObject *api = PyCapsule_New((void *)&API, "copydesk._trees.C_API", NULL);
+    if (api == NULL || PyModule_AddObject(m, "C_API", api) < 0) {
+        Py_XDECREF(api);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -29,6 +29,7 @@ import numpy as np
 
 from .compiled import load_checked
 from .rules import TEXT_PATTERNS, compiled_tables, start_category, text_category
+from .trees import _trees
 
 Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
 PROSE_WORDS = 10  # a line of ten words or more that ends a sentence counts as prose
@@ -398,12 +399,26 @@ def compiled_lines() -> ModuleType | None:
 def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: list[str | None], use_rules: bool,
                       ends: frozenset[str], dropped: str) -> list[str | None] | None:
     """`textmode.line_verdicts_python` by _lines.c (the expected-F1 cut, the comment-form end, the
-    verdicts); None when the compiled part is off or declines the input. Only the sum of the lines'
-    probability mass is numpy's, in numpy's own order."""
+    verdicts); None when the compiled part is off or declines the input."""
     if _fast is None:
         return None
-    total = float((probabilities * words).sum())
-    return _fast.verdicts(probabilities, words, total, categories, use_rules, ends, dropped)
+    return _fast.verdicts(probabilities, words, categories, use_rules, ends, dropped)
+
+
+def compiled_scored(lines: list[str], categories: list[str | None], lexicon: Lexicon, booster: object,
+                    use_rules: bool, ends: frozenset[str], dropped: str) -> list[str | None] | None:
+    """The lines' verdicts straight from the lines, by _lines.c in one call: the features, the trees (through
+    _trees.c's C API), the probabilities and `compiled_verdicts`, the same as `page_features`, then
+    `textmode.line_probabilities_python` and `textmode.line_verdicts_python`, without the arrays between
+    them. None when the compiled parts are off or decline the input (a model that is not one sigmoid
+    output, a lexicon the table cannot hold, a line past the log table)."""
+    if _fast is None or not _SCORING or getattr(booster, "transform", None) != "sigmoid" or booster.num_class != 1:
+        return None
+    table = _lexicon_table(lexicon)
+    if table is None:
+        return None
+    model = booster._compiled or booster._compile()  # type: ignore[attr-defined]
+    return _fast.scored(lines, categories, table, model, float(booster.sigmoid), use_rules, ends, dropped)
 
 
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -624,6 +639,10 @@ def _set_up_compiled(module: ModuleType) -> None:
         "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
         _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
     )
+    global _SCORING
+    _SCORING = _trees is not None and hasattr(_trees, "C_API")
+    if _SCORING:
+        module.configure_scoring(_trees.C_API)
     _fast = module
     text = "\n".join(f"  {line}\t" for line in _probe_lines())
     lines = normalise_lines_python(text)
@@ -637,4 +656,5 @@ def _set_up_compiled(module: ModuleType) -> None:
 
 
 _fast = None
+_SCORING = False  # _lines.c scores lines through _trees.c (see compiled_scored)
 _fast, COMPILED_LINES_UNAVAILABLE = load_checked("_lines", _set_up_compiled)
