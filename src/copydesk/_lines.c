@@ -60,6 +60,7 @@
 #define MAX_NEEDLES 8
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
+#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
 
 /* Character class bits, in the order of textmode_features._COUNTED (textmode_features.py checks). */
 enum {
@@ -128,6 +129,8 @@ static struct {
     Py_ssize_t needle_len[MAX_NEEDLES];
     int n_needles;
     uint8_t needle_start[128];  /* the first characters of the needles, both cases */
+    /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
+    uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
 } cfg;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -201,7 +204,6 @@ gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
-#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
 
 /* 0x80 in each byte of v that is zero, and nowhere else (no carry crosses a byte). */
 static inline uint64_t
@@ -460,14 +462,7 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
 static int
 has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
 {
-    uint64_t want[MAX_NEEDLES][PREFIX], fold[MAX_NEEDLES][PREFIX];
-    for (int k = 0; k < cfg.n_needles; k++)
-        for (int q = 0; q < PREFIX; q++) {
-            uint8_t c = q < cfg.needle_len[k] ? (uint8_t)cfg.needles[k][q] : 0;
-            int letter = c >= 'a' && c <= 'z';
-            want[k][q] = ONES * c;
-            fold[k][q] = letter ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': case folded, letters only */
-        }
+    const uint64_t (*want)[PREFIX] = cfg.needle_want, (*fold)[PREFIX] = cfg.needle_fold;
     Py_ssize_t i = 0;
     for (; i + 8 + PREFIX - 1 <= length; i += 8) {
         uint64_t found = 0;
@@ -1381,6 +1376,7 @@ static PyObject *
 line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_rules, PyObject *ends,
               PyObject *dropped)
 {
+    if (n <= 0) return PyList_New(0);
     int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
     double total = 0;
     for (Py_ssize_t i = 0; i < n && plain; i++) {
@@ -1716,6 +1712,11 @@ read_needles(PyObject *needles)
         cfg.needle_start[(uint8_t)chars[0]] = 1;
         if (chars[0] >= 'a' && chars[0] <= 'z') cfg.needle_start[chars[0] - 32] = 1;
         cfg.needle_len[k] = PyUnicode_GET_LENGTH(s);
+        for (int q = 0; q < PREFIX; q++) {
+            uint8_t c = q < cfg.needle_len[k] ? (uint8_t)chars[q] : 0;
+            cfg.needle_want[k][q] = ONES * c;
+            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+        }
     }
     cfg.n_needles = (int)n;
     return 0;
