@@ -749,9 +749,9 @@ lexicon_table(PyObject *self, PyObject *lexicon)
 /* The weight of a lower-cased word (UTF-8, zero-padded to a multiple of eight), or NaN when the lexicon
    does not know it. */
 static inline double
-word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
+hashed_word_weight(const Lexicon *t, const char *word, Py_ssize_t length, uint64_t h)
 {
-    uint64_t h = hash_padded(word, length), head = load8(word);
+    uint64_t head = load8(word);
     for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
         const Slot *e = &t->slots[slot];
         if (e->head == head && e->length == (uint32_t)length &&
@@ -759,6 +759,12 @@ word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
             return e->value;
     }
     return NAN;
+}
+
+static inline double
+word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
+{
+    return hashed_word_weight(t, word, length, hash_padded(word, length));
 }
 
 /* The weight of line[start:end].lower() by str.lower() itself, for the words whose lowering depends on
@@ -787,14 +793,17 @@ weight_by_str_lower(PyObject *line, Py_ssize_t start, Py_ssize_t end, const Lexi
     return padded == NULL ? -1 : 0;
 }
 
-/* A word lower-cased into UTF-8 (str.lower() for every character but U+0130 and U+03A3, see above), zero-
-   padded to whole eight-byte chunks for word_weight. Each chunk is made in a register and stored whole:
-   read back by the hash as one word after byte-wide stores, it stalled the load (store forwarding fails),
-   the costliest instruction of fill(). */
+/* A head's words lower-cased into UTF-8 (str.lower() for every character but U+0130 and U+03A3, see above),
+   one after the other, each zero-padded to whole eight-byte chunks for word_weight. Each chunk is made in a
+   register and stored whole: read back by the hash as one word after byte-wide stores, it stalled the load
+   (store forwarding fails), the costliest instruction of fill(). All of a head's words are kept so that
+   their lexicon slots are all asked for (prefetched) before any is read: with caches cooled by other work
+   each lookup was a wait on memory, one after the other. */
+#define MAX_WORDS (MAX_HEAD / 2 + 1)  /* single spaces between words */
 typedef struct {
-    uint64_t chunks[(4 * MAX_HEAD) / 8 + 2];
+    uint64_t chunks[(4 * MAX_HEAD) / 8 + MAX_WORDS + 2];
     uint64_t current;  /* the bytes of the chunk being made */
-    Py_ssize_t length;
+    Py_ssize_t base, length;  /* the current word: its first chunk, its bytes so far */
 } Word;
 
 static inline void
@@ -813,18 +822,32 @@ word_put(Word *w, uint8_t byte)
     w->current |= (uint64_t)byte << (8 * (w->length & 7));
 #endif
     if ((++w->length & 7) == 0) {
-        w->chunks[w->length / 8 - 1] = w->current;
+        w->chunks[w->base + w->length / 8 - 1] = w->current;
         w->current = 0;
     }
 }
 
-/* The word's bytes, zero-padded (its last chunk stored, and a zero one after it). */
+/* The word's bytes, zero-padded (its last chunk stored). */
 static inline const char *
 word_bytes(Word *w)
 {
-    w->chunks[w->length / 8] = w->current;
-    w->chunks[w->length / 8 + 1] = 0;
-    return (const char *)w->chunks;
+    w->chunks[w->base + w->length / 8] = w->current;
+    return (const char *)(w->chunks + w->base);
+}
+
+/* A word of a head, to be weighed once the head is read. */
+typedef struct {
+    Py_ssize_t base, length, start, end;  /* its chunks and bytes in a Word; where it is in the line */
+    uint64_t hash;
+    int by_str;  /* weighed by str.lower() (see weight_by_str_lower) */
+} PendingWord;
+
+/* The next word goes after this one. */
+static inline void
+word_next(Word *w)
+{
+    w->base += w->length / 8 + 1;
+    word_clear(w);
 }
 
 /* Past ASCII: the lowered character's UTF-8 bytes (out of line: most words never come here). */
@@ -948,23 +971,23 @@ SPECIALISED int
 read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const Lexicon *t, Head *h)
 {
     Word word;
+    PendingWord pending[MAX_WORDS];
+    int n_words = 0;
     Py_ssize_t word_start = 0;
     int by_str = 0;  /* the word needs str.lower() */
     Py_UCS4 prev = ' ';  /* before the head: a word starts */
     memset(h, 0, sizeof(*h));
+    word.base = 0;
     word_clear(&word);
     for (Py_ssize_t j = 0; j <= head_len; j++) {
         Py_UCS4 c = j < head_len ? at(kind, data, j) : ' ';
         if (c == ' ') {
             if (prev == ' ' || (j == head_len - 1)) return 0;  /* a leading, trailing or double space */
-            double weight;
-            if (!by_str) weight = word_weight(t, word_bytes(&word), word.length);
-            else if (weight_by_str_lower(line, word_start, j, t, &weight) < 0) return -1;
-            if (!isnan(weight)) {
-                h->lexical += weight;
-                h->hits++;
-            }
-            word_clear(&word);
+            const char *bytes = word_bytes(&word);
+            uint64_t hash = by_str ? 0 : hash_padded(bytes, word.length);
+            if (!by_str) __builtin_prefetch(&t->slots[(size_t)hash & t->mask]);
+            pending[n_words++] = (PendingWord){word.base, word.length, word_start, j, hash, by_str};
+            word_next(&word);
             word_start = j + 1;
             by_str = 0;
             if (j == head_len) break;
@@ -985,6 +1008,18 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
         h->packed[0] += SPREAD[bits & 0xFF];
         h->packed[1] += SPREAD[bits >> 8];
         prev = c;
+    }
+    for (int k = 0; k < n_words; k++) {  /* the weights, summed in the words' order */
+        double weight;
+        if (!pending[k].by_str)
+            weight = hashed_word_weight(t, (const char *)(word.chunks + pending[k].base), pending[k].length,
+                                        pending[k].hash);
+        else if (weight_by_str_lower(line, pending[k].start, pending[k].end, t, &weight) < 0)
+            return -1;
+        if (!isnan(weight)) {
+            h->lexical += weight;
+            h->hits++;
+        }
     }
     return 1;
 }
