@@ -562,8 +562,12 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         const void *data = PyUnicode_DATA(line);
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
         Py_UCS4 last = at(kind, data, length - 1);
+        /* A rare word only matters to the rules tried on lines up to rule_chars long (_line_category): the
+           long lines, most of a page's characters, are not scanned. */
 #define HAS_NEEDLE(k) has_needle(k, data, 0, length)
-        int needle = kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length) : BY_KIND(kind, HAS_NEEDLE);
+        int needle = length > cfg.rule_chars            ? 0
+                     : kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length)
+                                                    : BY_KIND(kind, HAS_NEEDLE);
         int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
         for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
