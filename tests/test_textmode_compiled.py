@@ -287,6 +287,25 @@ def test_scored_on_the_example_page_and_what_it_declines():
     assert tf.compiled_scored(["x" * 40_000], [None], LEXICON, booster, True, _ARTICLE_ENDS, _DROPPED) is None
 
 
+@PROPERTY
+@given(dumps(), st.booleans(), st.integers(0, 5))
+def test_one_call_page_is_the_steps(text: str, use_rules: bool, min_model_lines: int):
+    """split, rule_categories and scored in one call of _lines.c give what the steps give one by one."""
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
+
+    booster = load_line_model().booster
+    found = tf.compiled_page(text, 7, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
+    lines = tf.normalise_lines_python(text)[:7]
+    assert found is not None and found[0] == lines
+    if lines and found[1] is not None:
+        assert found[1] == tf.rule_categories_python(lines)
+    if found[2] is not None:
+        assert len(lines) >= min_model_lines
+        assert found[2] == tf.compiled_scored(lines, found[1], LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED)
+    without_model = tf.compiled_page(text, 7, None, None, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
+    assert without_model[:2] == found[:2] and without_model[2] is None
+
+
 def test_line_probabilities_are_the_model_ones():
     """libm's exp for the sigmoid, as _lines.c: the model's predictions to the last bit or two."""
     from copydesk.textmode import line_probabilities_python

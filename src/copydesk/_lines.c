@@ -1530,6 +1530,56 @@ scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* The undecided lines' categories, by line_category(line, rare) (textmode_features._line_category), into
+   categories; -1 on an error. */
+static int
+decide(PyObject *lines, PyObject *categories, PyObject *undecided, PyObject *rare, PyObject *line_category)
+{
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(undecided); k++) {
+        PyObject *index = PyList_GET_ITEM(undecided, k);
+        Py_ssize_t i = PyLong_AsSsize_t(index);
+        int is_rare = PySet_Contains(rare, index);
+        if ((i == -1 && PyErr_Occurred()) || is_rare < 0) return -1;
+        PyObject *category = PyObject_CallFunctionObjArgs(line_category, PyList_GET_ITEM(lines, i),
+                                                          is_rare ? Py_True : Py_False, NULL);
+        if (category == NULL) return -1;
+        PyList_SetItem(categories, i, category);  /* i is one of the list's: rule_categories made both */
+    }
+    return 0;
+}
+
+static PyObject *
+page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                                         " use_rules, ends, dropped)");
+        return NULL;
+    }
+    PyObject *lines = split(self, args, 2);
+    if (lines == NULL || lines == Py_None) return lines;
+    PyObject *categories = Py_NewRef(Py_None), *verdicts = Py_NewRef(Py_None), *found = NULL, *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines), min_model_lines = PyLong_AsSsize_t(args[3]);
+    if (min_model_lines == -1 && PyErr_Occurred()) goto done;
+    if (n > 0 && (found = rule_categories(self, &lines, 1)) == NULL) goto done;
+    if (found != NULL && found != Py_None) {
+        Py_SETREF(categories, Py_NewRef(PyTuple_GET_ITEM(found, 0)));
+        if (decide(lines, categories, PyTuple_GET_ITEM(found, 1), PyTuple_GET_ITEM(found, 2), args[2]) < 0) goto done;
+        if (args[4] != Py_None && n >= min_model_lines) {
+            PyObject *scoring[8] = {lines, categories, args[4], args[5], args[6], args[7], args[8], args[9]};
+            Py_SETREF(verdicts, scored(self, scoring, 8));
+            if (verdicts == NULL) goto done;
+        }
+    }
+    result = PyTuple_Pack(3, lines, categories, verdicts);
+done:
+    Py_DECREF(lines);
+    Py_DECREF(categories);
+    Py_XDECREF(verdicts);
+    Py_XDECREF(found);
+    return result;
+}
+
 /* ---- the body ----------------------------------------------------------------------------------- */
 
 /* The BodyNode fields body() fills, in textmode._node's order (textmode_features.py checks the names). */
@@ -1838,6 +1888,11 @@ static PyMethodDef methods[] = {
      " of textmode.line_verdicts from the lines' features (fill), the tree model's raw scores (_trees.c's"
      " capsule `model`) and the sigmoid of them, without an array in between; None for input it leaves to"
      " the Python code."},
+    {"page", (PyCFunction)(void (*)(void))page, METH_FASTCALL,
+     "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends, dropped) ->"
+     " (lines, categories, verdicts) | None: split, rule_categories (the undecided lines by"
+     " line_category(line, rare)) and, with a table (not None) and at least min_model_lines lines, scored, in one"
+     " call; categories or verdicts None where those leave the page to the Python code, None where split does."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},

@@ -35,6 +35,7 @@ from .textmode_features import (
     FEATURE_NAMES,
     PROSE_WORDS,
     compiled_lines,
+    compiled_page,
     compiled_scored,
     compiled_verdicts,
     normalise_lines,
@@ -112,15 +113,28 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     """
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
-    lines = normalise_lines(text[: options.max_input_bytes], MAX_LINES)
+    text = text[: options.max_input_bytes]
+    found = _compiled_page(text, options)
+    lines, categories, verdicts = found if found is not None else (normalise_lines(text, MAX_LINES), None, None)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
-    categories = rule_categories(lines)
-    verdicts = _compiled_verdicts(lines, categories, options)
+    if categories is None:
+        categories = rule_categories(lines)
+    if verdicts is None:
+        verdicts = _compiled_verdicts(lines, categories, options)
     if verdicts is None:
         probabilities, words = _scored(lines, categories, options)
         verdicts = line_verdicts(lines, probabilities, categories, options, words)
     return _assembled(lines, verdicts, url, explain)
+
+
+def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | None:
+    """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), or None."""
+    if compiled_lines() is None:
+        return None
+    model = load_line_model(options.text_model_path) if options.use_model else None
+    return compiled_page(text, MAX_LINES, model and model.lexicon, model and model.booster, options.use_heuristics,
+                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES)
 
 
 def _compiled_verdicts(lines: list[str], categories: list[str | None], options: Options) -> list[str | None] | None:

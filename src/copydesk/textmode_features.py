@@ -412,13 +412,35 @@ def compiled_scored(lines: list[str], categories: list[str | None], lexicon: Lex
     `textmode.line_probabilities_python` and `textmode.line_verdicts_python`, without the arrays between
     them. None when the compiled parts are off or decline the input (a model that is not one sigmoid
     output, a lexicon the table cannot hold, a line past the log table)."""
+    scoring = _scoring(lexicon, booster)
+    if scoring is None:
+        return None
+    return _fast.scored(lines, categories, *scoring, use_rules, ends, dropped)
+
+
+def compiled_page(text: str, max_lines: int, lexicon: Lexicon | None, booster: object | None, use_rules: bool,
+                  ends: frozenset[str], dropped: str,
+                  min_model_lines: int) -> tuple[list[str], list[str | None] | None, list[str | None] | None] | None:
+    """`normalise_lines`, `rule_categories` and, with a model (`booster` not None) and at least
+    `min_model_lines` lines, `compiled_scored`, in one call of _lines.c: (lines, categories, verdicts), the
+    categories or the verdicts None where those steps leave the page to the Python code; None when the
+    compiled part is off or leaves the text to it."""
+    if _fast is None:
+        return None
+    scoring = _scoring(lexicon, booster) if booster is not None else None
+    return _fast.page(text, max_lines, _line_category, min_model_lines, *(scoring or (None, None, None)), use_rules,
+                      ends, dropped)
+
+
+def _scoring(lexicon: Lexicon, booster: object) -> tuple[object, object, float] | None:
+    """What _lines.c scores a page with (the lexicon's table, the trees' capsule, the sigmoid's scale), or None
+    for a model or a lexicon it leaves to the Python code (not one sigmoid output; not a dict of floats)."""
     if _fast is None or not _SCORING or getattr(booster, "transform", None) != "sigmoid" or booster.num_class != 1:
         return None
     table = _lexicon_table(lexicon)
     if table is None:
         return None
-    model = booster._compiled or booster._compile()  # type: ignore[attr-defined]
-    return _fast.scored(lines, categories, table, model, float(booster.sigmoid), use_rules, ends, dropped)
+    return table, booster._compiled or booster._compile(), float(booster.sigmoid)  # type: ignore[attr-defined]
 
 
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
