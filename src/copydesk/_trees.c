@@ -23,9 +23,10 @@
  * row passed it), and it is the leftmost one left: every leaf left of it is in the left subtree of the
  * split where their paths part, which the row failed. No branches, no dependent loads, and sixteen rows
  * go through each split together in eight vectors of two doubles (GCC/clang vector extensions: SSE2 on any
- * x86-64, NEON on arm64; AVX2 was only 7% faster, not worth a per-CPU build): a split's threshold, mask and
- * slot are read once for sixteen rows (four rows a block took about 10% longer on text mode's pages). A
- * model with a larger tree is walked, a row at a time.
+ * x86-64, NEON on arm64): a split's threshold, mask and slot are read once for sixteen rows (four rows a
+ * block took about 10% longer on text mode's pages). Where the CPU has AVX2 (asked at run time; the file is
+ * built for any x86-64), one-class models go four rows to a vector: a third less time on text mode's pages
+ * (AVX-512 was no faster). A model with a larger tree is walked, a row at a time.
  *
  * Each row is read once, not once per split: the features the splits use are converted to double (as
  * LightGBM converts float32 input) with LightGBM's reading of them applied (NaN, missing, and anything
@@ -286,6 +287,57 @@ static void add_block(const Model *m, const double *values, double *acc) {
     }
 }
 
+#if defined(__GNUC__) && defined(__x86_64__)
+/* add_block for one-class models on a CPU with AVX2 (checked at run time): the same comparisons, sums and order,
+   four rows to a vector instead of two, so a split costs half the instructions. */
+#define AVX2_BLOCKS 1
+typedef double quad __attribute__((vector_size(32), aligned(16)));
+typedef uint64_t quad_bits __attribute__((vector_size(32), aligned(16)));
+
+__attribute__((target("avx2"))) static void add_block_avx2(const Model *m, const double *values, double *acc) {
+    double sum[BLOCK];
+    for (int k = 0; k < BLOCK; k++) sum[k] = acc[k];
+    for (Py_ssize_t t = 0; t < m->trees; t++) {
+        quad_bits live[BLOCK / 4];
+        for (int q = 0; q < BLOCK / 4; q++) live[q] = ~(quad_bits){0};
+        for (int32_t n = m->first_node[t]; n < m->first_node[t + 1]; n++) {
+            const quad *v = (const quad *)(values + BLOCK * (Py_ssize_t)m->slot[n]);
+            double h = m->threshold[n];
+            uint64_t kept = m->keep[n];
+            quad threshold = {h, h, h, h};
+            quad_bits keep = {kept, kept, kept, kept};
+#pragma GCC unroll 4
+            for (int q = 0; q < BLOCK / 4; q++) live[q] &= (quad_bits)(v[q] <= threshold) | keep;
+        }
+        const double *leaf = m->leaf + m->first_leaf[t];
+#pragma GCC unroll 16
+        for (int k = 0; k < BLOCK; k++) sum[k] += leaf[__builtin_ctzll(live[k / 4][k % 4])];
+    }
+    for (int k = 0; k < BLOCK; k++) acc[k] = sum[k];
+}
+
+static int avx2 = -1;  /* unknown yet; use_avx2() sets it for the tests */
+
+static int has_avx2(void) {
+    if (avx2 < 0) avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return avx2;
+}
+#endif
+
+/* use_avx2(flag) -> bool: whether AVX2 blocks were in use, and from now on whether they are (where the CPU has
+   AVX2); for the tests, which compare both ways. */
+static PyObject *use_avx2(PyObject *self, PyObject *flag) {
+    int on = PyObject_IsTrue(flag);
+    if (on < 0) return NULL;
+#ifdef AVX2_BLOCKS
+    int was = has_avx2();
+    avx2 = on && __builtin_cpu_supports("avx2");
+    return PyBool_FromLong(was);
+#else
+    Py_RETURN_FALSE;
+#endif
+}
+
 /* Adds one row's leaves to out[class], from values laid out by read_rows. */
 static void add_row(const Model *m, const double *values, double *out) {
     Py_ssize_t num_class = m->num_class, cls = 0;
@@ -336,7 +388,12 @@ static int score_rows(const Model *m, const char *rows, Py_ssize_t count, Py_ssi
             read_rows(m, row, single, BLOCK, values);
             for (Py_ssize_t c = 0; c < num_class; c++)
                 for (int k = 0; k < BLOCK; k++) acc[c * BLOCK + k] = k < in_block ? out[(r0 + k) * num_class + c] : 0.0;
-            add_block(m, values, acc);
+#ifdef AVX2_BLOCKS
+            if (m->num_class == 1 && has_avx2())
+                add_block_avx2(m, values, acc);
+            else
+#endif
+                add_block(m, values, acc);
             for (Py_ssize_t c = 0; c < num_class; c++)
                 for (int k = 0; k < in_block; k++) out[(r0 + k) * num_class + c] = acc[c * BLOCK + k];
         } else {
@@ -397,6 +454,7 @@ static const TreesAPI API = {api_add_leaf_values};
 static PyMethodDef methods[] = {
     {"compile", compile, METH_VARARGS, "Check a model's arrays and lay them out for add_leaf_values."},
     {"add_leaf_values", add_leaf_values, METH_VARARGS, "Add each tree's leaf value for each row to out."},
+    {"use_avx2", use_avx2, METH_O, "use_avx2(flag) -> bool: whether AVX2 blocks were in use; now they are if flag."},
     {NULL, NULL, 0, NULL},
 };
 
