@@ -2,7 +2,8 @@
 
 Every page of the AEB and WCXB (dev) benchmarks is rendered to text as `copydesk bench --mode text`
 renders it, then: the lines (`normalise_lines`), each line's rule category, the feature matrix (float64
-bits), the line model's probabilities (bits) and the whole `extract_text` record (explain=True: removed
+bits), the line model's probabilities (bits), the verdicts of the one-call compiled path (features, trees,
+cut: `compiled_scored`) and the whole `extract_text` record (explain=True: removed
 lines and their categories; the body's Markdown too) are compared, the compiled way against the Python
 one (textmode_features' `*_python` functions, and `extract_text` with the compiled part switched off).
 
@@ -23,7 +24,15 @@ import copydesk
 from copydesk import textmode_features as tf
 from copydesk.bench import render
 from copydesk.errors import ExtractionError
-from copydesk.textmode import MAX_LINES, load_line_model
+from copydesk.options import DEFAULT_OPTIONS
+from copydesk.textmode import (
+    _ARTICLE_ENDS,
+    _DROPPED,
+    MAX_LINES,
+    line_probabilities_python,
+    line_verdicts_python,
+    load_line_model,
+)
 
 
 def record(text: str) -> object:
@@ -59,8 +68,17 @@ def differences(text: str) -> list[str]:
             found.append("features declined")
         elif got.tobytes() != expected.tobytes():
             found.append("features")
-        elif model.booster.predict(got).tobytes() != model.booster.predict(expected).tobytes():
+        elif line_probabilities_python(model.booster, got).tobytes() != line_probabilities_python(
+                model.booster, expected).tobytes():
             found.append("probabilities")
+        else:
+            probabilities = line_probabilities_python(model.booster, expected)
+            words = expected[:, tf.FEATURE_NAMES.index("words")]
+            verdicts = tf.compiled_scored(lines, categories, model.lexicon, model.booster, True, _ARTICLE_ENDS,
+                                          _DROPPED)
+            if verdicts is not None and verdicts != line_verdicts_python(probabilities, categories, DEFAULT_OPTIONS,
+                                                                         words):
+                found.append("verdicts")
     if record(text) != pure_record(text):
         found.append("record")
     return found

@@ -250,6 +250,73 @@ def test_verdicts_leave_nan_to_the_python_code():
     assert tf.compiled_verdicts(probabilities, words, [None] * 3, True, _ARTICLE_ENDS, _DROPPED) is None
 
 
+def scored_both_ways(text: str, use_rules: bool = True) -> tuple[object, object]:
+    """The verdicts of `compiled_scored` (None: declined) and of the reference steps: features, probabilities, cut."""
+    from copydesk.options import Options
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED, line_probabilities_python, line_verdicts_python
+
+    booster = load_line_model().booster
+    lines = tf.normalise_lines_python(text)
+    categories = tf.rule_categories_python(lines)
+    got = tf.compiled_scored(lines, categories, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED)
+    if not lines:
+        return got, None
+    features = tf.page_features_python(lines, LEXICON, categories)
+    probabilities = line_probabilities_python(booster, features)
+    expected = line_verdicts_python(probabilities, categories, Options(use_heuristics=use_rules),
+                                    features[:, tf.FEATURE_NAMES.index("words")])
+    return got, expected
+
+
+@PROPERTY
+@given(dumps(), st.booleans())
+def test_scored_lines_are_the_python_ones(text: str, use_rules: bool):
+    """One call of _lines.c (features, trees through _trees.C_API, sigmoid, cut) gives the reference's verdicts."""
+    got, expected = scored_both_ways(text, use_rules)
+    assert got is None or got == expected
+
+
+def test_scored_on_the_example_page_and_what_it_declines():
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
+
+    got, expected = scored_both_ways((FIXTURES / "news-page-text.txt").read_text(encoding="utf-8"))
+    assert got is not None and got == expected and None in got
+    booster = load_line_model().booster
+    assert tf.compiled_scored([], [], LEXICON, booster, True, _ARTICLE_ENDS, _DROPPED) is None
+    assert tf.compiled_scored(["a", "b"], [None], LEXICON, booster, True, _ARTICLE_ENDS, _DROPPED) is None
+    assert tf.compiled_scored(["x" * 40_000], [None], LEXICON, booster, True, _ARTICLE_ENDS, _DROPPED) is None
+
+
+@PROPERTY
+@given(dumps(), st.booleans(), st.integers(0, 5))
+def test_one_call_page_is_the_steps(text: str, use_rules: bool, min_model_lines: int):
+    """split, rule_categories and scored in one call of _lines.c give what the steps give one by one."""
+    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
+
+    booster = load_line_model().booster
+    found = tf.compiled_page(text, 7, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
+    lines = tf.normalise_lines_python(text)[:7]
+    assert found is not None and found[0] == lines
+    if lines and found[1] is not None:
+        assert found[1] == tf.rule_categories_python(lines)
+    if found[2] is not None:
+        assert len(lines) >= min_model_lines
+        assert found[2] == tf.compiled_scored(lines, found[1], LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED)
+    without_model = tf.compiled_page(text, 7, None, None, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
+    assert without_model[:2] == found[:2] and without_model[2] is None
+
+
+def test_line_probabilities_are_the_model_ones():
+    """libm's exp for the sigmoid, as _lines.c: the model's predictions to the last bit or two."""
+    from copydesk.textmode import line_probabilities_python
+
+    model = load_line_model()
+    lines = tf.normalise_lines((FIXTURES / "news-page-text.txt").read_text(encoding="utf-8"))
+    features = tf.page_features(lines, model.lexicon)
+    np.testing.assert_allclose(line_probabilities_python(model.booster, features), model.booster.predict(features),
+                               rtol=1e-15, atol=0)
+
+
 LATIN1_WORDS = [word for word in WORDS if max(map(ord, word)) < 256]
 LATIN1_SPACES = [space for space in SPACES if max(map(ord, space)) < 256] + ["\x01", "\x1f", "  "]
 
@@ -262,6 +329,29 @@ def test_one_byte_dumps(lines: list[str], spaces: list[str]):
     """One-byte text takes split's and the rare words' eight-bytes-at-a-time paths."""
     text = "\n".join(spaces[i % 40] + line + spaces[(i + 7) % 40] * (i % 3) for i, line in enumerate(lines))
     assert_same(text)
+
+
+TWO_BYTE_WORDS = ["“quoted”", "it’s", "—", "x", "the", "naïve", "Москва", "日本語", "\ufffe", "\ud800", "\x00"]
+TWO_BYTE_SPACES = ["", " ", "  ", "\t", "\xa0", "\x85", "\u1680", "\u2000", "\u200a", "\u200b", "\u2028", "\u2029",
+                   "\u202f", "\u205f", "\u3000", "\x1f", "\r"]
+
+
+@PROPERTY
+@given(st.lists(st.lists(st.sampled_from(TWO_BYTE_WORDS) | st.text(st.characters(max_codepoint=0xFFFF), max_size=9),
+                         max_size=30).map(" ".join), max_size=20),
+       st.lists(st.sampled_from(TWO_BYTE_SPACES), min_size=40, max_size=40))
+def test_two_byte_dumps(lines: list[str], spaces: list[str]):
+    """Two-byte text takes split's eight-characters-at-a-time path; its lines are one-byte where they can be
+    (`==` between str of different kinds is False, so the comparison checks that too)."""
+    text = "\n".join(spaces[i % 40] + line + spaces[(i + 7) % 40] * (i % 3) for i, line in enumerate(lines)) + "\u2019"
+    assert_same(text)
+
+
+@pytest.mark.parametrize("length", range(1, 26))
+def test_two_byte_lines_of_every_length(length: int):
+    for line in ("a" * length, "é" * length, "’" * length, "a " * length + "’", "’" + " a" * length):
+        for end in ("", "\n", " \n", "  x\n"):
+            assert_same(f"{line}{end}{line[::-1]}\u2019\n{line}")
 
 
 @pytest.mark.parametrize("offset", range(0, 20))

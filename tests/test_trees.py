@@ -106,7 +106,7 @@ def test_float32_rows_and_every_block_remainder_match_the_numpy_sums_bit_for_bit
     rows = _rows(model, seed=3)
     rows[::5, 0] = 1e-36  # read as zero
     rows[1::5, 0] = -0.0
-    for count in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 400):
+    for count in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 31, 400):
         part = rows[:count]
         ours = model.raw(part)
         assert ours.tobytes() == model.raw(part.astype(np.float64)).tobytes()
@@ -115,6 +115,22 @@ def test_float32_rows_and_every_block_remainder_match_the_numpy_sums_bit_for_bit
     # A row scores the same alone as in any block (padding rows do not leak into real ones).
     alone = np.vstack([model.raw(rows[i : i + 1]) for i in range(9)])
     assert alone.tobytes() == model.raw(rows[:9]).tobytes()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_avx2_and_sse2_blocks_give_the_same_bits(name, monkeypatch):
+    """Where the CPU has AVX2 one-class models take four rows to a vector: the same bits as two (and numpy's)."""
+    _compiled_only()
+    model = TreeEnsemble.from_file(bundled_model_path(name))
+    rows = _rows(model, seed=5)
+    was = trees._trees.use_avx2(True)
+    try:
+        with_avx2 = model.raw(rows)
+        trees._trees.use_avx2(False)
+        assert model.raw(rows).tobytes() == with_avx2.tobytes()
+    finally:
+        trees._trees.use_avx2(was)
+    assert with_avx2.tobytes() == _numpy_raw(model, rows, monkeypatch).tobytes()
 
 
 @pytest.mark.parametrize(("objective", "num_leaves"), [("binary", 64), ("binary", 100), ("multiclass", 20),

@@ -29,11 +29,11 @@
  * Every value is computed in the type and the order the numpy code uses: counts and shares in double,
  * sums of whole numbers (exact in any order), the position in float as numpy divides a float32 range,
  * the page's prose share as the float32 mean of zeros and ones, cumulative sums in numpy's order. Where
- * numpy's own rounding counts, it is numpy's: log1p and exp come from tables numpy computed (indexed by
- * a line's length or the page's line count), and the window means of the prose and lexicon columns
- * (np.convolve, whose sums numpy or its BLAS order) are left to textmode_features.py. The one window
- * computed here, of the rule column, is a count of ones times float32(1/7): exact in double, whatever the
- * order of the sum.
+ * numpy's own rounding counts, it is numpy's: log1p comes from a table numpy computed (indexed by a
+ * line's length or the page's line count). The window means are counts divided by the window's width
+ * (prose, rules), or sums of the lexicon column added from each window's first line to its last, the
+ * order textmode_features._window_mean adds in (np.convolve, which it used before, has its sums ordered
+ * by numpy or its BLAS, and cost a call per window).
  *
  * What it declines
  * ----------------
@@ -60,6 +60,7 @@
 #define MAX_NEEDLES 8
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
+#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
 
 /* Character class bits, in the order of textmode_features._COUNTED (textmode_features.py checks). */
 enum {
@@ -78,14 +79,16 @@ enum {
     C_PUNCT_SHARE, C_COMMAS, C_SENTENCES, C_SEPARATORS, C_TAG, C_RULE, C_CREDIT, C_ACTION, C_BULLET, C_REPEATS,
     C_LEXICAL, C_LEXICAL_COVERAGE, C_WORD_LENGTH, C_LINK_LIKE, C_COPYRIGHT, C_CURRENCY, C_POSITION,
     C_WORDS_VS_PAGE_MAX, C_PROSE_BEFORE, C_PROSE_AFTER, C_SHORT_RUN, C_RULE_WINDOW_3, C_PAGE_PROSE_SHARE,
-    C_PAGE_MEAN_WORDS, C_CONTEXT, C_N = C_CONTEXT + 20
+    C_PAGE_MEAN_WORDS, C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15, C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3,
+    C_LEXICAL_WINDOW_8, C_CONTEXT, C_N = C_CONTEXT + 20
 };
 static const char *FILLED[C_N] = {
     "log_chars", "char_position", "log_lines", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
     "punct_share", "commas", "sentences", "separators", "tag", "rule", "credit", "action", "bullet", "repeats",
     "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency", "position",
     "words_vs_page_max", "prose_before", "prose_after", "short_run", "rule_window_3", "page_prose_share",
-    "page_mean_words",
+    "page_mean_words", "prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
+    "lexical_window_8",
     "prev1_words", "prev1_terminal", "prev1_capitalised_share", "prev1_rule", "prev1_lexical",
     "next1_words", "next1_terminal", "next1_capitalised_share", "next1_rule", "next1_lexical",
     "prev2_words", "prev2_terminal", "prev2_capitalised_share", "prev2_rule", "prev2_lexical",
@@ -94,21 +97,28 @@ static const char *FILLED[C_N] = {
 static const int CONTEXT_OF[5] = {C_WORDS, C_TERMINAL, C_CAPITALISED_SHARE, C_RULE, C_LEXICAL};
 static const int CONTEXT_OFFSET[4] = {1, -1, 2, -2};
 #define RULE_RADIUS 3  /* rule_window_3 */
+/* The windows of the prose flags and of the lexicon column: radius and column. */
+static const int PROSE_RADIUS[3] = {2, 6, 15}, PROSE_WINDOW[3] = {C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15};
+static const int LEXICAL_RADIUS[3] = {1, 3, 8};
+static const int LEXICAL_WINDOW[3] = {C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3, C_LEXICAL_WINDOW_8};
 
 static struct {
     int ready;
     uint16_t classes[BMP];
     Py_ssize_t width, column[C_N];
-    /* numpy's np.log1p(k) and np.exp(np.log1p(k)) - 1 for k below n_logs (not libm's: they may differ in
-       the last bit), as the Python code computes a line's log length, its characters and the page's log
-       line count; a longer line or page goes to the Python code. */
-    double *log1p, *chars;
+    /* numpy's np.log1p(k) for k below n_logs (not libm's: they may differ in the last bit), as the Python
+       code computes a line's log length and the page's log line count; for a longer line or page the caller
+       fills those columns. */
+    double *log1p;
     Py_ssize_t n_logs;
     Py_ssize_t sample_chars, rule_chars, caption_tail, action_words, prose_words, short_words, short_cap, repeat_cap;
     PyObject *start_gate, *action_gate;  /* see gate_passes; NULL: every line passes */
     PyObject *tag_search, *credit_search;
     PyObject *action_match[129];  /* per ASCII first character, then for any other: a match method or None */
-    PyObject *start_category;  /* rules.start_category */
+    /* rules.start_category, as rules.compiled_tables() has it: per ASCII first character, then for any other,
+       None (no rule) or (match method, category per group index); see start_category_of. */
+    PyObject *start_rules[129];
+    PyObject *lastindex;  /* "lastindex", interned */
     Py_UCS4 closers[8];  /* endings that send a line to rules.text_category */
     int n_closers;
     Py_UCS4 caption_end;  /* the ending of a caption with its credit */
@@ -119,6 +129,8 @@ static struct {
     Py_ssize_t needle_len[MAX_NEEDLES];
     int n_needles;
     uint8_t needle_start[128];  /* the first characters of the needles, both cases */
+    /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
+    uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
 } cfg;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -192,7 +204,6 @@ gate_passes(PyObject *gate, int kind, const void *data, Py_ssize_t length)
 
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
-#define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
 
 /* 0x80 in each byte of v that is zero, and nowhere else (no carry crosses a byte). */
 static inline uint64_t
@@ -289,6 +300,86 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
     return span;
 }
 
+/* Two-byte text (any character past U+00FF, a curly quote, makes the whole dump two-byte: most pages), eight
+   characters at a time in a 16-byte vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64). */
+typedef uint16_t u16x8 __attribute__((vector_size(16)));
+#define SPLAT16(c) ((u16x8){c, c, c, c, c, c, c, c})
+
+static inline u16x8
+load_u16x8(const uint16_t *s)
+{
+    u16x8 v;
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+static inline int
+any_lane(u16x8 v)
+{
+    uint64_t halves[2];
+    memcpy(halves, &v, sizeof(halves));
+    return (halves[0] | halves[1]) != 0;
+}
+
+/* The lanes holding a character no normalised line holds: the two-byte whitespace of Py_UNICODE_ISSPACE
+   but the space, and every control character (those that are no whitespace too: line_span sorts them). */
+static inline u16x8
+unusual_u16x8(u16x8 v)
+{
+    return (u16x8)((v < SPLAT16(0x20)) | (v == SPLAT16(0x85)) | (v == SPLAT16(0xA0)) | (v == SPLAT16(0x1680)) |
+                   ((u16x8)(v - SPLAT16(0x2000)) < SPLAT16(0x0B)) | (v == SPLAT16(0x2028)) |
+                   (v == SPLAT16(0x2029)) | (v == SPLAT16(0x202F)) | (v == SPLAT16(0x205F)) | (v == SPLAT16(0x3000)));
+}
+
+static inline int
+unusual_u16(uint16_t c)
+{
+    return c < 0x20 || (c != ' ' && is_space(c));
+}
+
+/* clean_span_ucs1 for a two-byte str. `bits` gets the OR of the line's characters (clean lines only): below
+   0x100 every character is, and the line is made one-byte, as PyUnicode_Substring would scan to find. */
+static Span
+clean_span_ucs2(const uint16_t *s, Py_ssize_t start, Py_ssize_t n, int *clean, uint16_t *bits)
+{
+    Py_ssize_t j = start;
+    for (; j + 8 <= n && !any_lane((u16x8)(load_u16x8(s + j) == SPLAT16('\n'))); j += 8) {}
+    for (; j < n && s[j] != '\n'; j++) {}
+    Py_ssize_t end = j;
+    Span span = {end, start, end, 1};
+    *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
+    u16x8 all = SPLAT16(0);
+    for (j = start; *clean && j + 9 <= end; j += 8) {
+        u16x8 v = load_u16x8(s + j), next = load_u16x8(s + j + 1);
+        *clean = !any_lane(unusual_u16x8(v) | (u16x8)((v == SPLAT16(' ')) & (next == SPLAT16(' '))));
+        all |= v;
+    }
+    uint16_t tail = 0;
+    for (; *clean && j < end; j++) {
+        *clean = !unusual_u16(s[j]) && !(s[j] == ' ' && j + 1 < end && s[j + 1] == ' ');
+        tail |= s[j];
+    }
+    for (int k = 0; k < 8; k++) tail |= all[k];
+    *bits = tail;
+    return span;
+}
+
+/* s[first:last] of a two-byte str as a str: one-byte when `bits` (the OR of its characters) says every
+   character fits, as PyUnicode_Substring makes it, without its scan for the largest character. */
+static PyObject *
+ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bits)
+{
+    PyObject *line = PyUnicode_New(last - first, bits);
+    if (line == NULL) return NULL;
+    if (bits < 0x100) {
+        Py_UCS1 *to = PyUnicode_1BYTE_DATA(line);
+        for (Py_ssize_t j = first; j < last; j++) to[j - first] = (Py_UCS1)s[j];
+    } else {
+        memcpy(PyUnicode_2BYTE_DATA(line), s + first, (size_t)(last - first) * 2);
+    }
+    return line;
+}
+
 static PyObject *
 split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -307,13 +398,17 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (lines == NULL) return NULL;
     for (Py_ssize_t start = 0; start <= n && PyList_GET_SIZE(lines) < max_lines;) {
         int clean = 0;
-        Span span = kind == PyUnicode_1BYTE_KIND ? clean_span_ucs1(data, start, n, &clean) : (Span){0, 0, 0, 0};
+        uint16_t bits = 0;
+        Span span = kind == PyUnicode_1BYTE_KIND   ? clean_span_ucs1(data, start, n, &clean)
+                    : kind == PyUnicode_2BYTE_KIND ? clean_span_ucs2(data, start, n, &clean, &bits)
+                                                   : (Span){0, 0, 0, 0};
 #define LINE_SPAN(k) line_span(k, data, start, n)
         if (!clean) span = BY_KIND(kind, LINE_SPAN);
 #undef LINE_SPAN
         if (span.first < span.last) {
-            PyObject *line = span.clean ? PyUnicode_Substring(text, span.first, span.last)
-                                        : collapsed(kind, data, span.first, span.last);
+            PyObject *line = clean && kind == PyUnicode_2BYTE_KIND ? ucs2_substring(data, span.first, span.last, bits)
+                             : span.clean ? PyUnicode_Substring(text, span.first, span.last)
+                                          : collapsed(kind, data, span.first, span.last);
             if (line == NULL || PyList_Append(lines, line) < 0) {
                 Py_XDECREF(line);
                 Py_DECREF(lines);
@@ -367,14 +462,7 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
 static int
 has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
 {
-    uint64_t want[MAX_NEEDLES][PREFIX], fold[MAX_NEEDLES][PREFIX];
-    for (int k = 0; k < cfg.n_needles; k++)
-        for (int q = 0; q < PREFIX; q++) {
-            uint8_t c = q < cfg.needle_len[k] ? (uint8_t)cfg.needles[k][q] : 0;
-            int letter = c >= 'a' && c <= 'z';
-            want[k][q] = ONES * c;
-            fold[k][q] = letter ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': case folded, letters only */
-        }
+    const uint64_t (*want)[PREFIX] = cfg.needle_want, (*fold)[PREFIX] = cfg.needle_fold;
     Py_ssize_t i = 0;
     for (; i + 8 + PREFIX - 1 <= length; i += 8) {
         uint64_t found = 0;
@@ -401,6 +489,45 @@ static int
 contains_dotted_capital_i(PyObject *line)
 {
     return PyUnicode_MAX_CHAR_VALUE(line) >= 0x130 && PyUnicode_FindChar(line, 0x130, 0, PY_SSIZE_T_MAX, 1) >= 0;
+}
+
+/* rules.start_category(line), a new reference: the rules its first character can open with, their one regex
+   tried at the start, and the category of the rule whose group closed last (the match's lastindex: each
+   rule's group encloses its own). The same calls of the same regexes, without a Python frame around them. */
+static PyObject *
+start_category_of(PyObject *line, Py_UCS4 first)
+{
+    PyObject *rules = cfg.start_rules[first < 128 ? first : 128];
+    if (rules == Py_None) return Py_NewRef(Py_None);
+    PyObject *match = PyObject_CallOneArg(PyTuple_GET_ITEM(rules, 0), line);
+    if (match == NULL || match == Py_None) return match;
+    PyObject *index = PyObject_GetAttr(match, cfg.lastindex);
+    Py_DECREF(match);
+    if (index == NULL) return NULL;
+    Py_ssize_t k = index == Py_None ? -1 : PyLong_AsSsize_t(index);
+    Py_DECREF(index);
+    if (k == -1 && PyErr_Occurred()) return NULL;
+    PyObject *categories = PyTuple_GET_ITEM(rules, 1);
+    return Py_NewRef(k >= 0 && k < PyTuple_GET_SIZE(categories) ? PyTuple_GET_ITEM(categories, k) : Py_None);
+}
+
+static int
+read_start_rules(PyObject *rules)
+{
+    int ok = PyTuple_CheckExact(rules) && PyTuple_GET_SIZE(rules) == 129;
+    for (Py_ssize_t k = 0; ok && k < 129; k++) {
+        PyObject *item = PyTuple_GET_ITEM(rules, k);
+        ok = item == Py_None || (PyTuple_CheckExact(item) && PyTuple_GET_SIZE(item) == 2 &&
+                                 PyCallable_Check(PyTuple_GET_ITEM(item, 0)) &&
+                                 PyTuple_CheckExact(PyTuple_GET_ITEM(item, 1)));
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "start rules: 129 of None or (match, categories by group index)");
+        return -1;
+    }
+    if (cfg.lastindex == NULL && (cfg.lastindex = PyUnicode_InternFromString("lastindex")) == NULL) return -1;
+    for (int k = 0; k < 129; k++) Py_XSETREF(cfg.start_rules[k], Py_NewRef(PyTuple_GET_ITEM(rules, k)));
+    return 0;
 }
 
 static PyObject *
@@ -435,8 +562,12 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         const void *data = PyUnicode_DATA(line);
         Py_ssize_t length = PyUnicode_GET_LENGTH(line);
         Py_UCS4 last = at(kind, data, length - 1);
+        /* A rare word only matters to the rules tried on lines up to rule_chars long (_line_category): the
+           long lines, most of a page's characters, are not scanned. */
 #define HAS_NEEDLE(k) has_needle(k, data, 0, length)
-        int needle = kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length) : BY_KIND(kind, HAS_NEEDLE);
+        int needle = length > cfg.rule_chars            ? 0
+                     : kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length)
+                                                    : BY_KIND(kind, HAS_NEEDLE);
         int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
         for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
@@ -446,9 +577,9 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             Py_XDECREF(index);
             if (failed) goto error;
         } else if (length <= cfg.rule_chars && gate_passes(cfg.start_gate, kind, data, length)) {
-            /* else the line's category is start_category's (start_category is Python: the line held). */
+            /* else the line's category is start_category's (whose regex is Python: the line held). */
             Py_INCREF(line);
-            PyObject *category = PyObject_CallOneArg(cfg.start_category, line);
+            PyObject *category = start_category_of(line, at(kind, data, 0));
             Py_DECREF(line);
             if (category == NULL) goto error;
             PyList_SetItem(categories, i, category);
@@ -622,9 +753,9 @@ lexicon_table(PyObject *self, PyObject *lexicon)
 /* The weight of a lower-cased word (UTF-8, zero-padded to a multiple of eight), or NaN when the lexicon
    does not know it. */
 static inline double
-word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
+hashed_word_weight(const Lexicon *t, const char *word, Py_ssize_t length, uint64_t h)
 {
-    uint64_t h = hash_padded(word, length), head = load8(word);
+    uint64_t head = load8(word);
     for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
         const Slot *e = &t->slots[slot];
         if (e->head == head && e->length == (uint32_t)length &&
@@ -632,6 +763,12 @@ word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
             return e->value;
     }
     return NAN;
+}
+
+static inline double
+word_weight(const Lexicon *t, const char *word, Py_ssize_t length)
+{
+    return hashed_word_weight(t, word, length, hash_padded(word, length));
 }
 
 /* The weight of line[start:end].lower() by str.lower() itself, for the words whose lowering depends on
@@ -660,14 +797,17 @@ weight_by_str_lower(PyObject *line, Py_ssize_t start, Py_ssize_t end, const Lexi
     return padded == NULL ? -1 : 0;
 }
 
-/* A word lower-cased into UTF-8 (str.lower() for every character but U+0130 and U+03A3, see above), zero-
-   padded to whole eight-byte chunks for word_weight. Each chunk is made in a register and stored whole:
-   read back by the hash as one word after byte-wide stores, it stalled the load (store forwarding fails),
-   the costliest instruction of fill(). */
+/* A head's words lower-cased into UTF-8 (str.lower() for every character but U+0130 and U+03A3, see above),
+   one after the other, each zero-padded to whole eight-byte chunks for word_weight. Each chunk is made in a
+   register and stored whole: read back by the hash as one word after byte-wide stores, it stalled the load
+   (store forwarding fails), the costliest instruction of fill(). All of a head's words are kept so that
+   their lexicon slots are all asked for (prefetched) before any is read: with caches cooled by other work
+   each lookup was a wait on memory, one after the other. */
+#define MAX_WORDS (MAX_HEAD / 2 + 1)  /* single spaces between words */
 typedef struct {
-    uint64_t chunks[(4 * MAX_HEAD) / 8 + 2];
+    uint64_t chunks[(4 * MAX_HEAD) / 8 + MAX_WORDS + 2];
     uint64_t current;  /* the bytes of the chunk being made */
-    Py_ssize_t length;
+    Py_ssize_t base, length;  /* the current word: its first chunk, its bytes so far */
 } Word;
 
 static inline void
@@ -686,18 +826,32 @@ word_put(Word *w, uint8_t byte)
     w->current |= (uint64_t)byte << (8 * (w->length & 7));
 #endif
     if ((++w->length & 7) == 0) {
-        w->chunks[w->length / 8 - 1] = w->current;
+        w->chunks[w->base + w->length / 8 - 1] = w->current;
         w->current = 0;
     }
 }
 
-/* The word's bytes, zero-padded (its last chunk stored, and a zero one after it). */
+/* The word's bytes, zero-padded (its last chunk stored). */
 static inline const char *
 word_bytes(Word *w)
 {
-    w->chunks[w->length / 8] = w->current;
-    w->chunks[w->length / 8 + 1] = 0;
-    return (const char *)w->chunks;
+    w->chunks[w->base + w->length / 8] = w->current;
+    return (const char *)(w->chunks + w->base);
+}
+
+/* A word of a head, to be weighed once the head is read. */
+typedef struct {
+    Py_ssize_t base, length, start, end;  /* its chunks and bytes in a Word; where it is in the line */
+    uint64_t hash;
+    int by_str;  /* weighed by str.lower() (see weight_by_str_lower) */
+} PendingWord;
+
+/* The next word goes after this one. */
+static inline void
+word_next(Word *w)
+{
+    w->base += w->length / 8 + 1;
+    word_clear(w);
 }
 
 /* Past ASCII: the lowered character's UTF-8 bytes (out of line: most words never come here). */
@@ -821,23 +975,23 @@ SPECIALISED int
 read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const Lexicon *t, Head *h)
 {
     Word word;
+    PendingWord pending[MAX_WORDS];
+    int n_words = 0;
     Py_ssize_t word_start = 0;
     int by_str = 0;  /* the word needs str.lower() */
     Py_UCS4 prev = ' ';  /* before the head: a word starts */
     memset(h, 0, sizeof(*h));
+    word.base = 0;
     word_clear(&word);
     for (Py_ssize_t j = 0; j <= head_len; j++) {
         Py_UCS4 c = j < head_len ? at(kind, data, j) : ' ';
         if (c == ' ') {
             if (prev == ' ' || (j == head_len - 1)) return 0;  /* a leading, trailing or double space */
-            double weight;
-            if (!by_str) weight = word_weight(t, word_bytes(&word), word.length);
-            else if (weight_by_str_lower(line, word_start, j, t, &weight) < 0) return -1;
-            if (!isnan(weight)) {
-                h->lexical += weight;
-                h->hits++;
-            }
-            word_clear(&word);
+            const char *bytes = word_bytes(&word);
+            uint64_t hash = by_str ? 0 : hash_padded(bytes, word.length);
+            if (!by_str) __builtin_prefetch(&t->slots[(size_t)hash & t->mask]);
+            pending[n_words++] = (PendingWord){word.base, word.length, word_start, j, hash, by_str};
+            word_next(&word);
             word_start = j + 1;
             by_str = 0;
             if (j == head_len) break;
@@ -858,6 +1012,18 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
         h->packed[0] += SPREAD[bits & 0xFF];
         h->packed[1] += SPREAD[bits >> 8];
         prev = c;
+    }
+    for (int k = 0; k < n_words; k++) {  /* the weights, summed in the words' order */
+        double weight;
+        if (!pending[k].by_str)
+            weight = hashed_word_weight(t, (const char *)(word.chunks + pending[k].base), pending[k].length,
+                                        pending[k].hash);
+        else if (weight_by_str_lower(line, pending[k].start, pending[k].end, t, &weight) < 0)
+            return -1;
+        if (!isnan(weight)) {
+            h->lexical += weight;
+            h->hits++;
+        }
     }
     return 1;
 }
@@ -943,58 +1109,96 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     return 1;
 }
 
-/* The columns that read the whole page: position, prose around, runs of short lines, neighbours. */
-/* `logs`: every line and the page are short enough for the log tables (else see fill()). */
+/* How many of flags[i - radius .. i + radius] are set (none past the page's edges), for each line, divided
+   by the window's width into column `to`: a count, the same whatever order textmode_features sums in. */
 static void
-fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
+count_means(double *out, const char *flags, Py_ssize_t n, int radius, Py_ssize_t to)
+{
+    const Py_ssize_t w = cfg.width;
+    const double width = 2 * radius + 1;
+    Py_ssize_t count = 0;
+    for (Py_ssize_t j = 0; j < radius && j < n; j++) count += flags[j];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (i + radius < n) count += flags[i + radius];
+        if (i - radius - 1 >= 0) count -= flags[i - radius - 1];
+        out[i * w + to] = (double)count / width;
+    }
+}
+
+/* textmode_features._window_mean of the lexicon column: each window summed from its first line to its last
+   (zeros past the edges), line by line in the same order as the Python code's vector additions, so the bits
+   are the same. `padded` holds the column with `radius` zeros (at least) on each side; `sums` n doubles. */
+static void
+sum_means(double *out, const double *padded, Py_ssize_t pad, double *sums, Py_ssize_t n, int radius, Py_ssize_t to)
+{
+    const Py_ssize_t w = cfg.width;
+    const double *from = padded + pad - radius;
+    for (Py_ssize_t i = 0; i < n; i++) sums[i] = 0.0;
+    for (int k = 0; k <= 2 * radius; k++)  /* lines outer, window inner would chain every addition */
+        for (Py_ssize_t i = 0; i < n; i++) sums[i] += from[i + k];
+    for (Py_ssize_t i = 0; i < n; i++) out[i * w + to] = sums[i] / (double)(2 * radius + 1);
+}
+
+#define MAX_RADIUS 8  /* of the lexicon windows */
+
+/* The columns that read the whole page: position, prose around, windows, runs of short lines, neighbours.
+   `logs`: the page is short enough for the log table (else the caller fills log_lines). -1 out of memory. */
+static int
+fill_page(double *out, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
 {
     const Py_ssize_t w = cfg.width, *col = cfg.column;
-    double max_words = 0, sum_words = 0, total_prose = 0;
+    double *scratch = PyMem_Malloc((size_t)(2 * n + 2 * MAX_RADIUS) * sizeof(double) + 2 * (size_t)n);
+    if (scratch == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *padded = scratch, *sums = scratch + n + 2 * MAX_RADIUS;
+    char *prose = (char *)(sums + n), *rule = prose + n;
+    double max_words = 0, sum_words = 0, total_prose = 0, total_chars = 0;
     Py_ssize_t prose_lines = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        double words = out[i * w + col[C_WORDS]];
-        int is_prose = words >= (double)cfg.prose_words && out[i * w + col[C_TERMINAL]] > 0;
-        prose[i] = is_prose ? 1.0f : 0.0f;
+        double *row = out + i * w, words = row[col[C_WORDS]];
+        int is_prose = words >= (double)cfg.prose_words && row[col[C_TERMINAL]] > 0;
+        prose[i] = (char)is_prose;
+        rule[i] = row[col[C_RULE]] > 0;
         max_words = words > max_words ? words : max_words;
         sum_words += words;
         total_prose += is_prose ? words : 0;
         prose_lines += is_prose;
+        total_chars += (double)length_of[i];  /* whole numbers: exact in any order */
     }
-    double total_chars = 0;  /* np.cumsum's last value: the same additions in the same order */
-    for (Py_ssize_t i = 0; i < n && logs; i++) total_chars += cfg.chars[length_of[i]];
     double char_cumulative = 0, cumulative = 0, page_words = max_words > 1.0 ? max_words : 1.0;
     double after_all = total_prose;
     total_prose = total_prose > 1.0 ? total_prose : 1.0;
     const float prose_share = (float)prose_lines / (float)n;
-    const double rule_weight = (double)(1.0f / (float)(2 * RULE_RADIUS + 1)), mean_words = sum_words / (double)n;
+    const double mean_words = sum_words / (double)n;
     Py_ssize_t from[5], to[20];  /* the context columns: read from, written to */
     for (int k = 0; k < 5; k++) from[k] = col[CONTEXT_OF[k]];
     for (int k = 0; k < 20; k++) to[k] = col[C_CONTEXT + k];
     for (Py_ssize_t i = 0; i < n; i++) {
         double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
+        double chars = (double)length_of[i];
         cumulative += prose_words;
-        if (logs) {
-            double chars = cfg.chars[length_of[i]];
-            char_cumulative += chars;
-            row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
-            row[col[C_LOG_LINES]] = cfg.log1p[n];
-        }
+        char_cumulative += chars;
+        row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
+        if (logs) row[col[C_LOG_LINES]] = cfg.log1p[n];
         row[col[C_POSITION]] = (double)((float)i / (float)n);
         row[col[C_WORDS_VS_PAGE_MAX]] = words / page_words;
         row[col[C_PROSE_BEFORE]] = (cumulative - prose_words) / total_prose;
         row[col[C_PROSE_AFTER]] = (after_all - cumulative) / total_prose;
         row[col[C_PAGE_PROSE_SHARE]] = (double)prose_share;
         row[col[C_PAGE_MEAN_WORDS]] = mean_words;
-        Py_ssize_t rules = 0;
-        for (Py_ssize_t j = i - RULE_RADIUS; j <= i + RULE_RADIUS; j++)
-            if (j >= 0 && j < n) rules += out[j * w + col[C_RULE]] > 0;
-        row[col[C_RULE_WINDOW_3]] = (double)rules * rule_weight;
         for (int o = 0; o < 4; o++) {
             Py_ssize_t j = i - CONTEXT_OFFSET[o];
             const double *seen = j >= 0 && j < n ? out + j * w : NULL;
             for (int k = 0; k < 5; k++) row[to[5 * o + k]] = seen != NULL ? seen[from[k]] : -1.0;
         }
     }
+    count_means(out, rule, n, RULE_RADIUS, col[C_RULE_WINDOW_3]);
+    for (int k = 0; k < 3; k++) count_means(out, prose, n, PROSE_RADIUS[k], col[PROSE_WINDOW[k]]);
+    for (Py_ssize_t i = 0; i < MAX_RADIUS; i++) padded[i] = padded[n + MAX_RADIUS + i] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) padded[MAX_RADIUS + i] = out[i * w + col[C_LEXICAL]];
+    for (int k = 0; k < 3; k++) sum_means(out, padded, MAX_RADIUS, sums, n, LEXICAL_RADIUS[k], col[LEXICAL_WINDOW[k]]);
     for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
         Py_ssize_t end = i;
         while (end < n && out[end * w + col[C_WORDS]] <= (double)cfg.short_words) end++;
@@ -1003,6 +1207,8 @@ fill_page(double *out, float *prose, const Py_ssize_t *length_of, Py_ssize_t n, 
         if (end == i) out[end++ * w + col[C_SHORT_RUN]] = 0.0;
         i = end;
     }
+    PyMem_Free(scratch);
+    return 0;
 }
 
 typedef struct {
@@ -1025,11 +1231,52 @@ hold(PyObject *object, Held *held, const char *format, Py_ssize_t rows, Py_ssize
     return 0;
 }
 
+/* The matrix of n lines (a list of exactly n str) into out (n x width): 1 done, 2 done but for the log columns
+   (a line or the page too long for the log table: see fill), 0 declined, -1 error. */
+static int
+fill_matrix(PyObject *lines, PyObject *categories, const Lexicon *table, double *out)
+{
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    int r = 1;
+    for (Py_ssize_t i = 0; i < n && r == 1; i++)
+        r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
+    if (r != 1) return r;
+    double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
+    Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
+    if (repeats == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if ((r = count_repeats(lines, n, repeats)) == 0) {
+        int logs = n < cfg.n_logs;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
+            length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
+            logs &= length_of[i] < cfg.n_logs;
+        }
+        r = fill_page(out, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
+    }
+    PyMem_Free(repeats);
+    return r;
+}
+
+/* Whether fill() and scored() take these arguments: lines a non-empty list of str, categories a list as long. */
+static int
+fillable(PyObject *lines, PyObject *categories)
+{
+    if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
+        PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
+        return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return 0;
+    return 1;
+}
+
 static PyObject *
 fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out, prose)");
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out)");
         return NULL;
     }
     if (!cfg.ready) {
@@ -1039,41 +1286,12 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *lines = args[0], *categories = args[1];
     Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
     if (table == NULL) return NULL;
-    if (!PyList_CheckExact(lines) || !PyList_CheckExact(categories) ||
-        PyList_GET_SIZE(categories) != PyList_GET_SIZE(lines) || PyList_GET_SIZE(lines) == 0)
-        return PyLong_FromLong(0);
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (!PyUnicode_CheckExact(PyList_GET_ITEM(lines, i))) return PyLong_FromLong(0);
-    Held held[2] = {{{0}, 0}, {{0}, 0}};
+    if (!fillable(lines, categories)) return PyLong_FromLong(0);
+    Held held[1] = {{{0}, 0}};
     int r = -1;
-    if (hold(args[3], &held[0], "d", n, cfg.width) == 0 && hold(args[4], &held[1], "f", n, 0) == 0) {
-        double *out = held[0].view.buf;
-        float *prose = held[1].view.buf;
-        r = 1;
-        for (Py_ssize_t i = 0; i < n && r == 1; i++)
-            r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
-        if (r == 1) {
-            double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
-            Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
-            if (repeats == NULL) {
-                PyErr_NoMemory();
-                r = -1;
-            } else if ((r = count_repeats(lines, n, repeats)) == 0) {
-                int logs = n < cfg.n_logs;
-                for (Py_ssize_t i = 0; i < n; i++) {
-                    out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
-                    length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
-                    logs &= length_of[i] < cfg.n_logs;
-                }
-                fill_page(out, prose, length_of, n, logs);
-                r = logs ? 1 : 2;
-            }
-            PyMem_Free(repeats);
-        }
-    }
-    for (int k = 0; k < 2; k++)
-        if (held[k].held) PyBuffer_Release(&held[k].view);
+    if (hold(args[3], &held[0], "d", PyList_GET_SIZE(lines), cfg.width) == 0)
+        r = fill_matrix(lines, categories, table, held[0].view.buf);
+    if (held[0].held) PyBuffer_Release(&held[0].view);
     return r < 0 ? NULL : PyLong_FromLong(r);
 }
 
@@ -1127,7 +1345,7 @@ stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
     }
 }
 
-/* textmode.expected_f1_cut into `kept`; `total` is numpy's sum of p * w (its pairwise order is numpy's). */
+/* textmode.expected_f1_cut into `kept`; `total` is the sum of p * w in line order. */
 static void
 f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
 {
@@ -1191,18 +1409,47 @@ verdicts_of(PyObject *categories, int use_rules, PyObject *dropped, const char *
     return verdicts;
 }
 
+/* textmode.line_verdicts_python: a new list, Py_None for a NaN (the Python code then), NULL on an error. The
+   lines' probability mass is summed in line order, as np.cumsum sums it there. */
+static PyObject *
+line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_rules, PyObject *ends,
+              PyObject *dropped)
+{
+    if (n <= 0) return PyList_New(0);
+    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
+    double total = 0;
+    for (Py_ssize_t i = 0; i < n && plain; i++) {
+        plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
+        total += value_at(p, i) * value_at(w, i);
+    }
+    if (!plain) return Py_NewRef(Py_None);
+    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
+    if (scratch == NULL) return PyErr_NoMemory();
+    Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
+    double *body = (double *)(merge + n);
+    char *kept = (char *)(body + n);
+    PyObject *result = NULL;
+    f1_cut(p, w, total, n, kept, order, merge);
+    Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
+    if (end >= 0) {
+        memset(kept + end, 0, (size_t)(n - end));
+        result = verdicts_of(categories, use_rules, dropped, kept, n);
+    }
+    PyMem_Free(scratch);
+    return result;
+}
+
 static PyObject *
 verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, total, categories, use_rules, ends, dropped)");
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, categories, use_rules, ends, dropped)");
         return NULL;
     }
-    PyObject *categories = args[3], *ends = args[5], *dropped = args[6];
-    double total = PyFloat_Check(args[2]) ? PyFloat_AS_DOUBLE(args[2]) : NAN;
-    int use_rules = PyObject_IsTrue(args[4]);
+    PyObject *categories = args[2], *ends = args[4], *dropped = args[5];
+    int use_rules = PyObject_IsTrue(args[3]);
     if (use_rules < 0) return NULL;
-    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends) || isnan(total)) Py_RETURN_NONE;
+    if (!PyList_CheckExact(categories) || !PyFrozenSet_CheckExact(ends)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(categories);
     Py_buffer views[2];
     Column p, w;
@@ -1211,28 +1458,125 @@ verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyBuffer_Release(&views[0]);
         Py_RETURN_NONE;
     }
-    PyObject *result = NULL;
-    int plain = 1;  /* no NaN: numpy sorts those last, and its argmax stops at one */
-    for (Py_ssize_t i = 0; i < n && plain; i++) plain = !isnan(value_at(p, i)) && !isnan(value_at(w, i));
-    char *scratch = plain ? PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1) : NULL;
-    if (plain && scratch == NULL) {
-        PyErr_NoMemory();
-    } else if (plain) {
-        Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
-        double *body = (double *)(merge + n);
-        char *kept = (char *)(body + n);
-        f1_cut(p, w, total, n, kept, order, merge);
-        Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
-        if (end >= 0) {
-            memset(kept + end, 0, (size_t)(n - end));
-            result = verdicts_of(categories, use_rules, dropped, kept, n);
-        }
-    } else {
-        result = Py_NewRef(Py_None);
-    }
-    PyMem_Free(scratch);
+    PyObject *result = line_verdicts(p, w, n, categories, use_rules, ends, dropped);
     PyBuffer_Release(&views[0]);
     PyBuffer_Release(&views[1]);
+    return result;
+}
+
+/* ---- the whole page --------------------------------------------------------------------------------- */
+
+/* What _trees.c offers other extensions (its capsule C_API): add_leaf_values on C rows. */
+typedef struct {
+    int (*add_leaf_values)(PyObject *model, const double *rows, Py_ssize_t count, Py_ssize_t width, double *out);
+} TreesAPI;
+
+static const TreesAPI *trees_api;
+
+static PyObject *
+configure_scoring(PyObject *self, PyObject *api)
+{
+    const TreesAPI *found = PyCapsule_GetPointer(api, "copydesk._trees.C_API");
+    if (found == NULL) return NULL;
+    trees_api = found;
+    Py_RETURN_NONE;
+}
+
+/* The model's probability from its raw score: textmode.line_probabilities_python's, libm's exp both ways (an
+   overflow is infinity there too). */
+static inline double
+sigmoid_of(double raw, double sigmoid)
+{
+    return 1.0 / (1.0 + exp(-sigmoid * raw));
+}
+
+static PyObject *
+scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped)");
+        return NULL;
+    }
+    if (!cfg.ready || trees_api == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured for scoring");
+        return NULL;
+    }
+    PyObject *lines = args[0], *categories = args[1], *model = args[3], *ends = args[6], *dropped = args[7];
+    Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
+    if (table == NULL) return NULL;
+    int use_rules = PyObject_IsTrue(args[5]);
+    if (use_rules < 0) return NULL;
+    if (!fillable(lines, categories) || !PyFloat_CheckExact(args[4]) || !PyFrozenSet_CheckExact(ends))
+        Py_RETURN_NONE;
+    double sigmoid = PyFloat_AS_DOUBLE(args[4]);
+    Py_ssize_t n = PyList_GET_SIZE(lines), w = cfg.width;
+    double *out = PyMem_Malloc((size_t)n * (size_t)(w + 2) * sizeof(double));
+    if (out == NULL) return PyErr_NoMemory();
+    double *raw = out + n * w, *p = raw + n;
+    PyObject *result = NULL;
+    int r = fill_matrix(lines, categories, table, out);
+    if (r == 1) {
+        for (Py_ssize_t i = 0; i < n; i++) raw[i] = 0.0;
+        if (trees_api->add_leaf_values(model, out, n, w, raw) == 0) {
+            for (Py_ssize_t i = 0; i < n; i++) p[i] = sigmoid_of(raw[i], sigmoid);
+            Column probabilities = {(const char *)p, sizeof(double)};
+            Column words = {(const char *)(out + cfg.column[C_WORDS]), w * (Py_ssize_t)sizeof(double)};
+            result = line_verdicts(probabilities, words, n, categories, use_rules, ends, dropped);
+        }
+    } else if (r >= 0) {  /* declined, or past the log table: the Python code */
+        result = Py_NewRef(Py_None);
+    }
+    PyMem_Free(out);
+    return result;
+}
+
+/* The undecided lines' categories, by line_category(line, rare) (textmode_features._line_category), into
+   categories; -1 on an error. */
+static int
+decide(PyObject *lines, PyObject *categories, PyObject *undecided, PyObject *rare, PyObject *line_category)
+{
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(undecided); k++) {
+        PyObject *index = PyList_GET_ITEM(undecided, k);
+        Py_ssize_t i = PyLong_AsSsize_t(index);
+        int is_rare = PySet_Contains(rare, index);
+        if ((i == -1 && PyErr_Occurred()) || is_rare < 0) return -1;
+        PyObject *category = PyObject_CallFunctionObjArgs(line_category, PyList_GET_ITEM(lines, i),
+                                                          is_rare ? Py_True : Py_False, NULL);
+        if (category == NULL) return -1;
+        PyList_SetItem(categories, i, category);  /* i is one of the list's: rule_categories made both */
+    }
+    return 0;
+}
+
+static PyObject *
+page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                                         " use_rules, ends, dropped)");
+        return NULL;
+    }
+    PyObject *lines = split(self, args, 2);
+    if (lines == NULL || lines == Py_None) return lines;
+    PyObject *categories = Py_NewRef(Py_None), *verdicts = Py_NewRef(Py_None), *found = NULL, *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines), min_model_lines = PyLong_AsSsize_t(args[3]);
+    if (min_model_lines == -1 && PyErr_Occurred()) goto done;
+    if (n > 0 && (found = rule_categories(self, &lines, 1)) == NULL) goto done;
+    if (found != NULL && found != Py_None) {
+        Py_SETREF(categories, Py_NewRef(PyTuple_GET_ITEM(found, 0)));
+        if (decide(lines, categories, PyTuple_GET_ITEM(found, 1), PyTuple_GET_ITEM(found, 2), args[2]) < 0) goto done;
+        if (args[4] != Py_None && n >= min_model_lines) {
+            PyObject *scoring[8] = {lines, categories, args[4], args[5], args[6], args[7], args[8], args[9]};
+            Py_SETREF(verdicts, scored(self, scoring, 8));
+            if (verdicts == NULL) goto done;
+        }
+    }
+    result = PyTuple_Pack(3, lines, categories, verdicts);
+done:
+    Py_DECREF(lines);
+    Py_DECREF(categories);
+    Py_XDECREF(verdicts);
+    Py_XDECREF(found);
     return result;
 }
 
@@ -1421,29 +1765,20 @@ read_classes(PyObject *classes)
 }
 
 static int
-read_logs(PyObject *log1p, PyObject *chars)
+read_logs(PyObject *log1p)
 {
-    Py_buffer views[2];
-    if (PyObject_GetBuffer(log1p, &views[0], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    if (PyObject_GetBuffer(chars, &views[1], PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-        PyBuffer_Release(&views[0]);
-        return -1;
-    }
-    int ok = 1;
-    for (int k = 0; k < 2; k++)
-        ok &= views[k].ndim == 1 && strcmp(views[k].format, "d") == 0 && views[k].shape[0] == views[0].shape[0];
-    double *copy = ok ? PyMem_Malloc(2 * (size_t)views[0].shape[0] * sizeof(double)) : NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(log1p, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    int ok = view.ndim == 1 && strcmp(view.format, "d") == 0 && view.shape[0] > 0;
+    double *copy = ok ? PyMem_Malloc((size_t)view.shape[0] * sizeof(double)) : NULL;
     if (copy != NULL) {
         PyMem_Free(cfg.log1p);
         cfg.log1p = copy;
-        cfg.chars = copy + views[0].shape[0];
-        cfg.n_logs = views[0].shape[0];
-        memcpy(cfg.log1p, views[0].buf, (size_t)cfg.n_logs * sizeof(double));
-        memcpy(cfg.chars, views[1].buf, (size_t)cfg.n_logs * sizeof(double));
+        cfg.n_logs = view.shape[0];
+        memcpy(cfg.log1p, view.buf, (size_t)cfg.n_logs * sizeof(double));
     }
-    PyBuffer_Release(&views[0]);
-    PyBuffer_Release(&views[1]);
-    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p, chars: float64 arrays of one length");
+    PyBuffer_Release(&view);
+    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p: a float64 array");
     else if (copy == NULL) PyErr_NoMemory();
     return ok && copy != NULL ? 0 : -1;
 }
@@ -1466,6 +1801,11 @@ read_needles(PyObject *needles)
         cfg.needle_start[(uint8_t)chars[0]] = 1;
         if (chars[0] >= 'a' && chars[0] <= 'z') cfg.needle_start[chars[0] - 32] = 1;
         cfg.needle_len[k] = PyUnicode_GET_LENGTH(s);
+        for (int q = 0; q < PREFIX; q++) {
+            uint8_t c = q < cfg.needle_len[k] ? (uint8_t)chars[q] : 0;
+            cfg.needle_want[k][q] = ONES * c;
+            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+        }
     }
     cfg.n_needles = (int)n;
     return 0;
@@ -1479,10 +1819,10 @@ configure(PyObject *self, PyObject *args)
 {
     PyObject *classes, *columns, *start_gate, *action_gate, *tag, *credit, *action, *start, *stand_ins, *stands_for;
     PyObject *closers, *needles;
-    PyObject *log1p, *chars;
+    PyObject *log1p;
     Py_ssize_t width, caption_end;
-    if (!PyArg_ParseTuple(args, "OnO!OOOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
-                          &log1p, &chars, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
+    if (!PyArg_ParseTuple(args, "OnO!OOOOOO!OUUUnO!nnnnnnnn:configure", &classes, &width, &PyTuple_Type, &columns,
+                          &log1p, &start_gate, &action_gate, &tag, &credit, &PyTuple_Type, &action, &start,
                           &stand_ins, &stands_for, &closers, &caption_end,
                           &PyTuple_Type, &needles, &cfg.sample_chars, &cfg.rule_chars, &cfg.caption_tail,
                           &cfg.action_words, &cfg.prose_words, &cfg.short_words, &cfg.short_cap, &cfg.repeat_cap))
@@ -1500,7 +1840,7 @@ configure(PyObject *self, PyObject *args)
             return NULL;
         }
     }
-    if (read_classes(classes) < 0 || read_logs(log1p, chars) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
+    if (read_classes(classes) < 0 || read_logs(log1p) < 0 || read_start_rules(start) < 0 || read_gate(start_gate, &cfg.start_gate) < 0 ||
         read_gate(action_gate, &cfg.action_gate) < 0 || read_needles(needles) < 0)
         return NULL;
     if (PyUnicode_GET_LENGTH(stand_ins) > 8 || PyUnicode_GET_LENGTH(stands_for) != PyUnicode_GET_LENGTH(stand_ins)) {
@@ -1517,7 +1857,6 @@ configure(PyObject *self, PyObject *args)
     Py_XSETREF(cfg.tag_search, Py_NewRef(tag));
     Py_XSETREF(cfg.credit_search, Py_NewRef(credit));
     for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
-    Py_XSETREF(cfg.start_category, Py_NewRef(start));
     cfg.width = width;
     cfg.caption_end = (Py_UCS4)caption_end;
     cfg.ready = 1;
@@ -1526,8 +1865,8 @@ configure(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(classes, width, columns, log1p, chars, start_gate, action_gate, tag_search, credit_search,"
-     " action_matches, start_category, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
+     "configure(classes, width, columns, log1p, start_gate, action_gate, tag_search, credit_search,"
+     " action_matches, start_rules, stand_ins, stands_for, closers, caption_end, needles, sample_chars, rule_chars, caption_tail, action_words,"
      " prose_words, short_words, short_cap, repeat_cap): textmode_features.py's tables."},
     {"split", (PyCFunction)(void (*)(void))split, METH_FASTCALL,
      "split(text, max_lines) -> list[str] | None: normalise_lines(text)[:max_lines]; None unless text is a str"
@@ -1540,9 +1879,20 @@ static PyMethodDef methods[] = {
      "lexicon_table(lexicon) -> capsule | None: the lexicon as a C table of UTF-8 words (None: not a dict of"
      " str to float)."},
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
-     "verdicts(probabilities, words, total, categories, use_rules, ends, dropped) -> list | None:"
-     " textmode.line_verdicts, `total` the sum of probabilities * words as numpy makes it; None for input it"
-     " leaves to the Python code."},
+     "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
+     " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_scoring", configure_scoring, METH_O,
+     "configure_scoring(api): _trees.C_API, through which scored() scores the lines."},
+    {"scored", (PyCFunction)(void (*)(void))scored, METH_FASTCALL,
+     "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped) -> list | None: the verdicts"
+     " of textmode.line_verdicts from the lines' features (fill), the tree model's raw scores (_trees.c's"
+     " capsule `model`) and the sigmoid of them, without an array in between; None for input it leaves to"
+     " the Python code."},
+    {"page", (PyCFunction)(void (*)(void))page, METH_FASTCALL,
+     "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends, dropped) ->"
+     " (lines, categories, verdicts) | None: split, rule_categories (the undecided lines by"
+     " line_category(line, rare)) and, with a table (not None) and at least min_model_lines lines, scored, in one"
+     " call; categories or verdicts None where those leave the page to the Python code, None where split does."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},
@@ -1551,9 +1901,9 @@ static PyMethodDef methods[] = {
      " (verdict None), the body's span, and the indices of the caption and related lines inside it; None for"
      " input it leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
-     "fill(lines, categories, table, out, prose) -> int: the columns of FILLED in `out`, the prose flags in"
-     " `prose`, and 1; 2 when a line or the page is too long for the log tables, and the log columns and"
-     " char_position are left to the caller; 0 for lines it leaves to the Python code."},
+     "fill(lines, categories, table, out) -> int: the columns of FILLED in `out`, and 1; 2 when a line or the"
+     " page is too long for the log table, and the log columns are left to the caller; 0 for lines it leaves"
+     " to the Python code."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -16,6 +16,7 @@ Headline cut short..."), the headline, and for `explain` the category of a line 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -34,6 +35,8 @@ from .textmode_features import (
     FEATURE_NAMES,
     PROSE_WORDS,
     compiled_lines,
+    compiled_page,
+    compiled_scored,
     compiled_verdicts,
     normalise_lines,
     page_features,
@@ -73,7 +76,7 @@ class LineModel:
         features = page_features(lines, self.lexicon, categories)
         if len(features) == 0:
             return np.zeros(0)
-        return self.booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+        return line_probabilities_python(self.booster, features)
 
 
 def lexicon_path(model_path: Path) -> Path:
@@ -113,12 +116,37 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     text = text[: options.max_input_bytes]
     if "\x00" in text:  # a binary or corrupt dump: NUL is no text (HTML mode's parser drops it too)
         text = text.replace("\x00", "")
-    lines = normalise_lines(text, MAX_LINES)
+    found = _compiled_page(text, options)
+    lines, categories, verdicts = found if found is not None else (normalise_lines(text, MAX_LINES), None, None)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
-    categories = rule_categories(lines)
-    probabilities, words = _scored(lines, categories, options)
-    return assemble_lines(lines, probabilities, categories, url, options, explain, words)
+    if categories is None:
+        categories = rule_categories(lines)
+    if verdicts is None:
+        verdicts = _compiled_verdicts(lines, categories, options)
+    if verdicts is None:
+        probabilities, words = _scored(lines, categories, options)
+        verdicts = line_verdicts(lines, probabilities, categories, options, words)
+    return _assembled(lines, verdicts, url, explain)
+
+
+def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | None:
+    """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), or None."""
+    if compiled_lines() is None:
+        return None
+    model = load_line_model(options.text_model_path) if options.use_model else None
+    return compiled_page(text, MAX_LINES, model and model.lexicon, model and model.booster, options.use_heuristics,
+                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES)
+
+
+def _compiled_verdicts(lines: list[str], categories: list[str | None], options: Options) -> list[str | None] | None:
+    """The verdicts from _lines.c in one call (features, trees, probabilities, cut), or None: the steps
+    below, one by one (their reference), give the same."""
+    if not options.use_model or len(lines) < _MIN_MODEL_LINES or compiled_lines() is None:
+        return None
+    model = load_line_model(options.text_model_path)
+    return compiled_scored(lines, categories, model.lexicon, model.booster, options.use_heuristics, _ARTICLE_ENDS,
+                           _DROPPED)
 
 
 def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
@@ -126,7 +154,10 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
                    words: np.ndarray | None = None) -> Article:
     """The record from scored lines and their rule categories (`copydesk train --mode text` scores
     its folds through this too); `words`, each line's word count, when the caller has it."""
-    verdicts = line_verdicts(lines, probabilities, categories, options, words)
+    return _assembled(lines, line_verdicts(lines, probabilities, categories, options, words), url, explain)
+
+
+def _assembled(lines: list[str], verdicts: list[str | None], url: str | None, explain: bool) -> Article:
     title_at = find_title(lines, verdicts)
     crumbs: list[str] = []
     if title_at is not None:
@@ -153,7 +184,24 @@ def _scored(lines: list[str], categories: list[str | None], options: Options) ->
         return np.array([_prose_like(line) for line in lines], dtype=np.float64), None
     model = load_line_model(options.text_model_path)
     features = page_features(lines, model.lexicon, categories)
-    return model.booster.predict(features, num_threads=1), features[:, _WORDS]  # type: ignore[attr-defined]
+    return line_probabilities_python(model.booster, features), features[:, _WORDS]
+
+
+def line_probabilities_python(booster: object, features: np.ndarray) -> np.ndarray:
+    """The line model's probabilities: its trees' raw scores through the sigmoid, by libm's exp (math.exp),
+    which _lines.c calls too (numpy's own exp may round otherwise); an overflow is infinity, as in C."""
+    if getattr(booster, "transform", None) != "sigmoid" or booster.num_class != 1:
+        return booster.predict(features, num_threads=1)  # type: ignore[attr-defined]
+    scale = -float(booster.sigmoid)
+    return np.array([1.0 / (1.0 + _exp(scale * raw)) for raw in booster.raw(features)[:, 0].tolist()],
+                    dtype=np.float64)
+
+
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def _prose_like(line: str) -> float:
@@ -206,7 +254,8 @@ def expected_f1_cut(probabilities: np.ndarray, words: np.ndarray) -> np.ndarray:
     if not mass.any():
         return np.zeros(len(probabilities), dtype=bool)
     order = np.argsort(-probabilities, kind="stable")
-    expected = 2 * np.cumsum(mass[order]) / (np.cumsum(words[order]) + mass.sum())
+    # The page's mass summed in line order (numpy's sum() pairs its terms in an order of its own).
+    expected = 2 * np.cumsum(mass[order]) / (np.cumsum(words[order]) + np.cumsum(mass)[-1])
     kept = np.zeros(len(probabilities), dtype=bool)
     kept[order[: int(np.argmax(expected)) + 1]] = True
     return kept

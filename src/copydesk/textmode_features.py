@@ -28,7 +28,8 @@ from types import ModuleType
 import numpy as np
 
 from .compiled import load_checked
-from .rules import TEXT_PATTERNS, start_category, text_category
+from .rules import TEXT_PATTERNS, compiled_tables, start_category, text_category
+from .trees import _trees
 
 Lexicon = Mapping[str, float]  # word -> log-odds of body vs boilerplate lines, learnt by train_text
 PROSE_WORDS = 10  # a line of ten words or more that ends a sentence counts as prose
@@ -305,10 +306,10 @@ def page_features_python(lines: list[str], lexicon: Lexicon, categories: list[st
     prose_words = prose * words
     total_prose = max(float(prose_words.sum()), 1.0)
     cumulative = np.cumsum(prose_words)
-    chars = np.exp(base[:, _COLUMN["log_chars"]]) - 1
-    char_cumulative = np.cumsum(chars)
+    lengths = np.fromiter(map(len, lines), dtype=np.float64, count=n)
+    char_cumulative = np.cumsum(lengths)  # whole numbers: exact in any order
     columns = [
-        np.arange(n, dtype=np.float32) / n, (char_cumulative - chars) / char_cumulative[-1],
+        np.arange(n, dtype=np.float32) / n, (char_cumulative - lengths) / char_cumulative[-1],
         np.full(n, np.log1p(n)), words / max(float(words.max()), 1.0),
         (cumulative - prose_words) / total_prose, (cumulative[-1] - cumulative) / total_prose,
         _window_mean(prose, 2), _window_mean(prose, 6), _window_mean(prose, 15), _short_runs(words),
@@ -321,14 +322,18 @@ def page_features_python(lines: list[str], lexicon: Lexicon, categories: list[st
 
 
 def _window_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of `values` over the lines within `radius` of each line (the page's edges count as 0)."""
-    return np.convolve(values, _window_kernel(radius))[radius: radius + len(values)]
+    """Mean of `values` over the lines within `radius` of each line (the page's edges count as 0).
 
-
-def _window_kernel(radius: int) -> np.ndarray:
-    kernel = np.ones(2 * radius + 1, dtype=np.float32) / (2 * radius + 1)
-    kernel.flags.writeable = False
-    return kernel
+    Summed line by line from the window's first line to its last, then divided by its width: the order
+    _lines.c sums in, so both give the same bits (np.convolve's sums are ordered by numpy or its BLAS,
+    which C cannot follow, and cost a call each)."""
+    n = len(values)
+    padded = np.zeros(n + 2 * radius)
+    padded[radius: radius + n] = values
+    total = np.zeros(n)
+    for offset in range(2 * radius + 1):
+        total += padded[offset: offset + n]
+    return total / (2 * radius + 1)
 
 
 def _short_runs(words: np.ndarray, short: int = _SHORT_WORDS) -> np.ndarray:
@@ -377,25 +382,12 @@ def page_features_compiled(lines: list[str], lexicon: Lexicon, categories: list[
         return None
     n = len(lines)
     out = np.empty((n, len(FEATURE_NAMES)))
-    prose = np.empty(n, dtype=np.float32)
-    filled = _fast.fill(lines, categories, table, out, prose)
+    filled = _fast.fill(lines, categories, table, out)
     if not filled:
         return None
-    if filled == 2:  # a line or the page past the log tables: numpy, as page_features_python
-        log_chars = np.log1p(np.array([len(line) for line in lines], dtype=np.float64))
-        out[:, _INDEX["log_chars"]] = log_chars
-        chars = np.exp(log_chars) - 1
-        char_cumulative = np.cumsum(chars)
-        out[:, _INDEX["char_position"]] = (char_cumulative - chars) / char_cumulative[-1]
+    if filled == 2:  # a line or the page past the log table: numpy's log1p, as page_features_python
+        out[:, _INDEX["log_chars"]] = np.log1p(np.fromiter(map(len, lines), dtype=np.float64, count=n))
         out[:, _INDEX["log_lines"]] = np.log1p(n)
-    # `_window_mean`'s own convolutions: np.convolve casts the float32 kernel to the values' float64
-    # itself, and reads them contiguous; both are done once here, and numpy's correlate is called as
-    # np.convolve calls it (see `_convolve`).
-    lexical = np.ascontiguousarray(out[:, _COLUMN["lexical"]])
-    for column, values, kernels, radius in ((_PROSE_2, prose, _KERNELS, 2), (_PROSE_6, prose, _KERNELS, 6),
-                                            (_PROSE_15, prose, _KERNELS, 15), (_LEXICAL_1, lexical, _KERNELS64, 1),
-                                            (_LEXICAL_3, lexical, _KERNELS64, 3), (_LEXICAL_8, lexical, _KERNELS64, 8)):
-        out[:, column] = _convolve(values, kernels[radius])[radius: radius + n]
     return out
 
 
@@ -407,39 +399,55 @@ def compiled_lines() -> ModuleType | None:
 def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: list[str | None], use_rules: bool,
                       ends: frozenset[str], dropped: str) -> list[str | None] | None:
     """`textmode.line_verdicts_python` by _lines.c (the expected-F1 cut, the comment-form end, the
-    verdicts); None when the compiled part is off or declines the input. Only the sum of the lines'
-    probability mass is numpy's, in numpy's own order."""
+    verdicts); None when the compiled part is off or declines the input."""
     if _fast is None:
         return None
-    total = float((probabilities * words).sum())
-    return _fast.verdicts(probabilities, words, total, categories, use_rules, ends, dropped)
+    return _fast.verdicts(probabilities, words, categories, use_rules, ends, dropped)
 
 
-try:  # what np.convolve calls, once it has checked and ordered its arguments
-    from numpy._core.multiarray import correlate as _correlate
-except ImportError:  # another numpy: np.convolve itself
-    _correlate = None
+def compiled_scored(lines: list[str], categories: list[str | None], lexicon: Lexicon, booster: object,
+                    use_rules: bool, ends: frozenset[str], dropped: str) -> list[str | None] | None:
+    """The lines' verdicts straight from the lines, by _lines.c in one call: the features, the trees (through
+    _trees.c's C API), the probabilities and `compiled_verdicts`, the same as `page_features`, then
+    `textmode.line_probabilities_python` and `textmode.line_verdicts_python`, without the arrays between
+    them. None when the compiled parts are off or decline the input (a model that is not one sigmoid
+    output, a lexicon the table cannot hold, a line past the log table)."""
+    scoring = _scoring(lexicon, booster)
+    if scoring is None:
+        return None
+    return _fast.scored(lines, categories, *scoring, use_rules, ends, dropped)
 
 
-def _convolve(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """np.convolve(values, kernel) of two non-empty 1-D arrays: the same call of numpy's correlate, the
-    longer array first, the other reversed (a third of np.convolve's time was its argument handling)."""
-    if _correlate is None:
-        return np.convolve(values, kernel)
-    if len(kernel) > len(values):
-        return _correlate(kernel, values[::-1], "full")
-    return _correlate(values, kernel[::-1], "full")
+def compiled_page(text: str, max_lines: int, lexicon: Lexicon | None, booster: object | None, use_rules: bool,
+                  ends: frozenset[str], dropped: str,
+                  min_model_lines: int) -> tuple[list[str], list[str | None] | None, list[str | None] | None] | None:
+    """`normalise_lines`, `rule_categories` and, with a model (`booster` not None) and at least
+    `min_model_lines` lines, `compiled_scored`, in one call of _lines.c: (lines, categories, verdicts), the
+    categories or the verdicts None where those steps leave the page to the Python code; None when the
+    compiled part is off or leaves the text to it."""
+    if _fast is None:
+        return None
+    scoring = _scoring(lexicon, booster) if booster is not None else None
+    return _fast.page(text, max_lines, _line_category, min_model_lines, *(scoring or (None, None, None)), use_rules,
+                      ends, dropped)
 
 
-_NUMPY_COLUMNS = ("prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
-                  "lexical_window_8")
+def _scoring(lexicon: Lexicon, booster: object) -> tuple[object, object, float] | None:
+    """What _lines.c scores a page with (the lexicon's table, the trees' capsule, the sigmoid's scale), or None
+    for a model or a lexicon it leaves to the Python code (not one sigmoid output; not a dict of floats)."""
+    if _fast is None or not _SCORING or getattr(booster, "transform", None) != "sigmoid" or booster.num_class != 1:
+        return None
+    table = _lexicon_table(lexicon)
+    if table is None:
+        return None
+    return table, booster._compiled or booster._compile(), float(booster.sigmoid)  # type: ignore[attr-defined]
+
+
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
-_PROSE_2, _PROSE_6, _PROSE_15, _LEXICAL_1, _LEXICAL_3, _LEXICAL_8 = (_INDEX[name] for name in _NUMPY_COLUMNS)
-# numpy's log1p of 0, 1, 2, ... and exp of those minus 1, as `page_features_python` computes a line's log
-# length and characters back from it: the compiled code reads them (longer lines go to the Python code).
+# numpy's log1p of 0, 1, 2, ..., as `page_features_python` computes a line's log length and the page's
+# log line count: the compiled code reads them (longer lines and pages go to numpy, see
+# page_features_compiled).
 _LOG_TABLE_SIZE = 1 << 15
-_KERNELS = {radius: _window_kernel(radius) for radius in (1, 2, 3, 6, 8, 15)}
-_KERNELS64 = {radius: kernel.astype(np.float64) for radius, kernel in _KERNELS.items()}
 # A lexicon's C table, made on first use and kept while the lexicon is one of the last few used: a
 # lexicon is read as it is then (the shipped one never changes; training makes a new one per fold).
 _LEXICON_TABLES: dict[int, tuple[Lexicon, object]] = {}
@@ -599,6 +607,25 @@ def _first_chars(pattern: re.Pattern[str]) -> int:
         return _ANY
 
 
+def start_rules() -> tuple[tuple[object, tuple[str | None, ...]] | None, ...]:
+    """`rules.start_category` as _lines.c calls it: per ASCII first character, then for any other, None (no
+    rule) or the `match` of the rules' one regex and the category of each group index. A match's `lastindex`
+    is the rule whose group closed last, as its `lastgroup` ("rule<k>") is for `start_category`."""
+    by_first_char, all_rules = compiled_tables()[:2]
+    table = []
+    for rules in (*by_first_char, all_rules):
+        if rules is None:
+            table.append(None)
+            continue
+        pattern, categories = rules
+        by_index: list[str | None] = [None] * (pattern.groups + 1)
+        for name, index in pattern.groupindex.items():
+            if name.startswith("rule"):
+                by_index[index] = categories[int(name[4:])]
+        table.append((pattern.match, tuple(by_index)))
+    return tuple(table)
+
+
 def _anchored_rules() -> list[re.Pattern[str]]:
     """The shared rules `start_category` tries, as it tries them: only their case flag kept."""
     return [re.compile(pattern.pattern, pattern.flags & re.IGNORECASE)
@@ -624,17 +651,20 @@ def _set_up_compiled(module: ModuleType) -> None:
     """Configure _lines.c with the tables above, then check it on the probe lines (the functions it is checked
     through read `_fast`, so it is set for the probe; a failure sets it back to None)."""
     global _fast
-    covered = [*module.FILLED, *_NUMPY_COLUMNS]
-    if sorted(covered) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
+    if sorted(module.FILLED) != sorted(FEATURE_NAMES) or tuple(_COUNTED) != module.COUNTED:
         raise RuntimeError("its columns or classes are not textmode_features'")
     log1p = np.log1p(np.arange(_LOG_TABLE_SIZE, dtype=np.float64))
     module.configure(
         _char_classes(), len(FEATURE_NAMES), tuple(_INDEX[name] for name in module.FILLED), log1p,
-        np.exp(log1p) - 1, prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
-        _CREDIT.search, _action_dispatch(), start_category, "".join(GATE_STAND_INS),
+        prefix_gate(_anchored_rules()), prefix_gate([_ACTION]), _TAG.search,
+        _CREDIT.search, _action_dispatch(), start_rules(), "".join(GATE_STAND_INS),
         "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
         _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
     )
+    global _SCORING
+    _SCORING = _trees is not None and hasattr(_trees, "C_API")
+    if _SCORING:
+        module.configure_scoring(_trees.C_API)
     _fast = module
     text = "\n".join(f"  {line}\t" for line in _probe_lines())
     lines = normalise_lines_python(text)
@@ -648,4 +678,5 @@ def _set_up_compiled(module: ModuleType) -> None:
 
 
 _fast = None
+_SCORING = False  # _lines.c scores lines through _trees.c (see compiled_scored)
 _fast, COMPILED_LINES_UNAVAILABLE = load_checked("_lines", _set_up_compiled)
