@@ -6,6 +6,9 @@ attributes and broken markup (unclosed tags, stray brackets and end tags).
   styles, never invented), compared after entity decoding with whitespace ignored;
 - it is deterministic: the same input twice gives the same record.
 
+And of `extract_text` over generated text dumps: it raises nothing but `ExtractionError` subclasses,
+keeps whole lines of the dump (body, title and removed lines; never a NUL), and is deterministic.
+
 The default profile is derandomized and moderate, so CI runs are fast and repeatable; run
 `COPYDESK_EXPLORE=1 pytest tests/test_properties.py` to search longer with fresh examples.
 """
@@ -193,3 +196,58 @@ def test_arbitrary_text_gives_an_article_or_an_extraction_error(data: str):
     article = extract_or_error(data)
     if article is not None:
         article.to_dict()
+
+
+# --- text mode ------------------------------------------------------------------------------------
+
+# Lines of a flattened page: prose, menu words, the wording rules' own phrases, captions with credits,
+# tagged headlines, odd whitespace and NULs, in any order.
+TEXT_LINE_PIECES = [*WORDS, "Home", "›", "Advertisement", "READ MORE:", "[VIDEO]", "(Image: GETTY)",
+                    "Please enter your comment!", "Leave a Reply", "12 comments", "©", "Share", "cookie",
+                    "akismet", "\t", "\u00a0", "\u3000", "\x00", ".", "?", "…", "\U0001f600"]
+text_line = st.lists(st.sampled_from(TEXT_LINE_PIECES), min_size=1, max_size=30).map(" ".join)
+text_dump = st.lists(text_line, min_size=1, max_size=60).map("\n".join)
+
+
+def extract_text_or_error(text: str) -> copydesk.Article | None:
+    try:
+        return copydesk.extract_text(text, explain=True)
+    except copydesk.ExtractionError:
+        return None
+
+
+def dump_lines(text: str) -> set[str]:
+    """The dump's lines as text mode reads them: NULs dropped, whitespace collapsed, blank lines gone."""
+    return {line for raw in text.replace("\x00", "").splitlines() if (line := " ".join(raw.split()))}
+
+
+@PROPERTY
+@given(text_dump)
+def test_text_mode_keeps_whole_lines_of_the_dump(dump: str):
+    article = extract_text_or_error(dump)
+    if article is None:
+        return
+    lines = dump_lines(dump)
+    for node in article.body:
+        assert node.text in lines, f"{node.text!r} is not a line of the dump"
+    for removed in article.removed or []:
+        assert removed.text in lines
+    assert article.title is None or article.title in lines
+    assert "\x00" not in article.text
+
+
+@PROPERTY
+@given(text_dump)
+def test_text_mode_is_deterministic(dump: str):
+    first, second = extract_text_or_error(dump), extract_text_or_error(dump)
+    assert (first is None) == (second is None)
+    if first is not None:
+        assert first.to_dict() == second.to_dict()
+
+
+@PROPERTY
+@given(st.text(max_size=2048))
+def test_arbitrary_text_gives_a_text_mode_article_or_an_extraction_error(data: str):
+    article = extract_text_or_error(data)
+    if article is not None:
+        assert "\x00" not in article.to_dict()["text"]
