@@ -296,6 +296,10 @@ def test_one_call_page_is_the_steps(text: str, use_rules: bool, min_model_lines:
     booster = load_line_model().booster
     found = tf.compiled_page(text, 7, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
     lines = tf.normalise_lines_python(text)[:7]
+    # A NUL in a line it reads sends the text back (extract_text drops NULs, then asks again).
+    assert (found is False) == any("\x00" in line for line in lines)
+    if found is False:
+        return
     assert found is not None and found[0] == lines
     if lines and found[1] is not None:
         assert found[1] == tf.rule_categories_python(lines)

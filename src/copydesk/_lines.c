@@ -248,13 +248,14 @@ typedef struct {
     Py_ssize_t end;          /* the newline ending the line, or the text's length */
     Py_ssize_t first, last;  /* its words' span; first == last: no word */
     int clean;               /* nothing but single spaces between its words */
+    int nul;                 /* it holds a NUL (a clean line never does: NUL is a control character) */
 } Span;
 
 /* The line starting at `start`, in one pass. */
 SPECIALISED Span
 line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
 {
-    Span span = {start, -1, -1, 1};
+    Span span = {start, -1, -1, 1, 0};
     int spaces = 0, unusual = 0;  /* the whitespace run before the current character */
     Py_ssize_t j = start;
     while (j < n) {
@@ -269,8 +270,9 @@ line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
         if (span.first < 0) span.first = j;
         else if (spaces > 1 || unusual) span.clean = 0;
         spaces = unusual = 0;
+        span.nul |= c == 0;
         /* the rest of the word: no newline, no whitespace */
-        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) {}
+        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) span.nul |= c == 0;
         span.last = j;
     }
     span.end = j;
@@ -286,7 +288,7 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
 {
     const uint8_t *newline = memchr(s + start, '\n', (size_t)(n - start));
     Py_ssize_t end = newline ? newline - s : n, j = start;
-    Span span = {end, start, end, 1};
+    Span span = {end, start, end, 1, 0};
     *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
     for (; *clean && j + 9 <= end; j += 8) {
         uint64_t v = load_bytes(s + j), next = load_bytes(s + j + 1);
@@ -346,7 +348,7 @@ clean_span_ucs2(const uint16_t *s, Py_ssize_t start, Py_ssize_t n, int *clean, u
     for (; j + 8 <= n && !any_lane((u16x8)(load_u16x8(s + j) == SPLAT16('\n'))); j += 8) {}
     for (; j < n && s[j] != '\n'; j++) {}
     Py_ssize_t end = j;
-    Span span = {end, start, end, 1};
+    Span span = {end, start, end, 1, 0};
     *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
     u16x8 all = SPLAT16(0);
     for (j = start; *clean && j + 9 <= end; j += 8) {
@@ -380,13 +382,10 @@ ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bi
     return line;
 }
 
+/* split(), and whether a line it read holds a NUL (*nul), for page(). */
 static PyObject *
-split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+split_text(PyObject *const *args, int *nul)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
-        return NULL;
-    }
     PyObject *text = args[0];
     Py_ssize_t max_lines = PyLong_Check(args[1]) ? PyLong_AsSsize_t(args[1]) : -1;
     if (max_lines == -1 && PyErr_Occurred()) PyErr_Clear();
@@ -405,6 +404,7 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #define LINE_SPAN(k) line_span(k, data, start, n)
         if (!clean) span = BY_KIND(kind, LINE_SPAN);
 #undef LINE_SPAN
+        *nul |= span.nul;
         if (span.first < span.last) {
             PyObject *line = clean && kind == PyUnicode_2BYTE_KIND ? ucs2_substring(data, span.first, span.last, bits)
                              : span.clean ? PyUnicode_Substring(text, span.first, span.last)
@@ -419,6 +419,17 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         start = span.end + 1;
     }
     return lines;
+}
+
+static PyObject *
+split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
+        return NULL;
+    }
+    int nul = 0;
+    return split_text(args, &nul);
 }
 
 /* ---- rule candidates ------------------------------------------------------------------------------ */
@@ -1556,8 +1567,16 @@ page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                                          " use_rules, ends, dropped)");
         return NULL;
     }
-    PyObject *lines = split(self, args, 2);
+    int nul = 0;
+    PyObject *lines = split_text(args, &nul);
     if (lines == NULL || lines == Py_None) return lines;
+    /* A NUL is dropped from the text before it is split (textmode.extract_text): not by a scan of the whole
+       text per page (for a two-byte str CPython looks for NUL a character at a time), but here, by the
+       split's own reading of its lines, which sends the rare page holding one back to be cleaned. */
+    if (nul) {
+        Py_DECREF(lines);
+        Py_RETURN_FALSE;
+    }
     PyObject *categories = Py_NewRef(Py_None), *verdicts = Py_NewRef(Py_None), *found = NULL, *result = NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines), min_model_lines = PyLong_AsSsize_t(args[3]);
     if (min_model_lines == -1 && PyErr_Occurred()) goto done;
