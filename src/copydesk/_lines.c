@@ -22,7 +22,8 @@
  * see gate_code; NUL past the line's end), which characters may come next, up to the fifth:
  * textmode_features.py derives it from the rules' parsed patterns, and a line it stops cannot match any
  * of them. The regular expressions that need calling (the [TAG] and credit
- * endings, the call-to-action start) are passed too, and only called on lines their gates let through.
+ * endings, the call-to-action start) are passed too, and only called on lines their gates let through; the
+ * calls to action, spelt out as words (configure_actions), are matched here on a line whose start is ASCII.
  *
  * Bit for bit
  * -----------
@@ -61,6 +62,8 @@
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
 #define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
+#define MAX_ACTIONS 96  /* the calls to action's words, spelt out (see configure_actions) */
+#define MAX_ACTION 24
 
 /* Character class bits, in the order of textmode_features._COUNTED (textmode_features.py checks). */
 enum {
@@ -132,6 +135,16 @@ static struct {
     /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
     uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
 } cfg;
+
+/* The calls to action as the words they match (configure_actions), lower-case ASCII, by first letter: a line
+   whose start is ASCII is decided here, without calling the regex (about ten calls a page, most of which
+   match). */
+static struct {
+    char word[MAX_ACTIONS][MAX_ACTION];
+    uint8_t length[MAX_ACTIONS];
+    uint8_t first[27];  /* the words starting with letter k are first[k] .. first[k + 1] - 1 */
+    int n;
+} actions;
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SPECIALISED static inline __attribute__((always_inline))
@@ -964,6 +977,38 @@ matches(PyObject *method, PyObject *line, Py_ssize_t pos)
     return r;
 }
 
+/* Whether a call to action opens the line, as _ACTION.match says it (its words, ignoring case, then a word
+   boundary): 1 or 0, or -1 when a character it compared or the one after is past ASCII (which case
+   folding or \\b may read otherwise: the regex decides) or no words are configured. */
+SPECIALISED int
+action_opens(int kind, const void *data, Py_ssize_t length)
+{
+    Py_UCS4 c = at(kind, data, 0) | 0x20;
+    if (actions.n == 0 || c < 'a' || c > 'z') return -1;
+    int undecided = 0;
+    for (int k = actions.first[c - 'a']; k < actions.first[c - 'a' + 1]; k++) {
+        Py_ssize_t n = actions.length[k], j = 0;
+        if (n > length) continue;
+        for (; j < n; j++) {
+            Py_UCS4 d = at(kind, data, j);
+            if (d >= 128) break;
+            if ((d >= 'A' && d <= 'Z' ? d + 32 : d) != (Py_UCS4)(uint8_t)actions.word[k][j]) break;
+        }
+        if (j < n) {
+            undecided |= at(kind, data, j) >= 128;
+            continue;
+        }
+        if (n == length) return 1;
+        Py_UCS4 next = at(kind, data, n);
+        if (next >= 128) {
+            undecided = 1;
+            continue;
+        }
+        if (!(next == '_' || (next >= '0' && next <= '9') || ((next | 0x20) >= 'a' && (next | 0x20) <= 'z'))) return 1;
+    }
+    return undecided ? -1 : 0;
+}
+
 /* Bits 0-7 of a byte spread into the bytes of a 64-bit word: one addition counts eight classes. */
 static uint64_t SPREAD[256];
 
@@ -1112,7 +1157,10 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
         Py_UCS4 first = at(kind, data, 0);
         PyObject *match = cfg.action_match[first < 128 ? first : 128];
-        if (match != Py_None && (action = matches(match, line, -1)) < 0) return -1;
+#define ACTION_OPENS(k) action_opens(k, data, length)
+        action = match == Py_None ? 0 : BY_KIND(kind, ACTION_OPENS);
+#undef ACTION_OPENS
+        if (action < 0 && (action = matches(match, line, -1)) < 0) return -1;
     }
     row[cfg.column[C_TAG]] = tag;
     row[cfg.column[C_CREDIT]] = credit;
@@ -1483,6 +1531,41 @@ typedef struct {
 } TreesAPI;
 
 static const TreesAPI *trees_api;
+
+/* configure_actions(words): the calls to action's words (str, lower-case ASCII letters and spaces, each
+   starting and ending with a letter, sorted by first letter); () turns the matching off. */
+static PyObject *
+configure_actions(PyObject *self, PyObject *words)
+{
+    if (!PyTuple_Check(words) || PyTuple_GET_SIZE(words) > MAX_ACTIONS) {
+        PyErr_SetString(PyExc_ValueError, "configure_actions: a tuple of at most MAX_ACTIONS words");
+        return NULL;
+    }
+    actions.n = 0;
+    int n = (int)PyTuple_GET_SIZE(words), letter = 0;
+    for (int k = 0; k < n; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        Py_ssize_t length;
+        const char *s = PyUnicode_Check(word) ? PyUnicode_AsUTF8AndSize(word, &length) : NULL;
+        if (s == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "configure_actions: words are str");
+            return NULL;
+        }
+        int ok = length > 0 && length < MAX_ACTION && s[0] >= 'a' && s[0] <= 'z' && s[length - 1] >= 'a' &&
+                 s[length - 1] <= 'z' && s[0] - 'a' >= letter - 1;
+        for (Py_ssize_t j = 0; ok && j < length; j++) ok = (s[j] >= 'a' && s[j] <= 'z') || s[j] == ' ';
+        if (!ok) {
+            PyErr_SetString(PyExc_ValueError, "configure_actions: lower-case ASCII words, sorted by first letter");
+            return NULL;
+        }
+        while (letter <= s[0] - 'a') actions.first[letter++] = (uint8_t)k;
+        memcpy(actions.word[k], s, (size_t)length);
+        actions.length[k] = (uint8_t)length;
+    }
+    while (letter <= 26) actions.first[letter++] = (uint8_t)n;
+    actions.n = n;
+    Py_RETURN_NONE;
+}
 
 static PyObject *
 configure_scoring(PyObject *self, PyObject *api)
@@ -1900,6 +1983,9 @@ static PyMethodDef methods[] = {
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
      "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
      " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_actions", configure_actions, METH_O,
+     "configure_actions(words): the calls to action's words, lower-case ASCII, sorted by first letter (see"
+     " textmode_features._action_words); () leaves every line to the regexes."},
     {"configure_scoring", configure_scoring, METH_O,
      "configure_scoring(api): _trees.C_API, through which scored() scores the lines."},
     {"scored", (PyCFunction)(void (*)(void))scored, METH_FASTCALL,

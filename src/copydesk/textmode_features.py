@@ -600,6 +600,45 @@ def _action_dispatch() -> tuple[object, ...]:
     return (*table, _ACTION.match)
 
 
+def _action_words() -> tuple[str, ...]:
+    """Every call to action of `_ACTION_STARTS` spelt out ("sign (up|in|out)": "sign up", "sign in", ...), sorted,
+    for _lines.c, which matches them itself on a line whose start is ASCII; () when a start is more than
+    words, groups of alternatives and optional parts (the regexes are then called as before)."""
+    if _sre_parse is None:
+        return ()
+    words: list[str] = []
+    for start in _ACTION_STARTS:
+        spelt = _spelt_out(list(_sre_parse(start, _ACTION.flags)))
+        if spelt is None:
+            return ()
+        words += spelt
+    if not all(re.fullmatch("[a-z]([a-z ]{0,21}[a-z])?", word) for word in words):
+        return ()
+    return tuple(sorted(set(words)))
+
+
+def _spelt_out(items: list) -> list[str] | None:
+    """The strings a parsed pattern of literals, groups, alternatives and `?` matches, or None."""
+    spelt = [""]
+    for op, av in items:
+        if op is _sre.LITERAL:
+            options = [chr(av)]
+        elif op is _sre.SUBPATTERN:
+            options = _spelt_out(list(av[-1]))
+        elif op is _sre.BRANCH:
+            branches = [_spelt_out(list(branch)) for branch in av[1]]
+            options = None if None in branches else [word for branch in branches for word in branch]
+        elif op is _sre.MAX_REPEAT and av[0] == 0 and av[1] == 1:
+            inner = _spelt_out(list(av[2]))
+            options = None if inner is None else ["", *inner]
+        else:
+            return None
+        if options is None:
+            return None
+        spelt = [head + tail for head in spelt for tail in options]
+    return spelt
+
+
 def _first_chars(pattern: re.Pattern[str]) -> int:
     """The ASCII characters a match of `pattern` can start with, as a mask (`_ANY` when unknown)."""
     if _sre_parse is None:
@@ -665,6 +704,7 @@ def _set_up_compiled(module: ModuleType) -> None:
         "".join(GATE_STAND_INS.values()), _CLOSERS, ord(")"), _RARE_WORDS, _SAMPLE_CHARS,
         _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
     )
+    module.configure_actions(_action_words())
     global _SCORING
     _SCORING = _trees is not None and hasattr(_trees, "C_API")
     if _SCORING:
