@@ -62,8 +62,10 @@ _ACTION = re.compile(rf"({'|'.join(_ACTION_STARTS)})\b", re.I)
 _ACTION_WORDS = 6  # only lines this short are buttons
 _REPEAT_CAP = 10  # a line seen ten times is chrome: more says nothing new
 _SHORT_WORDS, _SHORT_RUN_CAP = 5, 50  # menus are runs of lines of at most five words (counted up to 50)
-_SAMPLE_CHARS = 100  # a line's head: what the character shares and the lexicon read (200 read no better: WCXB CV
-# F1 0.827 then, 0.828 now, at twice the per-character work, the largest part of a page's features)
+# A line's head: what the character shares and the lexicon read. 200 characters read no better than 80
+# (WCXB CV F1 0.827 then, 0.828 with 100 or 80, 0.827 with 60) at 2.5 times the per-character work, the
+# largest part of a page's features.
+_SAMPLE_CHARS = 80
 # Whitespace that is not a single space between words (looking for each is faster than a regex scan).
 _UNUSUAL_SPACES = ("  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680",
                    *(chr(code) for code in range(0x2000, 0x200B)), "\u2028", "\u2029", "\u202f", "\u205f", "\u3000")
