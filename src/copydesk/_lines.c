@@ -22,7 +22,8 @@
  * see gate_code; NUL past the line's end), which characters may come next, up to the fifth:
  * textmode_features.py derives it from the rules' parsed patterns, and a line it stops cannot match any
  * of them. The regular expressions that need calling (the [TAG] and credit
- * endings, the call-to-action start) are passed too, and only called on lines their gates let through.
+ * endings, the call-to-action start) are passed too, and only called on lines their gates let through; the
+ * calls to action, spelt out as words (configure_actions), are matched here on a line whose start is ASCII.
  *
  * Bit for bit
  * -----------
@@ -61,6 +62,8 @@
 #define MAX_NEEDLE 32
 #define MAX_HEAD 256
 #define PREFIX 3  /* the characters of a rare word the eight-at-a-time scan compares */
+#define MAX_ACTIONS 96  /* the calls to action's words, spelt out (see configure_actions) */
+#define MAX_ACTION 24
 
 /* Character class bits, in the order of textmode_features._COUNTED (textmode_features.py checks). */
 enum {
@@ -132,6 +135,16 @@ static struct {
     /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
     uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
 } cfg;
+
+/* The calls to action as the words they match (configure_actions), lower-case ASCII, by first letter: a line
+   whose start is ASCII is decided here, without calling the regex (about ten calls a page, most of which
+   match). */
+static struct {
+    char word[MAX_ACTIONS][MAX_ACTION];
+    uint8_t length[MAX_ACTIONS];
+    uint8_t first[27];  /* the words starting with letter k are first[k] .. first[k + 1] - 1 */
+    int n;
+} actions;
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SPECIALISED static inline __attribute__((always_inline))
@@ -248,13 +261,14 @@ typedef struct {
     Py_ssize_t end;          /* the newline ending the line, or the text's length */
     Py_ssize_t first, last;  /* its words' span; first == last: no word */
     int clean;               /* nothing but single spaces between its words */
+    int nul;                 /* it holds a NUL (a clean line never does: NUL is a control character) */
 } Span;
 
 /* The line starting at `start`, in one pass. */
 SPECIALISED Span
 line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
 {
-    Span span = {start, -1, -1, 1};
+    Span span = {start, -1, -1, 1, 0};
     int spaces = 0, unusual = 0;  /* the whitespace run before the current character */
     Py_ssize_t j = start;
     while (j < n) {
@@ -269,8 +283,9 @@ line_span(int kind, const void *data, Py_ssize_t start, Py_ssize_t n)
         if (span.first < 0) span.first = j;
         else if (spaces > 1 || unusual) span.clean = 0;
         spaces = unusual = 0;
+        span.nul |= c == 0;
         /* the rest of the word: no newline, no whitespace */
-        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) {}
+        for (j++; j < n && (c = at(kind, data, j)) != '\n' && !is_space(c); j++) span.nul |= c == 0;
         span.last = j;
     }
     span.end = j;
@@ -286,7 +301,7 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
 {
     const uint8_t *newline = memchr(s + start, '\n', (size_t)(n - start));
     Py_ssize_t end = newline ? newline - s : n, j = start;
-    Span span = {end, start, end, 1};
+    Span span = {end, start, end, 1, 0};
     *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
     for (; *clean && j + 9 <= end; j += 8) {
         uint64_t v = load_bytes(s + j), next = load_bytes(s + j + 1);
@@ -346,7 +361,7 @@ clean_span_ucs2(const uint16_t *s, Py_ssize_t start, Py_ssize_t n, int *clean, u
     for (; j + 8 <= n && !any_lane((u16x8)(load_u16x8(s + j) == SPLAT16('\n'))); j += 8) {}
     for (; j < n && s[j] != '\n'; j++) {}
     Py_ssize_t end = j;
-    Span span = {end, start, end, 1};
+    Span span = {end, start, end, 1, 0};
     *clean = end > start && s[start] != ' ' && s[end - 1] != ' ';
     u16x8 all = SPLAT16(0);
     for (j = start; *clean && j + 9 <= end; j += 8) {
@@ -380,13 +395,10 @@ ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bi
     return line;
 }
 
+/* split(), and whether a line it read holds a NUL (*nul), for page(). */
 static PyObject *
-split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+split_text(PyObject *const *args, int *nul)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
-        return NULL;
-    }
     PyObject *text = args[0];
     Py_ssize_t max_lines = PyLong_Check(args[1]) ? PyLong_AsSsize_t(args[1]) : -1;
     if (max_lines == -1 && PyErr_Occurred()) PyErr_Clear();
@@ -405,6 +417,7 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #define LINE_SPAN(k) line_span(k, data, start, n)
         if (!clean) span = BY_KIND(kind, LINE_SPAN);
 #undef LINE_SPAN
+        *nul |= span.nul;
         if (span.first < span.last) {
             PyObject *line = clean && kind == PyUnicode_2BYTE_KIND ? ucs2_substring(data, span.first, span.last, bits)
                              : span.clean ? PyUnicode_Substring(text, span.first, span.last)
@@ -419,6 +432,17 @@ split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         start = span.end + 1;
     }
     return lines;
+}
+
+static PyObject *
+split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
+        return NULL;
+    }
+    int nul = 0;
+    return split_text(args, &nul);
 }
 
 /* ---- rule candidates ------------------------------------------------------------------------------ */
@@ -953,6 +977,38 @@ matches(PyObject *method, PyObject *line, Py_ssize_t pos)
     return r;
 }
 
+/* Whether a call to action opens the line, as _ACTION.match says it (its words, ignoring case, then a word
+   boundary): 1 or 0, or -1 when a character it compared or the one after is past ASCII (which case
+   folding or \\b may read otherwise: the regex decides) or no words are configured. */
+SPECIALISED int
+action_opens(int kind, const void *data, Py_ssize_t length)
+{
+    Py_UCS4 c = at(kind, data, 0) | 0x20;
+    if (actions.n == 0 || c < 'a' || c > 'z') return -1;
+    int undecided = 0;
+    for (int k = actions.first[c - 'a']; k < actions.first[c - 'a' + 1]; k++) {
+        Py_ssize_t n = actions.length[k], j = 0;
+        if (n > length) continue;
+        for (; j < n; j++) {
+            Py_UCS4 d = at(kind, data, j);
+            if (d >= 128) break;
+            if ((d >= 'A' && d <= 'Z' ? d + 32 : d) != (Py_UCS4)(uint8_t)actions.word[k][j]) break;
+        }
+        if (j < n) {
+            undecided |= at(kind, data, j) >= 128;
+            continue;
+        }
+        if (n == length) return 1;
+        Py_UCS4 next = at(kind, data, n);
+        if (next >= 128) {
+            undecided = 1;
+            continue;
+        }
+        if (!(next == '_' || (next >= '0' && next <= '9') || ((next | 0x20) >= 'a' && (next | 0x20) <= 'z'))) return 1;
+    }
+    return undecided ? -1 : 0;
+}
+
 /* Bits 0-7 of a byte spread into the bytes of a 64-bit word: one addition counts eight classes. */
 static uint64_t SPREAD[256];
 
@@ -1101,7 +1157,10 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
         Py_UCS4 first = at(kind, data, 0);
         PyObject *match = cfg.action_match[first < 128 ? first : 128];
-        if (match != Py_None && (action = matches(match, line, -1)) < 0) return -1;
+#define ACTION_OPENS(k) action_opens(k, data, length)
+        action = match == Py_None ? 0 : BY_KIND(kind, ACTION_OPENS);
+#undef ACTION_OPENS
+        if (action < 0 && (action = matches(match, line, -1)) < 0) return -1;
     }
     row[cfg.column[C_TAG]] = tag;
     row[cfg.column[C_CREDIT]] = credit;
@@ -1473,6 +1532,41 @@ typedef struct {
 
 static const TreesAPI *trees_api;
 
+/* configure_actions(words): the calls to action's words (str, lower-case ASCII letters and spaces, each
+   starting and ending with a letter, sorted by first letter); () turns the matching off. */
+static PyObject *
+configure_actions(PyObject *self, PyObject *words)
+{
+    if (!PyTuple_Check(words) || PyTuple_GET_SIZE(words) > MAX_ACTIONS) {
+        PyErr_SetString(PyExc_ValueError, "configure_actions: a tuple of at most MAX_ACTIONS words");
+        return NULL;
+    }
+    actions.n = 0;
+    int n = (int)PyTuple_GET_SIZE(words), letter = 0;
+    for (int k = 0; k < n; k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        Py_ssize_t length;
+        const char *s = PyUnicode_Check(word) ? PyUnicode_AsUTF8AndSize(word, &length) : NULL;
+        if (s == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "configure_actions: words are str");
+            return NULL;
+        }
+        int ok = length > 0 && length < MAX_ACTION && s[0] >= 'a' && s[0] <= 'z' && s[length - 1] >= 'a' &&
+                 s[length - 1] <= 'z' && s[0] - 'a' >= letter - 1;
+        for (Py_ssize_t j = 0; ok && j < length; j++) ok = (s[j] >= 'a' && s[j] <= 'z') || s[j] == ' ';
+        if (!ok) {
+            PyErr_SetString(PyExc_ValueError, "configure_actions: lower-case ASCII words, sorted by first letter");
+            return NULL;
+        }
+        while (letter <= s[0] - 'a') actions.first[letter++] = (uint8_t)k;
+        memcpy(actions.word[k], s, (size_t)length);
+        actions.length[k] = (uint8_t)length;
+    }
+    while (letter <= 26) actions.first[letter++] = (uint8_t)n;
+    actions.n = n;
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 configure_scoring(PyObject *self, PyObject *api)
 {
@@ -1556,8 +1650,16 @@ page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                                          " use_rules, ends, dropped)");
         return NULL;
     }
-    PyObject *lines = split(self, args, 2);
+    int nul = 0;
+    PyObject *lines = split_text(args, &nul);
     if (lines == NULL || lines == Py_None) return lines;
+    /* A NUL is dropped from the text before it is split (textmode.extract_text): not by a scan of the whole
+       text per page (for a two-byte str CPython looks for NUL a character at a time), but here, by the
+       split's own reading of its lines, which sends the rare page holding one back to be cleaned. */
+    if (nul) {
+        Py_DECREF(lines);
+        Py_RETURN_FALSE;
+    }
     PyObject *categories = Py_NewRef(Py_None), *verdicts = Py_NewRef(Py_None), *found = NULL, *result = NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines), min_model_lines = PyLong_AsSsize_t(args[3]);
     if (min_model_lines == -1 && PyErr_Occurred()) goto done;
@@ -1881,6 +1983,9 @@ static PyMethodDef methods[] = {
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
      "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
      " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_actions", configure_actions, METH_O,
+     "configure_actions(words): the calls to action's words, lower-case ASCII, sorted by first letter (see"
+     " textmode_features._action_words); () leaves every line to the regexes."},
     {"configure_scoring", configure_scoring, METH_O,
      "configure_scoring(api): _trees.C_API, through which scored() scores the lines."},
     {"scored", (PyCFunction)(void (*)(void))scored, METH_FASTCALL,

@@ -114,9 +114,13 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
     text = text[: options.max_input_bytes]
-    if "\x00" in text:  # a binary or corrupt dump: NUL is no text (HTML mode's parser drops it too)
-        text = text.replace("\x00", "")
     found = _compiled_page(text, options)
+    # A binary or corrupt dump: NUL is no text (HTML mode's parser drops it too). _lines.c says when a
+    # line holds one (False); only the Python code looks for it itself (a two-byte str is scanned for NUL
+    # a character at a time: 2 us on a median page).
+    if found is False or found is None and "\x00" in text:
+        text = text.replace("\x00", "")
+        found = _compiled_page(text, options) if found is False else None
     lines, categories, verdicts = found if found is not None else (normalise_lines(text, MAX_LINES), None, None)
     if not lines:
         raise EmptyInputError("no text (empty or only whitespace)")
@@ -130,8 +134,9 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     return _assembled(lines, verdicts, url, explain)
 
 
-def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | None:
-    """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), or None."""
+def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | bool | None:
+    """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), None, or
+    False for a text holding a NUL."""
     if compiled_lines() is None:
         return None
     model = load_line_model(options.text_model_path) if options.use_model else None
@@ -279,16 +284,30 @@ def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
     """The headline: the body's first line when it is headline-shaped and prose follows (the model
     keeps headlines now and then: some pages' truth starts with one), else the nearest
     headline-shaped line above the body, within ten lines. A breadcrumb trail is never the headline."""
-    body = (i for i, verdict in enumerate(verdicts) if verdict is BODY and not _crumb_shaped(lines[i]))
-    first, second = next(body, None), next(body, None)
+    first = _next_body(lines, verdicts, 0)
     if first is None:
         return None
-    if _headline_shaped(lines[first]) and second is not None and lines[second].count(" ") + 1 >= PROSE_WORDS:
-        return first
+    if _headline_shaped(lines[first]):
+        second = _next_body(lines, verdicts, first + 1)
+        if second is not None and lines[second].count(" ") + 1 >= PROSE_WORDS:
+            return first
     for i in range(first - 1, max(first - 11, -1), -1):
         if verdicts[i] == _DROPPED and _headline_shaped(lines[i]):
             return i
     return None
+
+
+def _next_body(lines: list[str], verdicts: list[str | None], start: int) -> int | None:
+    """The first body line from `start` on that is no breadcrumb trail, or None. list.index finds body
+    lines (None among str: `==` finds what `is` would) past the page's chrome without a Python step per line."""
+    try:
+        while True:
+            start = verdicts.index(BODY, start)
+            if not _crumb_shaped(lines[start]):
+                return start
+            start += 1
+    except ValueError:
+        return None
 
 
 def _crumb_shaped(line: str) -> bool:
