@@ -545,14 +545,8 @@ hold(PyObject *object, Held *held, const char *format, Py_ssize_t itemsize, Py_s
 static PyObject *
 fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "fill(page, view, out, raw32, raw64)");
-        return NULL;
-    }
-    if (!cfg.ready) {
-        PyErr_SetString(PyExc_RuntimeError, "copydesk._features is not configured");
-        return NULL;
-    }
+    if (wrong_call(nargs, 5, "fill(page, view, out, raw32, raw64)")) return NULL;
+    if (not_configured(cfg.ready, "copydesk._features")) return NULL;
     Page p = {0};
     if (!read_page(&p, args[0], args[1])) Py_RETURN_FALSE;
     Held held[3] = {{{0}}};

@@ -437,10 +437,7 @@ split_text(PyObject *const *args, int *nul)
 static PyObject *
 split(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "split(text, max_lines)");
-        return NULL;
-    }
+    if (wrong_call(nargs, 2, "split(text, max_lines)")) return NULL;
     int nul = 0;
     return split_text(args, &nul);
 }
@@ -557,14 +554,8 @@ read_start_rules(PyObject *rules)
 static PyObject *
 rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 1) {
-        PyErr_SetString(PyExc_TypeError, "rule_categories(lines)");
-        return NULL;
-    }
-    if (!cfg.ready) {
-        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured");
-        return NULL;
-    }
+    if (wrong_call(nargs, 1, "rule_categories(lines)")) return NULL;
+    if (not_configured(cfg.ready, "copydesk._lines")) return NULL;
     PyObject *lines = args[0];
     if (!PyList_CheckExact(lines)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(lines);
@@ -1334,14 +1325,8 @@ fillable(PyObject *lines, PyObject *categories)
 static PyObject *
 fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "fill(lines, categories, table, out)");
-        return NULL;
-    }
-    if (!cfg.ready) {
-        PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured");
-        return NULL;
-    }
+    if (wrong_call(nargs, 4, "fill(lines, categories, table, out)")) return NULL;
+    if (not_configured(cfg.ready, "copydesk._lines")) return NULL;
     PyObject *lines = args[0], *categories = args[1];
     Lexicon *table = PyCapsule_GetPointer(args[2], LEXICON_CAPSULE);
     if (table == NULL) return NULL;
@@ -1501,10 +1486,7 @@ line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_ru
 static PyObject *
 verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError, "verdicts(probabilities, words, categories, use_rules, ends, dropped)");
-        return NULL;
-    }
+    if (wrong_call(nargs, 6, "verdicts(probabilities, words, categories, use_rules, ends, dropped)")) return NULL;
     PyObject *categories = args[2], *ends = args[4], *dropped = args[5];
     int use_rules = PyObject_IsTrue(args[3]);
     if (use_rules < 0) return NULL;
@@ -1587,10 +1569,7 @@ sigmoid_of(double raw, double sigmoid)
 static PyObject *
 scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped)");
-        return NULL;
-    }
+    if (wrong_call(nargs, 8, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped)")) return NULL;
     if (!cfg.ready || trees_api == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured for scoring");
         return NULL;
@@ -1645,11 +1624,9 @@ decide(PyObject *lines, PyObject *categories, PyObject *undecided, PyObject *rar
 static PyObject *
 page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 10) {
-        PyErr_SetString(PyExc_TypeError, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
-                                         " use_rules, ends, dropped)");
+    if (wrong_call(nargs, 10, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                              " use_rules, ends, dropped)"))
         return NULL;
-    }
     int nul = 0;
     PyObject *lines = split_text(args, &nul);
     if (lines == NULL || lines == Py_None) return lines;
@@ -1754,10 +1731,7 @@ is_named(PyObject *verdict, PyObject *name)
 static PyObject *
 body(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "body(lines, verdicts)");
-        return NULL;
-    }
+    if (wrong_call(nargs, 2, "body(lines, verdicts)")) return NULL;
     PyObject *lines = args[0], *verdicts = args[1];
     if (!body_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
         PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))

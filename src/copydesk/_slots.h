@@ -1,7 +1,7 @@
 /*
  * _slots.h -- what copydesk's compiled parts (_walk.c, _classify.c, _features.c, _lines.c) share: finding
  * and reading the slots of the dataclasses blocks.py defines, exact int and str tests, declining with
- * None, and a module's tuple of names. Each extension includes its own copy of these static functions;
+ * None, a module's tuple of names, and the checks a call starts with. Each extension includes its own copy of these static functions;
  * nothing here holds state.
  */
 
@@ -113,6 +113,24 @@ add_names(PyObject *m, const char *attr, const char **list, int n)
     int r = t == NULL ? -1 : PyModule_AddObjectRef(m, attr, t);
     Py_XDECREF(t);
     return r;
+}
+
+/* A call's first checks: the number of arguments (TypeError with the call's usage) and whether the module
+   was configured (RuntimeError naming it). 1 with the error set, else 0. */
+static inline int
+wrong_call(Py_ssize_t nargs, Py_ssize_t expected, const char *usage)
+{
+    if (nargs == expected) return 0;
+    PyErr_SetString(PyExc_TypeError, usage);
+    return 1;
+}
+
+static inline int
+not_configured(int ready, const char *module)
+{
+    if (ready) return 0;
+    PyErr_Format(PyExc_RuntimeError, "%s is not configured", module);
+    return 1;
 }
 
 #endif
