@@ -32,7 +32,13 @@ def load_checked(name: str, set_up: Callable[[ModuleType], None]) -> tuple[Modul
     """`import_extension(name)`, then `set_up(module)`: the part's configuration and its probe, which
     raises where the compiled code and its Python reference disagree. Any failure leaves the part off,
     with the reason."""
-    module, why_not = import_extension(name)
+    return checked(*import_extension(name), set_up)
+
+
+def checked(module: ModuleType | None, why_not: str,
+            set_up: Callable[[ModuleType], None]) -> tuple[ModuleType | None, str]:
+    """`module` once `set_up(module)` has run without raising, or None with the reason (`why_not` when
+    `module` is None already): for a second set-up of a part that is loaded (text mode's body nodes)."""
     if module is None:
         return None, why_not
     try:

@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
 from .article import Article, BodyNode
+from .compiled import checked
 from .errors import EmptyInputError
 from .model import bundled_model_path, load_booster
 from .options import DEFAULT_OPTIONS, Options
@@ -410,24 +412,19 @@ def _node_fields(nodes: list[BodyNode]) -> list[tuple]:
     return [(n.kind, n.text, n.level, n.ordered, n.render, n.markdown) for n in nodes]
 
 
-def _set_up_compiled_body() -> tuple[object, str]:
-    module = compiled_lines()
-    if module is None:
-        return None, COMPILED_LINES_UNAVAILABLE
-    try:
-        if tuple(f.name for f in fields(BodyNode)) != module.NODE_FIELDS:
-            raise RuntimeError("BodyNode's fields are not the ones _lines.c fills")
-        module.configure_body(BodyNode, "".join(sorted(SENTENCE_END)), _HEADING_SPACES, "heading", "paragraph", 2,
-                              "## ", "caption", "related")
-        lines = ["Home", "A caption (Image: GETTY)", "The headline of the day", "Some prose, said the man.",
-                 "READ MORE: More", "Ünïcode ✓ heading", " ".join(["word"] * 12), "Tail line", "x"]
-        verdicts = ["navigation", "caption", BODY, BODY, "related", BODY, BODY, "caption", "related"]
-        got, expected = module.body(lines, verdicts), body_nodes_python(lines, verdicts)
-        if got is None or (_node_fields(got[0]), *got[3:]) != (_node_fields(expected[0]), *expected[1:]):
-            raise RuntimeError("the probe's body nodes differ")
-    except Exception as error:  # noqa: BLE001 - any failure means: use the Python code
-        return None, f"failed its checks ({type(error).__name__}: {error})"
-    return module.body, ""
+def _set_up_compiled_body(module: ModuleType) -> None:
+    """Configure _lines.c's body nodes with what `_node` makes, then check them on a probe (raises if they differ)."""
+    if tuple(f.name for f in fields(BodyNode)) != module.NODE_FIELDS:
+        raise RuntimeError("BodyNode's fields are not the ones _lines.c fills")
+    module.configure_body(BodyNode, "".join(sorted(SENTENCE_END)), _HEADING_SPACES, "heading", "paragraph", 2,
+                          "## ", "caption", "related")
+    lines = ["Home", "A caption (Image: GETTY)", "The headline of the day", "Some prose, said the man.",
+             "READ MORE: More", "Ünïcode ✓ heading", " ".join(["word"] * 12), "Tail line", "x"]
+    verdicts = ["navigation", "caption", BODY, BODY, "related", BODY, BODY, "caption", "related"]
+    got, expected = module.body(lines, verdicts), body_nodes_python(lines, verdicts)
+    if got is None or (_node_fields(got[0]), *got[3:]) != (_node_fields(expected[0]), *expected[1:]):
+        raise RuntimeError("the probe's body nodes differ")
 
 
-_compiled_body, COMPILED_BODY_UNAVAILABLE = _set_up_compiled_body()
+_body_module, COMPILED_BODY_UNAVAILABLE = checked(compiled_lines(), COMPILED_LINES_UNAVAILABLE, _set_up_compiled_body)
+_compiled_body = _body_module.body if _body_module is not None else None
