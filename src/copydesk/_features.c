@@ -115,22 +115,6 @@ static struct {
 
 /* ---- reading the objects ------------------------------------------------------------------------- */
 
-/* The score: a float, or an int numpy converts as float() does. */
-static inline int
-as_double(PyObject *obj, double *value)
-{
-    if (PyFloat_CheckExact(obj)) {
-        *value = PyFloat_AS_DOUBLE(obj);
-        return 1;
-    }
-    if (!PyLong_Check(obj)) return 0;
-    *value = PyLong_AsDouble(obj);
-    if (*value == -1.0 && PyErr_Occurred()) {
-        PyErr_Clear();
-        return 0;
-    }
-    return 1;
-}
 
 /* The slots of element `index` of the page's list, borrowed; 0 unless it is an Element with all set. */
 static inline int

@@ -688,23 +688,6 @@ free_lexicon(PyObject *capsule)
     free_table(PyCapsule_GetPointer(capsule, LEXICON_CAPSULE));
 }
 
-/* A weight as np.fromiter(..., dtype=float64) reads it; 0 (declined) for anything but a float or an int. */
-static int
-weight_of(PyObject *value, double *out)
-{
-    if (PyFloat_CheckExact(value)) {
-        *out = PyFloat_AS_DOUBLE(value);
-        return 1;
-    }
-    if (!PyLong_CheckExact(value)) return 0;
-    *out = PyLong_AsDouble(value);
-    if (*out == -1.0 && PyErr_Occurred()) {
-        PyErr_Clear();
-        return 0;
-    }
-    return 1;
-}
-
 /* The table of a dict of str to float or int, or NULL (an error set, or declined: *declined = 1). */
 static Lexicon *
 build_table(PyObject *lexicon, int *declined)
@@ -714,7 +697,7 @@ build_table(PyObject *lexicon, int *declined)
     double weight = 0;
     *declined = 1;
     while (PyDict_Next(lexicon, &pos, &key, &value)) {
-        if (!PyUnicode_CheckExact(key) || !weight_of(value, &weight)) return NULL;
+        if (!PyUnicode_CheckExact(key) || !as_double(value, &weight)) return NULL;
         if (PyUnicode_AsUTF8AndSize(key, &length) == NULL) {  /* a lone surrogate */
             PyErr_Clear();
             return NULL;
@@ -737,7 +720,7 @@ build_table(PyObject *lexicon, int *declined)
     pos = 0;
     while (PyDict_Next(lexicon, &pos, &key, &value)) {
         const char *word = PyUnicode_AsUTF8AndSize(key, &length);
-        weight_of(value, &weight);
+        as_double(value, &weight);
         if (length == 0 || isnan(weight)) continue;  /* no word is empty; NaN: numpy's unknown word */
         char *kept = t->words + offset;  /* zero-padded: the arena is calloc'd */
         memcpy(kept, word, (size_t)length);

@@ -1,8 +1,8 @@
 /*
  * _slots.h -- what copydesk's compiled parts (_walk.c, _classify.c, _features.c, _lines.c) share: finding
- * and reading the slots of the dataclasses blocks.py defines, exact int and str tests, declining with
- * None, a module's tuple of names, and the checks a call starts with. Each extension includes its own copy of these static functions;
- * nothing here holds state.
+ * and reading the slots of the dataclasses blocks.py defines, int, float and exact str reads, declining
+ * with None, a module's tuple of names, and the checks a call starts with. Each extension includes its own
+ * copy of these static functions; nothing here holds state.
  */
 
 #ifndef COPYDESK_SLOTS_H
@@ -50,6 +50,24 @@ as_int64(PyObject *obj, int64_t *value)
         return 0;
     }
     *value = v;
+    return 1;
+}
+
+/* A float field, or an int read as float() (and numpy's float64 arrays) read it; 0 (declined) for anything
+   else or an int too large for a double. */
+static inline int
+as_double(PyObject *obj, double *value)
+{
+    if (PyFloat_CheckExact(obj)) {
+        *value = PyFloat_AS_DOUBLE(obj);
+        return 1;
+    }
+    if (!PyLong_Check(obj)) return 0;
+    *value = PyLong_AsDouble(obj);
+    if (*value == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
     return 1;
 }
 
