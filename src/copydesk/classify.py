@@ -11,6 +11,7 @@ Three steps, all on the block table the walk produced:
    link-dense navigation), each labelled with why.
 3. `apply_model`: the trained model makes the final call on every block, reading the verdicts of
    steps 1-2 among its features; wording rules veto (see `Options.use_heuristics`).
+4. `drop_repeats`: of blocks kept twice word for word, the first copy stays (see `Options.drop_repeats`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from .compiled import load_checked
 from .features import HeuristicView, block_features
 from .model import BlockModel
 from .options import Options
-from .rules import LINK_LIST_CATEGORIES, MARK_ALIASES, RELATED_HEADING, SENTENCE_END, compiled_tables, text_category
+from .rules import (
+    LINK_LIST_CATEGORIES,
+    MARK_ALIASES,
+    RELATED_HEADING,
+    REPEAT_MIN_CHARS,
+    REPEATABLE_KINDS,
+    SENTENCE_END,
+    compiled_tables,
+    text_category,
+)
 
 # A mark on an element holding more than this share of the text it competes in is not believed:
 # whole-page wrappers get class names like "has-sidebar" or "comments-open".
@@ -490,6 +500,31 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
         fallback = _heuristic_verdicts(page, selection)
         return Selection(fallback.kept, fallback.removed, fallback.view, probabilities)
     return Selection(kept, removed, selection.view, probabilities)
+
+
+def drop_repeats(selection: Selection) -> Selection:
+    """The selection without the kept blocks that repeat an earlier kept block's text, labelled duplicate.
+
+    Measured on WCXB dev (5-fold CV): F1 0.859 to 0.865; forum +0.025, product +0.015, collection
+    +0.009, article +0.003, documentation -0.005 (its truths repeat steps, "On the File menu, click
+    Save.", on purpose). Keeping isolated short repeats (a question put to each interviewee) as labels
+    rather than copies measured lower (0.864), as did leaving list items alone.
+    """
+    seen: set[str] = set()
+    kept: list[Block] = []
+    copies: list[Block] = []
+    for block in selection.kept:
+        if block.chars >= REPEAT_MIN_CHARS and block.kind not in REPEATABLE_KINDS:
+            if block.text in seen:
+                block.label = "duplicate"
+                copies.append(block)
+                continue
+            seen.add(block.text)
+        kept.append(block)
+    if not copies:
+        return selection
+    removed = sorted(selection.removed + copies, key=lambda block: block.position)
+    return Selection(kept, removed, selection.view, selection.probabilities)
 
 
 def _model_cut_python(page: PageBlocks, probabilities: np.ndarray, threshold: float, marks: list[str | None],

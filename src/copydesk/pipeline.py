@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .article import Article
 from .assemble import assemble
 from .blocks import PageBlocks, page_blocks, structured_data
-from .classify import Selection, apply_model, select
+from .classify import Selection, apply_model, drop_repeats, select
 from .confidence import confidence_sums, load_confidence_model, row_from_sums
 from .features import FEATURE_NAMES, block_features, compiled_features
 from .metadata import find_metadata, find_title
@@ -55,6 +55,8 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
     judged: dict[str, Any] = {}
     if page.blocks and options.use_model:
         selection, judged = _model_pass(page, selection, declared, options)
+    if options.drop_repeats:
+        selection = drop_repeats(selection)
     kept = selection.kept if page.blocks else []
     return Article(url=url, body=assemble(kept, page.elements, url, options) if kept else [], **metadata, **judged,
                    images=find_images(page, kept, selection.view.page_marks, url),

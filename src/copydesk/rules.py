@@ -106,6 +106,13 @@ WEAK_CATEGORIES = frozenset({"other"})
 # (classify.apply_model vetoes it, as it vetoes captions).
 MARK_ALIASES = {"signature": "metadata"}
 
+# A text kept twice word for word is a second copy (classify.drop_repeats): a quoted reply, a product
+# description shown again in a tab, a text served once for wide screens and once for narrow ones.
+# Shorter texts ("Reply", "Add to cart", "Read more") repeat honestly on a page and never count.
+REPEAT_MIN_CHARS = 20
+# Repeated rows of a table and repeated lines of code are the content's own.
+REPEATABLE_KINDS = frozenset({"cell", "code"})
+
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
 # Words that turn a "comment" class into the comment form's.
