@@ -65,6 +65,15 @@ def test_an_earlier_date_line_counts_only_when_it_is_the_first_date_after_the_he
     assert choose(declared, lambda: Shown(line="2024-05-08")) == "2024-05-08"
 
 
+def test_a_declared_moment_is_shown_on_its_local_day():
+    # Saved at 02:17 UTC on the 10th, shown as the 9th by a site on New York's clock: the same date.
+    declared = Declared("2021-12-10T02:17:00+00:00")
+    assert choose(declared, lambda: Shown(line="2021-12-09")) == "2021-12-10T02:17:00+00:00"
+    # Two days off is another date (rule 4: an earlier date line), and a bare day has no time zone to move in.
+    assert choose(declared, lambda: Shown(line="2021-12-08")) == "2021-12-08"
+    assert choose(Declared("2021-12-10"), lambda: Shown(line="2021-12-09")) == "2021-12-09"
+
+
 def test_an_update_label_set_apart_from_its_date_makes_it_the_update():
     body = '<div><h1>Garden guide</h1><p><span>Last updated:</span> <span>Sep 4, 2025</span></p></div>'
     article = copydesk.extract(page(body=body + "<p>Published June 2, 2024</p>"))

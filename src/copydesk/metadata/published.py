@@ -5,7 +5,9 @@ A page often declares one date in its markup and shows another beside its headli
 is what the reader takes as the date of the page, so where markup and text disagree the text is
 trusted when something else backs it:
 
-1. A declared publication date the page also shows stands.
+1. A declared publication date the page also shows stands. A declared moment (a date-time with its
+   offset) is shown on any day it falls on somewhere on Earth: a post saved at 02:17 UTC on the 10th
+   is shown as the 9th by a site that keeps New York's time, and is still the same date.
 2. Sources that disagree about the publication date (JSON-LD against OpenGraph) are settled by the
    page's text: the one it shows wins.
 3. A publication date that no `<meta>` tag declares (only JSON-LD, microdata or `<time>` give one)
@@ -24,6 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+# The furthest local clocks are from UTC: UTC-12 (Baker Island) to UTC+14 (the Line Islands).
+_WEST = timedelta(hours=12)
+_EAST = timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ def choose(declared: Declared, shown: Callable[[], Shown]) -> str:
     page's text, which is only done here."""
     seen = shown()
     days = seen.days()
-    if declared.published[:10] in days:
+    if any(_shown_on(declared.published, day) for day in days):
         return declared.published
     for value in declared.witnesses:
         if value[:10] in days:
@@ -70,6 +77,21 @@ def choose(declared: Declared, shown: Callable[[], Shown]) -> str:
         if revised:
             return revised
     return _earlier_line(declared.published, seen)
+
+
+def _shown_on(declared: str, day: str) -> bool:
+    """Whether a page showing `day` shows the declared date: the same day, or for a date-time with an
+    offset, a day the moment falls on in some time zone (rule 1)."""
+    if declared[:10] == day:
+        return True
+    try:
+        moment = datetime.fromisoformat(declared)
+        shown = date.fromisoformat(day)
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        return False
+    return (moment - _WEST).date() <= shown <= (moment + _EAST).date()
 
 
 def _shown_revision(modified: list[str], days: list[str]) -> str | None:
