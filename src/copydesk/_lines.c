@@ -24,6 +24,9 @@
  * of them. The regular expressions that need calling (the [TAG] and credit
  * endings, the call-to-action start) are passed too, and only called on lines their gates let through; the
  * calls to action, spelt out as words (configure_actions), are matched here on a line whose start is ASCII.
+ * A regex is given only the lines holding every character each of its matches holds (configure_required,
+ * read off the patterns too: "(", ":" and ")" for a credit), and a line ending with ")" or "]" goes to the
+ * Python rules only when one of theirs can match it.
  *
  * Bit for bit
  * -----------
@@ -145,6 +148,33 @@ static struct {
     uint8_t first[27];  /* the words starting with letter k are first[k] .. first[k + 1] - 1 */
     int n;
 } actions;
+
+/* What a regex's match cannot do without (textmode_features.required_chars): characters, ASCII but no
+   letters (which case folding would widen), each of which every match holds. A line lacking one is not
+   given to the regex: most lines ending with ")" are no caption ("(2019)", "(AP)"), and the call, or the
+   Python rules behind it, cost more than the look. n == 0: nothing is required (every line is tried). */
+#define MAX_REQUIRED 8
+#define MAX_ANYWHERE 8
+typedef struct {
+    Py_UCS4 chars[MAX_REQUIRED];
+    int n;
+} Required;
+
+/* configure_required(): the credit and [TAG] endings fill() calls; text mode's caption and the wording
+   rules that may match anywhere (rules.text_category), which rule_categories() leaves to the Python code
+   only when one of them can match the line. */
+typedef struct {
+    int ready;
+    Required credit, tag, caption;
+    struct {
+        Py_UCS4 closer;  /* the line must end with it (0: any ending) */
+        int needs_rare;  /* tried only on a line holding a rare word */
+        Required required;
+    } anywhere[MAX_ANYWHERE];
+    int n_anywhere;
+} Prefilters;
+
+static Prefilters pre;
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SPECIALISED static inline __attribute__((always_inline))
@@ -506,6 +536,46 @@ has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
     return has_needle(PyUnicode_1BYTE_KIND, s, i, length);
 }
 
+/* Whether data[from:to] holds every character `need` lists (see Required). */
+static int
+has_required(int kind, const void *data, Py_ssize_t from, Py_ssize_t to, const Required *need)
+{
+    for (int k = 0; k < need->n; k++) {
+        Py_UCS4 c = need->chars[k];
+        if (from >= to) return 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            if (memchr((const Py_UCS1 *)data + from, (int)c, (size_t)(to - from)) == NULL) return 0;
+            continue;
+        }
+        Py_ssize_t j = from;
+        while (j < to && at(kind, data, j) != c) j++;
+        if (j == to) return 0;
+    }
+    return 1;
+}
+
+/* Whether a regex _line_category tries past the rules anchored at the start can match the line: a rule
+   that may match anywhere (when text_category is reached: a closing ending or a rare word, and the line
+   short enough), or text mode's caption (a ")" ending, in the last caption_tail characters). 0 leaves the
+   line's category to start_category alone, as the Python code would find it. `last` is the line's last
+   character; a line ending with whitespace goes to the Python code (text_category reads text.rstrip()). */
+static int
+anywhere_possible(int kind, const void *data, Py_ssize_t length, Py_UCS4 last, int rare)
+{
+    if (!pre.ready || is_space(last)) return 1;
+    int closing = 0;
+    for (int k = 0; k < cfg.n_closers; k++) closing |= last == cfg.closers[k];
+    if (length <= cfg.rule_chars && (closing || rare)) {
+        for (int k = 0; k < pre.n_anywhere; k++) {
+            if ((pre.anywhere[k].closer == 0 || pre.anywhere[k].closer == last) && (rare || !pre.anywhere[k].needs_rare) &&
+                has_required(kind, data, 0, length, &pre.anywhere[k].required))
+                return 1;
+        }
+    }
+    Py_ssize_t tail = length > cfg.caption_tail ? length - cfg.caption_tail : 0;
+    return last == cfg.caption_end && has_required(kind, data, tail, length, &pre.caption);
+}
+
 static int
 contains_dotted_capital_i(PyObject *line)
 {
@@ -586,6 +656,7 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
         for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
+        other = other && anywhere_possible(kind, data, length, last, needle);
         if (other) {  /* a rule that may match anywhere is in reach: the Python code decides */
             PyObject *index = PyLong_FromSsize_t(i);
             int failed = index == NULL || PyList_Append(undecided, index) < 0 || (needle && PySet_Add(rare, index) < 0);
@@ -1124,9 +1195,11 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     row[cfg.column[C_COPYRIGHT]] = count_of(&h, K_COPYRIGHT);
     row[cfg.column[C_CURRENCY]] = count_of(&h, K_CURRENCY);
     int tag = 0, credit = 0, action = 0;
-    if (last == ']' && (tag = matches(cfg.tag_search, line, -1)) < 0) return -1;
-    if (last == ')' &&
-        (credit = matches(cfg.credit_search, line, length > cfg.caption_tail ? length - cfg.caption_tail : 0)) < 0)
+    Py_ssize_t tail = length > cfg.caption_tail ? length - cfg.caption_tail : 0;
+    if (last == ']' && has_required(kind, data, 0, length, &pre.tag) && (tag = matches(cfg.tag_search, line, -1)) < 0)
+        return -1;
+    if (last == ')' && has_required(kind, data, tail, length, &pre.credit) &&
+        (credit = matches(cfg.credit_search, line, tail)) < 0)
         return -1;
     if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
         Py_UCS4 first = at(kind, data, 0);
@@ -1922,6 +1995,55 @@ configure(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* A Required from a str of characters. */
+static int
+read_required(PyObject *chars, Required *need)
+{
+    if (!PyUnicode_CheckExact(chars) || PyUnicode_GET_LENGTH(chars) > MAX_REQUIRED) {
+        PyErr_SetString(PyExc_ValueError, "required characters: a str of at most 8");
+        return -1;
+    }
+    need->n = (int)PyUnicode_GET_LENGTH(chars);
+    for (int k = 0; k < need->n; k++) need->chars[k] = PyUnicode_READ_CHAR(chars, k);
+    return 0;
+}
+
+static PyObject *
+configure_required(PyObject *self, PyObject *args)
+{
+    PyObject *credit, *tag, *caption, *anywhere;
+    if (!PyArg_ParseTuple(args, "UUUO!:configure_required", &credit, &tag, &caption, &PyTuple_Type, &anywhere))
+        return NULL;
+    /* Read into a copy: until a whole configuration is read, every line goes to the regexes. */
+    memset(&pre, 0, sizeof(pre));
+    Prefilters read = {0};
+    if (PyTuple_GET_SIZE(anywhere) > MAX_ANYWHERE) {
+        PyErr_SetString(PyExc_ValueError, "configure_required(): at most 8 rules that may match anywhere");
+        return NULL;
+    }
+    if (read_required(credit, &read.credit) < 0 || read_required(tag, &read.tag) < 0 ||
+        read_required(caption, &read.caption) < 0)
+        return NULL;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(anywhere); k++) {
+        PyObject *closer, *required;
+        int needs_rare;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(anywhere, k), "UpU:configure_required", &closer, &needs_rare,
+                              &required) ||
+            read_required(required, &read.anywhere[k].required) < 0)
+            return NULL;
+        if (PyUnicode_GET_LENGTH(closer) > 1) {
+            PyErr_SetString(PyExc_ValueError, "configure_required(): a closer is one character or none");
+            return NULL;
+        }
+        read.anywhere[k].closer = PyUnicode_GET_LENGTH(closer) ? PyUnicode_READ_CHAR(closer, 0) : 0;
+        read.anywhere[k].needs_rare = needs_rare;
+    }
+    read.n_anywhere = (int)PyTuple_GET_SIZE(anywhere);
+    read.ready = 1;
+    pre = read;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(classes, width, columns, log1p, start_gate, action_gate, tag_search, credit_search,"
@@ -1940,6 +2062,10 @@ static PyMethodDef methods[] = {
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
      "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
      " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_required", configure_required, METH_VARARGS,
+     "configure_required(credit, tag, caption, anywhere): the characters every match of the credit, [TAG] and"
+     " caption endings holds, and per rule that may match anywhere (closer or '', needs a rare word, characters);"
+     " a line lacking one is not given to the regex. Until it is called every line is."},
     {"configure_actions", configure_actions, METH_O,
      "configure_actions(words): the calls to action's words, lower-case ASCII, sorted by first letter (see"
      " textmode_features._action_words); () leaves every line to the regexes."},
