@@ -135,8 +135,9 @@ static struct {
     Py_ssize_t needle_len[MAX_NEEDLES];
     int n_needles;
     uint8_t needle_start[128];  /* the first characters of the needles, both cases */
-    /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
-    uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
+    /* the vector scans' view of each needle's first PREFIX characters: the character, 0x20 where a letter's
+       case folds (set, it gives the lower case), and what else lowers to it (the Kelvin sign to 'k') */
+    uint16_t needle_char[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX], needle_stand[MAX_NEEDLES][PREFIX];
 } cfg;
 
 /* The calls to action as the words they match (configure_actions), lower-case ASCII, by first letter: a line
@@ -506,34 +507,82 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
     return 0;
 }
 
-/* has_needle for a one-byte str (nearly every line), eight starting positions at a time: the positions
+/* has_needle for a one-byte str (nearly every line), sixteen starting positions at a time: the positions
    where a rare word's first three characters stand (ASCII letters in either case) are found for all
-   eight at once, and only those are compared in full. Scanning character by character was most of
-   rule_categories(). Only ASCII can lower to the words' ASCII in a one-byte str. */
+   sixteen at once in a vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64), and only
+   those are compared in full. Scanning character by character was most of rule_categories(), and eight
+   positions at a time in a 64-bit word still half of it. Only ASCII lowers to the words' ASCII in a
+   one-byte str. */
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
+
+static inline u8x16
+load_u8x16(const uint8_t *s)
+{
+    u8x16 v;
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+/* The lanes set (all ones) in a vector of 16 bytes, as bits of a 64-bit word per half, for ctz/clz / 8. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FIRST_LANE(bits, lane_bytes) (__builtin_clzll(bits) / (8 * (lane_bytes)))
+#else
+#define FIRST_LANE(bits, lane_bytes) (__builtin_ctzll(bits) / (8 * (lane_bytes)))
+#endif
+
 static int
 has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
 {
-    const uint64_t (*want)[PREFIX] = cfg.needle_want, (*fold)[PREFIX] = cfg.needle_fold;
     Py_ssize_t i = 0;
-    for (; i + 8 + PREFIX - 1 <= length; i += 8) {
-        uint64_t found = 0;
+    for (; i + 16 + PREFIX - 1 <= length; i += 16) {
+        u8x16 v[PREFIX], found = {0};
+        for (int q = 0; q < PREFIX; q++) v[q] = load_u8x16(s + i + q);
         for (int k = 0; k < cfg.n_needles; k++) {
-            uint64_t here = HIGHS;
+            u8x16 here = ~(u8x16){0};
             for (int q = 0; q < PREFIX && q < cfg.needle_len[k]; q++)
-                here &= zero_bytes((load_bytes(s + i + q) | fold[k][q]) ^ want[k][q]);
+                here &= (u8x16)((v[q] | (uint8_t)cfg.needle_fold[k][q]) == (uint8_t)cfg.needle_char[k][q]);
             found |= here;
         }
-        for (; found; found &= found - 1) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            Py_ssize_t j = i + __builtin_clzll(found) / 8;
-#else
-            Py_ssize_t j = i + __builtin_ctzll(found) / 8;
-#endif
-            for (int k = 0; k < cfg.n_needles; k++)
-                if (needle_at(PyUnicode_1BYTE_KIND, s, length, j, k)) return 1;
+        uint64_t halves[2];
+        memcpy(halves, &found, sizeof(halves));
+        for (int half = 0; half < 2; half++) {
+            for (uint64_t bits = halves[half] & HIGHS; bits; bits &= bits - 1) {
+                Py_ssize_t j = i + 8 * half + FIRST_LANE(bits, 1);
+                for (int k = 0; k < cfg.n_needles; k++)
+                    if (needle_at(PyUnicode_1BYTE_KIND, s, length, j, k)) return 1;
+            }
         }
     }
     return has_needle(PyUnicode_1BYTE_KIND, s, i, length);
+}
+
+/* has_needle_ucs1 for a two-byte str (a line with a curly quote), eight positions at a time; the Kelvin
+   sign lowers to 'k' and stands where a needle has one. */
+static int
+has_needle_ucs2(const uint16_t *s, Py_ssize_t length)
+{
+    Py_ssize_t i = 0;
+    for (; i + 8 + PREFIX - 1 <= length; i += 8) {
+        u16x8 v[PREFIX], found = {0};
+        for (int q = 0; q < PREFIX; q++) v[q] = load_u16x8(s + i + q);
+        for (int k = 0; k < cfg.n_needles; k++) {
+            u16x8 here = ~(u16x8){0};
+            for (int q = 0; q < PREFIX && q < cfg.needle_len[k]; q++)
+                here &= (u16x8)((v[q] | cfg.needle_fold[k][q]) == cfg.needle_char[k][q]) |
+                        (u16x8)(v[q] == cfg.needle_stand[k][q]);
+            found |= here;
+        }
+        uint64_t halves[2];
+        memcpy(halves, &found, sizeof(halves));
+        for (int half = 0; half < 2; half++) {
+            for (uint64_t bits = halves[half] & 0x8000800080008000ULL; bits; bits &= bits - 1) {
+                Py_ssize_t j = i + 4 * half + FIRST_LANE(bits, 2);
+                for (int k = 0; k < cfg.n_needles; k++)
+                    if (needle_at(PyUnicode_2BYTE_KIND, s, length, j, k)) return 1;
+            }
+        }
+    }
+    return has_needle(PyUnicode_2BYTE_KIND, s, i, length);
 }
 
 /* Whether data[from:to] holds every character `need` lists (see Required). */
@@ -652,6 +701,7 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #define HAS_NEEDLE(k) has_needle(k, data, 0, length)
         int needle = length > cfg.rule_chars            ? 0
                      : kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length)
+                     : kind == PyUnicode_2BYTE_KIND ? has_needle_ucs2(data, length)
                                                     : BY_KIND(kind, HAS_NEEDLE);
         int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
@@ -1535,33 +1585,55 @@ hold_column(PyObject *object, Py_buffer *view, Py_ssize_t n, Column *column)
     return 1;
 }
 
-/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). */
+/* A line's sort key (-p) beside its index: the merges compare keys without a load through the index. */
+typedef struct {
+    double key;
+    Py_ssize_t index;
+} Keyed;
+
+#define SORTED_RUN 16  /* runs sorted by insertion before the merges: four passes fewer on a page */
+
+/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). A stable sort's
+   order is the one order by key then index, whichever stable sort makes it: insertion sort of short runs,
+   then bottom-up merges, between `a` and `b` (n each). */
 static void
-stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
+stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Keyed *a, Keyed *b)
 {
-    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
-    for (Py_ssize_t width = 1; width < n; width *= 2) {  /* bottom-up merge sort: stable */
+    for (Py_ssize_t i = 0; i < n; i++) a[i] = (Keyed){-value_at(p, i), i};
+    for (Py_ssize_t lo = 0; lo < n; lo += SORTED_RUN) {
+        Py_ssize_t hi = lo + SORTED_RUN < n ? lo + SORTED_RUN : n;
+        for (Py_ssize_t i = lo + 1; i < hi; i++) {  /* an earlier line stays first unless strictly larger */
+            Keyed x = a[i];
+            Py_ssize_t j = i;
+            for (; j > lo && x.key < a[j - 1].key; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    for (Py_ssize_t width = SORTED_RUN; width < n; width *= 2) {
         for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
             Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            Py_ssize_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi)  /* the right run goes first only when strictly smaller */
-                scratch[k++] = -value_at(p, order[b]) < -value_at(p, order[a]) ? order[b++] : order[a++];
-            while (a < mid) scratch[k++] = order[a++];
-            while (b < hi) scratch[k++] = order[b++];
+            Py_ssize_t l = lo, r = mid, k = lo;
+            while (l < mid && r < hi)  /* the right run goes first only when strictly smaller */
+                b[k++] = a[r].key < a[l].key ? a[r++] : a[l++];
+            while (l < mid) b[k++] = a[l++];
+            while (r < hi) b[k++] = a[r++];
         }
-        memcpy(order, scratch, (size_t)n * sizeof(Py_ssize_t));
+        Keyed *swap = a;
+        a = b;
+        b = swap;
     }
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = a[i].index;
 }
 
 /* textmode.expected_f1_cut into `kept`; `total` is the sum of p * w in line order. */
 static void
-f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
+f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Keyed *scratch)
 {
     memset(kept, 0, (size_t)n);
     int any = 0;
     for (Py_ssize_t i = 0; i < n && !any; i++) any = value_at(p, i) * value_at(w, i) != 0.0;
     if (!any) return;
-    stable_order(p, n, order, scratch);
+    stable_order(p, n, order, scratch, scratch + n);
     double mass = 0, words = 0, best = 0;
     Py_ssize_t best_at = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
@@ -1631,13 +1703,14 @@ line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_ru
         total += value_at(p, i) * value_at(w, i);
     }
     if (!plain) return Py_NewRef(Py_None);
-    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
+    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Keyed) + sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
     if (scratch == NULL) return PyErr_NoMemory();
-    Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
-    double *body = (double *)(merge + n);
+    Keyed *keyed = (Keyed *)scratch;  /* 2n: stable_order's two buffers */
+    Py_ssize_t *order = (Py_ssize_t *)(keyed + 2 * n);
+    double *body = (double *)(order + n);
     char *kept = (char *)(body + n);
     PyObject *result = NULL;
-    f1_cut(p, w, total, n, kept, order, merge);
+    f1_cut(p, w, total, n, kept, order, keyed);
     Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
     if (end >= 0) {
         memset(kept + end, 0, (size_t)(n - end));
@@ -2043,8 +2116,9 @@ read_needles(PyObject *needles)
         cfg.needle_len[k] = PyUnicode_GET_LENGTH(s);
         for (int q = 0; q < PREFIX; q++) {
             uint8_t c = q < cfg.needle_len[k] ? (uint8_t)chars[q] : 0;
-            cfg.needle_want[k][q] = ONES * c;
-            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+            cfg.needle_char[k][q] = c;
+            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+            cfg.needle_stand[k][q] = c == 'k' ? 0x212A : c;  /* lower_ascii's one other character */
         }
     }
     cfg.n_needles = (int)n;
