@@ -349,6 +349,8 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
 /* Two-byte text (any character past U+00FF, a curly quote, makes the whole dump two-byte: most pages), eight
    characters at a time in a 16-byte vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64). */
 typedef uint16_t u16x8 __attribute__((vector_size(16)));
+typedef uint16_t u16x16 __attribute__((vector_size(32)));
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
 #define SPLAT16(c) ((u16x8){c, c, c, c, c, c, c, c})
 
 static inline u16x8
@@ -419,7 +421,14 @@ ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bi
     if (line == NULL) return NULL;
     if (bits < 0x100) {
         Py_UCS1 *to = PyUnicode_1BYTE_DATA(line);
-        for (Py_ssize_t j = first; j < last; j++) to[j - first] = (Py_UCS1)s[j];
+        Py_ssize_t j = first;
+        for (; j + 16 <= last; j += 16) {  /* sixteen at a time: packed to bytes (every one is below 0x100) */
+            u16x16 wide;
+            memcpy(&wide, s + j, sizeof(wide));
+            u8x16 narrow = __builtin_convertvector(wide, u8x16);
+            memcpy(to + (j - first), &narrow, sizeof(narrow));
+        }
+        for (; j < last; j++) to[j - first] = (Py_UCS1)s[j];
     } else {
         memcpy(PyUnicode_2BYTE_DATA(line), s + first, (size_t)(last - first) * 2);
     }
@@ -513,7 +522,6 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
    those are compared in full. Scanning character by character was most of rule_categories(), and eight
    positions at a time in a 64-bit word still half of it. Only ASCII lowers to the words' ASCII in a
    one-byte str. */
-typedef uint8_t u8x16 __attribute__((vector_size(16)));
 
 static inline u8x16
 load_u8x16(const uint8_t *s)
@@ -1058,8 +1066,14 @@ count_repeats(PyObject *lines, Py_ssize_t n, double *repeats)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
-        /* Equal str have the same kind and bytes: their bytes' hash, cheaper than str's own SipHash. */
-        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
+        /* Equal str have the same kind and bytes: a hash of their length and of their first and last 16 bytes,
+           cheaper than str's own SipHash or a hash of every byte (a chain of multiplications along each line,
+           most of the repeat count's time). Lines that share those and differ between are told apart by
+           same_text, as any two lines whose hashes collide. */
+        Py_ssize_t bytes = PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line);
+        const char *data = (const char *)PyUnicode_DATA(line);
+        uint64_t h = bytes <= 32 ? hash_bytes(data, bytes)
+                                 : mix(mix(hash_bytes(data, 16), load8(data + bytes - 16)), load8(data + bytes - 8));
         size_t slot = (size_t)h & (size - 1);
         while (seen[slot].line != NULL && !(seen[slot].hash == h && same_text(seen[slot].line, line)))
             slot = (slot + 1) & (size - 1);
