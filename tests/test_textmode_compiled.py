@@ -174,6 +174,23 @@ def test_gates_never_hide_a_line_a_rule_matches(line: str):
         assert tf._action_dispatch()[first if first < 128 else 128](line)
 
 
+@PROPERTY
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=5), min_size=1, max_size=4).map(" ".join))
+def test_required_characters_never_hide_a_line_a_regex_matches(line: str):
+    patterns = [tf._CREDIT, tf._TAG, tf._CAPTION, *(pattern for pattern, *_ in tf.compiled_tables()[2])]
+    for pattern in patterns:
+        if pattern.search(line):
+            assert set(tf.required_chars(pattern)) <= set(line), pattern.pattern
+
+
+def test_required_characters_are_read_off_the_patterns():
+    assert tf.required_chars(tf._CREDIT) == tf.required_chars(tf._CAPTION) == "():"
+    assert tf.required_chars(tf._TAG) == "[]"
+    assert tf.required_chars(tf.re.compile(r"a:b|c:d|(e|f)")) == ""  # not in every alternative
+    assert tf.required_chars(tf.re.compile(r"(x;)+ (y,)? [.,] (?=!)")) == " ;"  # no optional part, class, lookahead
+    assert tf.required_chars(tf.re.compile(r"AB", tf.re.I)) == ""  # letters: case folding widens them
+
+
 def passes(gate: bytes | None, line: str) -> bool:
     """The C side of a gate (see gate_passes in _lines.c)."""
     if gate is None:

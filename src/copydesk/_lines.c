@@ -24,6 +24,9 @@
  * of them. The regular expressions that need calling (the [TAG] and credit
  * endings, the call-to-action start) are passed too, and only called on lines their gates let through; the
  * calls to action, spelt out as words (configure_actions), are matched here on a line whose start is ASCII.
+ * A regex is given only the lines holding every character each of its matches holds (configure_required,
+ * read off the patterns too: "(", ":" and ")" for a credit), and a line ending with ")" or "]" goes to the
+ * Python rules only when one of theirs can match it.
  *
  * Bit for bit
  * -----------
@@ -132,8 +135,9 @@ static struct {
     Py_ssize_t needle_len[MAX_NEEDLES];
     int n_needles;
     uint8_t needle_start[128];  /* the first characters of the needles, both cases */
-    /* has_needle_ucs1's masks: each needle's first PREFIX bytes, and 0x20 where a letter's case folds */
-    uint64_t needle_want[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX];
+    /* the vector scans' view of each needle's first PREFIX characters: the character, 0x20 where a letter's
+       case folds (set, it gives the lower case), and what else lowers to it (the Kelvin sign to 'k') */
+    uint16_t needle_char[MAX_NEEDLES][PREFIX], needle_fold[MAX_NEEDLES][PREFIX], needle_stand[MAX_NEEDLES][PREFIX];
 } cfg;
 
 /* The calls to action as the words they match (configure_actions), lower-case ASCII, by first letter: a line
@@ -145,6 +149,33 @@ static struct {
     uint8_t first[27];  /* the words starting with letter k are first[k] .. first[k + 1] - 1 */
     int n;
 } actions;
+
+/* What a regex's match cannot do without (textmode_features.required_chars): characters, ASCII but no
+   letters (which case folding would widen), each of which every match holds. A line lacking one is not
+   given to the regex: most lines ending with ")" are no caption ("(2019)", "(AP)"), and the call, or the
+   Python rules behind it, cost more than the look. n == 0: nothing is required (every line is tried). */
+#define MAX_REQUIRED 8
+#define MAX_ANYWHERE 8
+typedef struct {
+    Py_UCS4 chars[MAX_REQUIRED];
+    int n;
+} Required;
+
+/* configure_required(): the credit and [TAG] endings fill() calls; text mode's caption and the wording
+   rules that may match anywhere (rules.text_category), which rule_categories() leaves to the Python code
+   only when one of them can match the line. */
+typedef struct {
+    int ready;
+    Required credit, tag, caption;
+    struct {
+        Py_UCS4 closer;  /* the line must end with it (0: any ending) */
+        int needs_rare;  /* tried only on a line holding a rare word */
+        Required required;
+    } anywhere[MAX_ANYWHERE];
+    int n_anywhere;
+} Prefilters;
+
+static Prefilters pre;
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SPECIALISED static inline __attribute__((always_inline))
@@ -318,6 +349,8 @@ clean_span_ucs1(const uint8_t *s, Py_ssize_t start, Py_ssize_t n, int *clean)
 /* Two-byte text (any character past U+00FF, a curly quote, makes the whole dump two-byte: most pages), eight
    characters at a time in a 16-byte vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64). */
 typedef uint16_t u16x8 __attribute__((vector_size(16)));
+typedef uint16_t u16x16 __attribute__((vector_size(32)));
+typedef uint8_t u8x16 __attribute__((vector_size(16)));
 #define SPLAT16(c) ((u16x8){c, c, c, c, c, c, c, c})
 
 static inline u16x8
@@ -388,7 +421,14 @@ ucs2_substring(const uint16_t *s, Py_ssize_t first, Py_ssize_t last, uint16_t bi
     if (line == NULL) return NULL;
     if (bits < 0x100) {
         Py_UCS1 *to = PyUnicode_1BYTE_DATA(line);
-        for (Py_ssize_t j = first; j < last; j++) to[j - first] = (Py_UCS1)s[j];
+        Py_ssize_t j = first;
+        for (; j + 16 <= last; j += 16) {  /* sixteen at a time: packed to bytes (every one is below 0x100) */
+            u16x16 wide;
+            memcpy(&wide, s + j, sizeof(wide));
+            u8x16 narrow = __builtin_convertvector(wide, u8x16);
+            memcpy(to + (j - first), &narrow, sizeof(narrow));
+        }
+        for (; j < last; j++) to[j - first] = (Py_UCS1)s[j];
     } else {
         memcpy(PyUnicode_2BYTE_DATA(line), s + first, (size_t)(last - first) * 2);
     }
@@ -476,34 +516,121 @@ has_needle(int kind, const void *data, Py_ssize_t from, Py_ssize_t length)
     return 0;
 }
 
-/* has_needle for a one-byte str (nearly every line), eight starting positions at a time: the positions
+/* has_needle for a one-byte str (nearly every line), sixteen starting positions at a time: the positions
    where a rare word's first three characters stand (ASCII letters in either case) are found for all
-   eight at once, and only those are compared in full. Scanning character by character was most of
-   rule_categories(). Only ASCII can lower to the words' ASCII in a one-byte str. */
+   sixteen at once in a vector (GCC/clang vector extensions: SSE2 on x86-64, NEON on arm64), and only
+   those are compared in full. Scanning character by character was most of rule_categories(), and eight
+   positions at a time in a 64-bit word still half of it. Only ASCII lowers to the words' ASCII in a
+   one-byte str. */
+
+static inline u8x16
+load_u8x16(const uint8_t *s)
+{
+    u8x16 v;
+    memcpy(&v, s, sizeof(v));
+    return v;
+}
+
+/* The lanes set (all ones) in a vector of 16 bytes, as bits of a 64-bit word per half, for ctz/clz / 8. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FIRST_LANE(bits, lane_bytes) (__builtin_clzll(bits) / (8 * (lane_bytes)))
+#else
+#define FIRST_LANE(bits, lane_bytes) (__builtin_ctzll(bits) / (8 * (lane_bytes)))
+#endif
+
 static int
 has_needle_ucs1(const uint8_t *s, Py_ssize_t length)
 {
-    const uint64_t (*want)[PREFIX] = cfg.needle_want, (*fold)[PREFIX] = cfg.needle_fold;
     Py_ssize_t i = 0;
-    for (; i + 8 + PREFIX - 1 <= length; i += 8) {
-        uint64_t found = 0;
+    for (; i + 16 + PREFIX - 1 <= length; i += 16) {
+        u8x16 v[PREFIX], found = {0};
+        for (int q = 0; q < PREFIX; q++) v[q] = load_u8x16(s + i + q);
         for (int k = 0; k < cfg.n_needles; k++) {
-            uint64_t here = HIGHS;
+            u8x16 here = ~(u8x16){0};
             for (int q = 0; q < PREFIX && q < cfg.needle_len[k]; q++)
-                here &= zero_bytes((load_bytes(s + i + q) | fold[k][q]) ^ want[k][q]);
+                here &= (u8x16)((v[q] | (uint8_t)cfg.needle_fold[k][q]) == (uint8_t)cfg.needle_char[k][q]);
             found |= here;
         }
-        for (; found; found &= found - 1) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-            Py_ssize_t j = i + __builtin_clzll(found) / 8;
-#else
-            Py_ssize_t j = i + __builtin_ctzll(found) / 8;
-#endif
-            for (int k = 0; k < cfg.n_needles; k++)
-                if (needle_at(PyUnicode_1BYTE_KIND, s, length, j, k)) return 1;
+        uint64_t halves[2];
+        memcpy(halves, &found, sizeof(halves));
+        for (int half = 0; half < 2; half++) {
+            for (uint64_t bits = halves[half] & HIGHS; bits; bits &= bits - 1) {
+                Py_ssize_t j = i + 8 * half + FIRST_LANE(bits, 1);
+                for (int k = 0; k < cfg.n_needles; k++)
+                    if (needle_at(PyUnicode_1BYTE_KIND, s, length, j, k)) return 1;
+            }
         }
     }
     return has_needle(PyUnicode_1BYTE_KIND, s, i, length);
+}
+
+/* has_needle_ucs1 for a two-byte str (a line with a curly quote), eight positions at a time; the Kelvin
+   sign lowers to 'k' and stands where a needle has one. */
+static int
+has_needle_ucs2(const uint16_t *s, Py_ssize_t length)
+{
+    Py_ssize_t i = 0;
+    for (; i + 8 + PREFIX - 1 <= length; i += 8) {
+        u16x8 v[PREFIX], found = {0};
+        for (int q = 0; q < PREFIX; q++) v[q] = load_u16x8(s + i + q);
+        for (int k = 0; k < cfg.n_needles; k++) {
+            u16x8 here = ~(u16x8){0};
+            for (int q = 0; q < PREFIX && q < cfg.needle_len[k]; q++)
+                here &= (u16x8)((v[q] | cfg.needle_fold[k][q]) == cfg.needle_char[k][q]) |
+                        (u16x8)(v[q] == cfg.needle_stand[k][q]);
+            found |= here;
+        }
+        uint64_t halves[2];
+        memcpy(halves, &found, sizeof(halves));
+        for (int half = 0; half < 2; half++) {
+            for (uint64_t bits = halves[half] & 0x8000800080008000ULL; bits; bits &= bits - 1) {
+                Py_ssize_t j = i + 4 * half + FIRST_LANE(bits, 2);
+                for (int k = 0; k < cfg.n_needles; k++)
+                    if (needle_at(PyUnicode_2BYTE_KIND, s, length, j, k)) return 1;
+            }
+        }
+    }
+    return has_needle(PyUnicode_2BYTE_KIND, s, i, length);
+}
+
+/* Whether data[from:to] holds every character `need` lists (see Required). */
+static int
+has_required(int kind, const void *data, Py_ssize_t from, Py_ssize_t to, const Required *need)
+{
+    for (int k = 0; k < need->n; k++) {
+        Py_UCS4 c = need->chars[k];
+        if (from >= to) return 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            if (memchr((const Py_UCS1 *)data + from, (int)c, (size_t)(to - from)) == NULL) return 0;
+            continue;
+        }
+        Py_ssize_t j = from;
+        while (j < to && at(kind, data, j) != c) j++;
+        if (j == to) return 0;
+    }
+    return 1;
+}
+
+/* Whether a regex _line_category tries past the rules anchored at the start can match the line: a rule
+   that may match anywhere (when text_category is reached: a closing ending or a rare word, and the line
+   short enough), or text mode's caption (a ")" ending, in the last caption_tail characters). 0 leaves the
+   line's category to start_category alone, as the Python code would find it. `last` is the line's last
+   character; a line ending with whitespace goes to the Python code (text_category reads text.rstrip()). */
+static int
+anywhere_possible(int kind, const void *data, Py_ssize_t length, Py_UCS4 last, int rare)
+{
+    if (!pre.ready || is_space(last)) return 1;
+    int closing = 0;
+    for (int k = 0; k < cfg.n_closers; k++) closing |= last == cfg.closers[k];
+    if (length <= cfg.rule_chars && (closing || rare)) {
+        for (int k = 0; k < pre.n_anywhere; k++) {
+            if ((pre.anywhere[k].closer == 0 || pre.anywhere[k].closer == last) && (rare || !pre.anywhere[k].needs_rare) &&
+                has_required(kind, data, 0, length, &pre.anywhere[k].required))
+                return 1;
+        }
+    }
+    Py_ssize_t tail = length > cfg.caption_tail ? length - cfg.caption_tail : 0;
+    return last == cfg.caption_end && has_required(kind, data, tail, length, &pre.caption);
 }
 
 static int
@@ -582,10 +709,12 @@ rule_categories(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 #define HAS_NEEDLE(k) has_needle(k, data, 0, length)
         int needle = length > cfg.rule_chars            ? 0
                      : kind == PyUnicode_1BYTE_KIND ? has_needle_ucs1(data, length)
+                     : kind == PyUnicode_2BYTE_KIND ? has_needle_ucs2(data, length)
                                                     : BY_KIND(kind, HAS_NEEDLE);
         int other = last == cfg.caption_end || needle;
 #undef HAS_NEEDLE
         for (int k = 0; k < cfg.n_closers && length <= cfg.rule_chars; k++) other |= last == cfg.closers[k];
+        other = other && anywhere_possible(kind, data, length, last, needle);
         if (other) {  /* a rule that may match anywhere is in reach: the Python code decides */
             PyObject *index = PyLong_FromSsize_t(i);
             int failed = index == NULL || PyList_Append(undecided, index) < 0 || (needle && PySet_Add(rare, index) < 0);
@@ -618,7 +747,12 @@ error:
    is read for every word of every page, often with caches cooled by other work, so a lookup reads one
    slot: the word's first eight bytes, its length and its weight are there (24 bytes), and only the rest
    of a word longer than eight bytes is read elsewhere. A table with one slot and an entry per word read
-   two places for each word, and the second was the one waiting on memory. */
+   two places for each word, and the second was the one waiting on memory.
+
+   A third of a page's words are not in the lexicon, and finding that out in the slots took two or three
+   probes, each a branch hard to predict. A byte per slot says first whether it is free or which word could
+   be there (seven bits of the hash, Swiss-table style): eight slots are looked at with one load from 8 KB
+   that stays in cache, and a slot is read only where the byte matches. */
 typedef struct {
     uint64_t head;    /* the word's first eight bytes, zero-padded */
     double value;
@@ -630,7 +764,15 @@ typedef struct {
     size_t mask;
     Slot *slots;
     char *words;
+    uint8_t *control;  /* per slot: 0 free, else 0x80 | the hash's top seven bits; the first 8 repeated after
+                          the last, so that eight slots from any one are one load */
 } Lexicon;
+
+static inline uint8_t
+fingerprint(uint64_t h)
+{
+    return (uint8_t)(0x80 | (h >> 57));
+}
 
 #define LEXICON_CAPSULE "copydesk._lines.Lexicon"
 
@@ -679,6 +821,7 @@ free_table(Lexicon *t)
     if (t == NULL) return;
     PyMem_Free(t->slots);
     PyMem_Free(t->words);
+    PyMem_Free(t->control);
     PyMem_Free(t);
 }
 
@@ -710,7 +853,7 @@ build_table(PyObject *lexicon, int *declined)
     while (size < (size_t)count * 2) size <<= 1;
     Lexicon *t = PyMem_Calloc(1, sizeof(Lexicon));
     if (t == NULL || (t->slots = PyMem_Calloc(size, sizeof(Slot))) == NULL ||
-        (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL) {
+        (t->words = PyMem_Calloc((size_t)bytes + 8, 1)) == NULL || (t->control = PyMem_Calloc(size + 8, 1)) == NULL) {
         free_table(t);
         PyErr_NoMemory();
         return NULL;
@@ -728,6 +871,8 @@ build_table(PyObject *lexicon, int *declined)
         size_t slot = (size_t)h & t->mask;
         while (t->slots[slot].length) slot = (slot + 1) & t->mask;
         t->slots[slot] = (Slot){load8(kept), weight, (uint32_t)length, (uint32_t)offset};
+        t->control[slot] = fingerprint(h);
+        if (slot < 8) t->control[size + slot] = fingerprint(h);
         offset += PADDED(length);
     }
     return t;
@@ -753,14 +898,22 @@ lexicon_table(PyObject *self, PyObject *lexicon)
 static inline double
 hashed_word_weight(const Lexicon *t, const char *word, Py_ssize_t length, uint64_t h)
 {
-    uint64_t head = load8(word);
-    for (size_t slot = (size_t)h & t->mask; t->slots[slot].length; slot = (slot + 1) & t->mask) {
-        const Slot *e = &t->slots[slot];
-        if (e->head == head && e->length == (uint32_t)length &&
-            (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
-            return e->value;
+    uint64_t head = load8(word), want = ONES * fingerprint(h);
+    for (size_t slot = (size_t)h & t->mask;; slot = (slot + 8) & t->mask) {
+        uint64_t control = load_bytes(t->control + slot), free = zero_bytes(control);
+        /* the slots whose byte matches (one past a free slot holds another word: compared, and passed) */
+        for (uint64_t match = zero_bytes(control ^ want); match; match &= match - 1) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            const Slot *e = &t->slots[(slot + __builtin_clzll(match) / 8) & t->mask];
+#else
+            const Slot *e = &t->slots[(slot + __builtin_ctzll(match) / 8) & t->mask];
+#endif
+            if (e->head == head && e->length == (uint32_t)length &&
+                (length <= 8 || memcmp(t->words + e->offset + 8, word + 8, (size_t)length - 8) == 0))
+                return e->value;
+        }
+        if (free) return NAN;
     }
-    return NAN;
 }
 
 static inline double
@@ -913,8 +1066,14 @@ count_repeats(PyObject *lines, Py_ssize_t n, double *repeats)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
-        /* Equal str have the same kind and bytes: their bytes' hash, cheaper than str's own SipHash. */
-        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line));
+        /* Equal str have the same kind and bytes: a hash of their length and of their first and last 16 bytes,
+           cheaper than str's own SipHash or a hash of every byte (a chain of multiplications along each line,
+           most of the repeat count's time). Lines that share those and differ between are told apart by
+           same_text, as any two lines whose hashes collide. */
+        Py_ssize_t bytes = PyUnicode_GET_LENGTH(line) * PyUnicode_KIND(line);
+        const char *data = (const char *)PyUnicode_DATA(line);
+        uint64_t h = bytes <= 32 ? hash_bytes(data, bytes)
+                                 : mix(mix(hash_bytes(data, 16), load8(data + bytes - 16)), load8(data + bytes - 8));
         size_t slot = (size_t)h & (size - 1);
         while (seen[slot].line != NULL && !(seen[slot].hash == h && same_text(seen[slot].line, line)))
             slot = (slot + 1) & (size - 1);
@@ -1058,6 +1217,89 @@ read_head(int kind, const void *data, PyObject *line, Py_ssize_t head_len, const
     return 1;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ASCII_HEADS 0  /* the chunks below are little-endian: read_head reads every head */
+#else
+#define ASCII_HEADS 1
+#endif
+
+/* Eight ASCII bytes with A-Z made a-z (str.lower() on ASCII), no byte carrying into the next. */
+static inline uint64_t
+lower8(uint64_t v)
+{
+    uint64_t low7 = v & ~HIGHS;
+    uint64_t above_z = low7 + ONES * (0x7F - 'Z');  /* high bit set where the byte is past 'Z' */
+    uint64_t from_a = low7 + ONES * (0x80 - 'A');   /* ... where it is 'A' or past */
+    uint64_t upper = from_a & ~above_z & ~v & HIGHS;
+    return v | (upper >> 2);
+}
+
+/* read_head for a head of printable ASCII (and DEL) with single spaces between its words, about nine heads
+   in ten: the same Head, read a word at a time. Each character's class counts come from one table
+   (ascii_packed, SPREAD of its classes), and each word's lower-cased chunks are read eight bytes at once
+   from a zero-padded copy of the head instead of built a byte at a time. 0: not such a head, read_head
+   reads it (and declines it where it declines). */
+static uint64_t ascii_packed[128][2];
+
+static int
+read_head_ascii(const uint8_t *s, Py_ssize_t head_len, const Lexicon *t, Head *h)
+{
+    if (!ASCII_HEADS || s[0] == ' ' || s[head_len - 1] == ' ') return 0;
+    uint64_t padded[MAX_HEAD / 8 + 2];
+    uint64_t chunks[MAX_HEAD / 8 + MAX_WORDS + 2];
+    uint8_t space_at[MAX_HEAD];
+    PendingWord pending[MAX_WORDS];
+    Py_ssize_t n_spaces = 0;
+    uint64_t packed0 = 0, packed1 = 0;
+    for (Py_ssize_t j = 0; j < head_len; j++) {
+        uint8_t c = s[j];
+        if ((uint8_t)(c - 0x20) >= 0x60) return 0;  /* a control character or past ASCII */
+        packed0 += ascii_packed[c][0];
+        packed1 += ascii_packed[c][1];
+        space_at[n_spaces] = (uint8_t)j;
+        n_spaces += c == ' ';
+    }
+    padded[head_len / 8] = padded[head_len / 8 + 1] = 0;  /* a word's last chunk reads at most 7 bytes past */
+    memcpy(padded, s, (size_t)head_len);
+    const uint8_t *b = (const uint8_t *)padded;
+    memset(h, 0, sizeof(*h));
+    h->packed[0] = packed0;
+    h->packed[1] = packed1;
+    h->first_bits = class_of(s[0]);
+    h->spaces = n_spaces;
+    Py_ssize_t base = 0;
+    for (Py_ssize_t k = 0, start = 0; k <= n_spaces; k++) {
+        Py_ssize_t end = k < n_spaces ? space_at[k] : head_len, length = end - start;
+        if (length == 0) return 0;  /* a double space: read_head declines the line */
+        uint16_t first = class_of(s[start]);
+        h->capital_starts += (first & BIT(K_UPPER)) != 0;
+        h->separator_words += (first & BIT(K_SEPARATOR)) != 0;
+        if (k < n_spaces) h->sentence_breaks += s[end - 1] == '.';
+        /* the word's chunks, lower-cased, the last one zero-padded past the word (as word_bytes leaves it) */
+        uint64_t hash = (uint64_t)length * 0x9E3779B97F4A7C15ULL;
+        Py_ssize_t n_chunks = (length + 7) / 8;
+        for (Py_ssize_t q = 0; q < n_chunks; q++) {
+            uint64_t v = lower8(load_bytes(b + start + 8 * q));
+            if (q == n_chunks - 1 && (length & 7)) v &= ((uint64_t)1 << (8 * (length & 7))) - 1;
+            chunks[base + q] = v;
+            hash = mix(hash, v);
+        }
+        __builtin_prefetch(&t->slots[(size_t)hash & t->mask]);
+        pending[k] = (PendingWord){base, length, start, end, hash, 0};
+        base += n_chunks;
+        start = end + 1;
+    }
+    for (Py_ssize_t k = 0; k <= n_spaces; k++) {  /* the weights, summed in the words' order */
+        double weight = hashed_word_weight(t, (const char *)(chunks + pending[k].base), pending[k].length,
+                                           pending[k].hash);
+        if (!isnan(weight)) {
+            h->lexical += weight;
+            h->hits++;
+        }
+    }
+    return 1;
+}
+
 /* How many spaces the line has (str.count(" ")). */
 SPECIALISED Py_ssize_t
 count_spaces(int kind, const void *data, Py_ssize_t length)
@@ -1093,7 +1335,8 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     if (is_surrogate(last) || is_surrogate(before_last)) return 0;
     Head h;
 #define READ_HEAD(k) read_head(k, data, line, head_len, table, &h)
-    int r = BY_KIND(kind, READ_HEAD);
+    int r = kind == PyUnicode_1BYTE_KIND ? read_head_ascii(data, head_len, table, &h) : 0;
+    if (r == 0) r = BY_KIND(kind, READ_HEAD);
 #undef READ_HEAD
     if (r <= 0) return r;
     /* The head's spaces are counted: only the rest of a long line is read again. */
@@ -1124,9 +1367,11 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
     row[cfg.column[C_COPYRIGHT]] = count_of(&h, K_COPYRIGHT);
     row[cfg.column[C_CURRENCY]] = count_of(&h, K_CURRENCY);
     int tag = 0, credit = 0, action = 0;
-    if (last == ']' && (tag = matches(cfg.tag_search, line, -1)) < 0) return -1;
-    if (last == ')' &&
-        (credit = matches(cfg.credit_search, line, length > cfg.caption_tail ? length - cfg.caption_tail : 0)) < 0)
+    Py_ssize_t tail = length > cfg.caption_tail ? length - cfg.caption_tail : 0;
+    if (last == ']' && has_required(kind, data, 0, length, &pre.tag) && (tag = matches(cfg.tag_search, line, -1)) < 0)
+        return -1;
+    if (last == ')' && has_required(kind, data, tail, length, &pre.credit) &&
+        (credit = matches(cfg.credit_search, line, tail)) < 0)
         return -1;
     if (words <= (double)cfg.action_words && gate_passes(cfg.action_gate, kind, data, length)) {
         Py_UCS4 first = at(kind, data, 0);
@@ -1354,33 +1599,55 @@ hold_column(PyObject *object, Py_buffer *view, Py_ssize_t n, Column *column)
     return 1;
 }
 
-/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). */
+/* A line's sort key (-p) beside its index: the merges compare keys without a load through the index. */
+typedef struct {
+    double key;
+    Py_ssize_t index;
+} Keyed;
+
+#define SORTED_RUN 16  /* runs sorted by insertion before the merges: four passes fewer on a page */
+
+/* Indices 0..n-1 sorted by -p ascending, ties in index order: np.argsort(-p, kind="stable"). A stable sort's
+   order is the one order by key then index, whichever stable sort makes it: insertion sort of short runs,
+   then bottom-up merges, between `a` and `b` (n each). */
 static void
-stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Py_ssize_t *scratch)
+stable_order(Column p, Py_ssize_t n, Py_ssize_t *order, Keyed *a, Keyed *b)
 {
-    for (Py_ssize_t i = 0; i < n; i++) order[i] = i;
-    for (Py_ssize_t width = 1; width < n; width *= 2) {  /* bottom-up merge sort: stable */
+    for (Py_ssize_t i = 0; i < n; i++) a[i] = (Keyed){-value_at(p, i), i};
+    for (Py_ssize_t lo = 0; lo < n; lo += SORTED_RUN) {
+        Py_ssize_t hi = lo + SORTED_RUN < n ? lo + SORTED_RUN : n;
+        for (Py_ssize_t i = lo + 1; i < hi; i++) {  /* an earlier line stays first unless strictly larger */
+            Keyed x = a[i];
+            Py_ssize_t j = i;
+            for (; j > lo && x.key < a[j - 1].key; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    for (Py_ssize_t width = SORTED_RUN; width < n; width *= 2) {
         for (Py_ssize_t lo = 0; lo < n; lo += 2 * width) {
             Py_ssize_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            Py_ssize_t a = lo, b = mid, k = lo;
-            while (a < mid && b < hi)  /* the right run goes first only when strictly smaller */
-                scratch[k++] = -value_at(p, order[b]) < -value_at(p, order[a]) ? order[b++] : order[a++];
-            while (a < mid) scratch[k++] = order[a++];
-            while (b < hi) scratch[k++] = order[b++];
+            Py_ssize_t l = lo, r = mid, k = lo;
+            while (l < mid && r < hi)  /* the right run goes first only when strictly smaller */
+                b[k++] = a[r].key < a[l].key ? a[r++] : a[l++];
+            while (l < mid) b[k++] = a[l++];
+            while (r < hi) b[k++] = a[r++];
         }
-        memcpy(order, scratch, (size_t)n * sizeof(Py_ssize_t));
+        Keyed *swap = a;
+        a = b;
+        b = swap;
     }
+    for (Py_ssize_t i = 0; i < n; i++) order[i] = a[i].index;
 }
 
 /* textmode.expected_f1_cut into `kept`; `total` is the sum of p * w in line order. */
 static void
-f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Py_ssize_t *scratch)
+f1_cut(Column p, Column w, double total, Py_ssize_t n, char *kept, Py_ssize_t *order, Keyed *scratch)
 {
     memset(kept, 0, (size_t)n);
     int any = 0;
     for (Py_ssize_t i = 0; i < n && !any; i++) any = value_at(p, i) * value_at(w, i) != 0.0;
     if (!any) return;
-    stable_order(p, n, order, scratch);
+    stable_order(p, n, order, scratch, scratch + n);
     double mass = 0, words = 0, best = 0;
     Py_ssize_t best_at = 0;
     for (Py_ssize_t j = 0; j < n; j++) {
@@ -1450,13 +1717,14 @@ line_verdicts(Column p, Column w, Py_ssize_t n, PyObject *categories, int use_ru
         total += value_at(p, i) * value_at(w, i);
     }
     if (!plain) return Py_NewRef(Py_None);
-    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
+    char *scratch = PyMem_Malloc((size_t)n * (2 * sizeof(Keyed) + sizeof(Py_ssize_t) + sizeof(double) + 1) + 1);
     if (scratch == NULL) return PyErr_NoMemory();
-    Py_ssize_t *order = (Py_ssize_t *)scratch, *merge = order + n;
-    double *body = (double *)(merge + n);
+    Keyed *keyed = (Keyed *)scratch;  /* 2n: stable_order's two buffers */
+    Py_ssize_t *order = (Py_ssize_t *)(keyed + 2 * n);
+    double *body = (double *)(order + n);
     char *kept = (char *)(body + n);
     PyObject *result = NULL;
-    f1_cut(p, w, total, n, kept, order, merge);
+    f1_cut(p, w, total, n, kept, order, keyed);
     Py_ssize_t end = use_rules ? comment_form_end(w, categories, ends, n, kept, body) : n;
     if (end >= 0) {
         memset(kept + end, 0, (size_t)(n - end));
@@ -1862,8 +2130,9 @@ read_needles(PyObject *needles)
         cfg.needle_len[k] = PyUnicode_GET_LENGTH(s);
         for (int q = 0; q < PREFIX; q++) {
             uint8_t c = q < cfg.needle_len[k] ? (uint8_t)chars[q] : 0;
-            cfg.needle_want[k][q] = ONES * c;
-            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? ONES * 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+            cfg.needle_char[k][q] = c;
+            cfg.needle_fold[k][q] = c >= 'a' && c <= 'z' ? 0x20 : 0;  /* 'A' | 0x20 == 'a': letters only */
+            cfg.needle_stand[k][q] = c == 'k' ? 0x212A : c;  /* lower_ascii's one other character */
         }
     }
     cfg.n_needles = (int)n;
@@ -1918,7 +2187,60 @@ configure(PyObject *self, PyObject *args)
     for (int k = 0; k < 129; k++) Py_XSETREF(cfg.action_match[k], Py_NewRef(PyTuple_GET_ITEM(action, k)));
     cfg.width = width;
     cfg.caption_end = (Py_UCS4)caption_end;
+    for (int c = 0; c < 128; c++) {
+        ascii_packed[c][0] = SPREAD[cfg.classes[c] & 0xFF];
+        ascii_packed[c][1] = SPREAD[cfg.classes[c] >> 8];
+    }
     cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* A Required from a str of characters. */
+static int
+read_required(PyObject *chars, Required *need)
+{
+    if (!PyUnicode_CheckExact(chars) || PyUnicode_GET_LENGTH(chars) > MAX_REQUIRED) {
+        PyErr_SetString(PyExc_ValueError, "required characters: a str of at most 8");
+        return -1;
+    }
+    need->n = (int)PyUnicode_GET_LENGTH(chars);
+    for (int k = 0; k < need->n; k++) need->chars[k] = PyUnicode_READ_CHAR(chars, k);
+    return 0;
+}
+
+static PyObject *
+configure_required(PyObject *self, PyObject *args)
+{
+    PyObject *credit, *tag, *caption, *anywhere;
+    if (!PyArg_ParseTuple(args, "UUUO!:configure_required", &credit, &tag, &caption, &PyTuple_Type, &anywhere))
+        return NULL;
+    /* Read into a copy: until a whole configuration is read, every line goes to the regexes. */
+    memset(&pre, 0, sizeof(pre));
+    Prefilters read = {0};
+    if (PyTuple_GET_SIZE(anywhere) > MAX_ANYWHERE) {
+        PyErr_SetString(PyExc_ValueError, "configure_required(): at most 8 rules that may match anywhere");
+        return NULL;
+    }
+    if (read_required(credit, &read.credit) < 0 || read_required(tag, &read.tag) < 0 ||
+        read_required(caption, &read.caption) < 0)
+        return NULL;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(anywhere); k++) {
+        PyObject *closer, *required;
+        int needs_rare;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(anywhere, k), "UpU:configure_required", &closer, &needs_rare,
+                              &required) ||
+            read_required(required, &read.anywhere[k].required) < 0)
+            return NULL;
+        if (PyUnicode_GET_LENGTH(closer) > 1) {
+            PyErr_SetString(PyExc_ValueError, "configure_required(): a closer is one character or none");
+            return NULL;
+        }
+        read.anywhere[k].closer = PyUnicode_GET_LENGTH(closer) ? PyUnicode_READ_CHAR(closer, 0) : 0;
+        read.anywhere[k].needs_rare = needs_rare;
+    }
+    read.n_anywhere = (int)PyTuple_GET_SIZE(anywhere);
+    read.ready = 1;
+    pre = read;
     Py_RETURN_NONE;
 }
 
@@ -1940,6 +2262,10 @@ static PyMethodDef methods[] = {
     {"verdicts", (PyCFunction)(void (*)(void))verdicts, METH_FASTCALL,
      "verdicts(probabilities, words, categories, use_rules, ends, dropped) -> list | None:"
      " textmode.line_verdicts; None for input it leaves to the Python code."},
+    {"configure_required", configure_required, METH_VARARGS,
+     "configure_required(credit, tag, caption, anywhere): the characters every match of the credit, [TAG] and"
+     " caption endings holds, and per rule that may match anywhere (closer or '', needs a rare word, characters);"
+     " a line lacking one is not given to the regex. Until it is called every line is."},
     {"configure_actions", configure_actions, METH_O,
      "configure_actions(words): the calls to action's words, lower-case ASCII, sorted by first letter (see"
      " textmode_features._action_words); () leaves every line to the regexes."},

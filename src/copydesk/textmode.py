@@ -54,6 +54,9 @@ _DROPPED = "dropped"  # the model's call, given a reported category once the hea
 _CRUMB_SEPARATORS = re.compile(r"\s*[›»>/|•·]\s*|\s+-\s+")
 _HOME = re.compile(r"^(home|start|startseite|accueil|inicio|главная)\b\s*", re.I)
 _TRUNCATED = re.compile(r"\s*(\.\.\.|…)$")
+# What _TRUNCATED.search finds, as endswith finds it ($ also matches before a final newline) without a regex
+# scan of the line: a headline and a breadcrumb are tested for it on every page.
+_ELLIPSES = ("...", "…", "...\n", "…\n")
 _TAG = re.compile(r"\s*\[(?P<tag>[A-Z][A-Z0-9 &'-]{1,24})\]\s*$")
 _RELATED_PREFIX = next(p for p, category in TEXT_PATTERNS if category == "related" and p.pattern.startswith("^"))
 _BYLINE = re.compile(r"^(by|von|par|por)\s", re.I)
@@ -315,13 +318,13 @@ def _next_body(lines: list[str], verdicts: list[str | None], start: int) -> int 
 def _crumb_shaped(line: str) -> bool:
     """"Home › News", "Home U.K. A headline cut short...": a trail that starts at the home page."""
     return _HOME.match(line) is not None and (_CRUMB_SEPARATORS.search(line) is not None
-                                              or _TRUNCATED.search(line) is not None)
+                                              or line.endswith(_ELLIPSES))
 
 
 def _headline_shaped(line: str) -> bool:
     """3 to 30 words, one sentence without a closing full stop, not a byline, date or truncation."""
     words = line.count(" ") + 1
-    if not 3 <= words <= 30 or line[-1] in ".:;,…" or ". " in line or _TRUNCATED.search(line):
+    if not 3 <= words <= 30 or line[-1] in ".:;,…" or ". " in line or line.endswith(_ELLIPSES):
         return False
     return not _BYLINE.match(line) and not _HOME.match(line)
 
@@ -349,7 +352,7 @@ def _crumbs_of(line: str, title: str) -> list[str]:
         return [first, *crumbs] if crumbs else []
     # "Home U.K. Headline cut short...": the section is what stands before the headline's start.
     start = rest.find(" ".join(title.split()[:3]))
-    if start <= 0 or not _TRUNCATED.search(rest) and not rest.endswith(title):
+    if start <= 0 or not rest.endswith(_ELLIPSES) and not rest.endswith(title):
         return []
     section = rest[:start].strip()
     return [first, section] if 0 < len(section) <= 40 else []

@@ -652,6 +652,46 @@ def _first_chars(pattern: re.Pattern[str]) -> int:
         return _ANY
 
 
+def required_chars(pattern: re.Pattern[str]) -> str:
+    """Characters every match of `pattern` holds, read off the parsed pattern: ASCII, but no letters (an ASCII
+    non-letter matches itself alone, case ignored or not: see GATE_STAND_INS). A line lacking one cannot
+    match, and _lines.c does not call the regex on it. "" when none is sure (or the parser is not there)."""
+    if _sre_parse is None:
+        return ""
+    try:
+        return "".join(sorted(_required(list(_sre_parse(pattern.pattern, pattern.flags)))))
+    except Exception:  # a future Python's parser: nothing required
+        return ""
+
+
+def _required(items: list, depth: int = 0) -> set[str]:
+    """`required_chars` of a parsed sequence: each item's, a branch's common to all its alternatives, a
+    repeat's when it repeats at least once; nothing from a construct not read here (or a lookaround)."""
+    found: set[str] = set()
+    if depth > 50:
+        return found
+    for op, av in items:
+        if op is _sre.LITERAL and av < 128 and not chr(av).isalpha():
+            found.add(chr(av))
+        elif op is _sre.SUBPATTERN:
+            found |= _required(list(av[-1]), depth + 1)
+        elif op is _sre.ATOMIC_GROUP:
+            found |= _required(list(av), depth + 1)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found |= _required(list(av[2]), depth + 1)
+        elif op is _sre.BRANCH:
+            found |= set.intersection(*(_required(list(branch), depth + 1) for branch in av[1]))
+    return found
+
+
+def _anywhere_rules() -> tuple[tuple[str, bool, str], ...]:
+    """The shared rules that may match anywhere, as `rules.text_category` tries them, for _lines.c: each one's
+    closer ("" for none), whether it needs a rare word (one of its needles, all of which are `_RARE_WORDS`,
+    which _lines.c looks for; else it is tried on every line text_category reaches) and `required_chars`."""
+    return tuple((closer or "", needles is not None and set(needles) <= set(_RARE_WORDS), required_chars(pattern))
+                 for pattern, _, closer, needles in compiled_tables()[2])
+
+
 def start_rules() -> tuple[tuple[object, tuple[str | None, ...]] | None, ...]:
     """`rules.start_category` as _lines.c calls it: per ASCII first character, then for any other, None (no
     rule) or the `match` of the rules' one regex and the category of each group index. A match's `lastindex`
@@ -707,6 +747,8 @@ def _set_up_compiled(module: ModuleType) -> None:
         _RULE_CHARS, _CAPTION_TAIL, _ACTION_WORDS, PROSE_WORDS, _SHORT_WORDS, _SHORT_RUN_CAP, _REPEAT_CAP,
     )
     module.configure_actions(_action_words())
+    module.configure_required(required_chars(_CREDIT), required_chars(_TAG), required_chars(_CAPTION),
+                              _anywhere_rules())
     global _SCORING
     _SCORING = _trees is not None and hasattr(_trees, "C_API")
     if _SCORING:
