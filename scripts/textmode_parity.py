@@ -25,13 +25,16 @@ from copydesk import textmode_features as tf
 from copydesk.bench import render
 from copydesk.errors import ExtractionError
 from copydesk.options import DEFAULT_OPTIONS
+from copydesk.rules import REPEAT_MIN_CHARS
 from copydesk.textmode import (
     _ARTICLE_ENDS,
     _DROPPED,
+    DUPLICATE,
     MAX_LINES,
     line_probabilities_python,
     line_verdicts_python,
     load_line_model,
+    mark_repeats,
 )
 
 
@@ -75,9 +78,10 @@ def differences(text: str) -> list[str]:
             probabilities = line_probabilities_python(model.booster, expected)
             words = expected[:, tf.FEATURE_NAMES.index("words")]
             verdicts = tf.compiled_scored(lines, categories, model.lexicon, model.booster, True, _ARTICLE_ENDS,
-                                          _DROPPED)
-            if verdicts is not None and verdicts != line_verdicts_python(probabilities, categories, DEFAULT_OPTIONS,
-                                                                         words):
+                                          _DROPPED, (DUPLICATE, REPEAT_MIN_CHARS))
+            expected_verdicts = line_verdicts_python(probabilities, categories, DEFAULT_OPTIONS, words)
+            mark_repeats(lines, expected_verdicts)
+            if verdicts is not None and verdicts != expected_verdicts:
                 found.append("verdicts")
     if record(text) != pure_record(text):
         found.append("record")

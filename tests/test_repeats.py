@@ -1,4 +1,4 @@
-"""Second copies of kept blocks: dropped from the body as "duplicate", the first copy kept."""
+"""Second copies of kept blocks (text mode: lines): dropped from the body as "duplicate", the first copy kept."""
 
 from __future__ import annotations
 
@@ -74,3 +74,17 @@ def test_every_later_copy_is_dropped_whatever_its_kind():
                      ("paragraph", "Something new between them."), ("heading", LONG),
                      ("item", "A second item of the same list."), ("paragraph", LONG))
     assert _dropped(blocks) == [(3, "duplicate"), (4, "duplicate"), (5, "duplicate")]
+
+
+def test_text_mode_keeps_the_first_copy_of_a_repeated_line():
+    lines = ["Home", "News", "Library to close",
+             "The council voted on Tuesday to close the old library by the end of the year.",
+             "Residents said they had not been told, and a petition has since gathered 4,000 names.",
+             "The council voted on Tuesday to close the old library by the end of the year.",
+             "The library opened in 1904 and was paid for by a local mill owner, records show.",
+             "Copyright 2024"]
+    article = copydesk.extract_text("\n".join(lines), explain=True)
+    assert article.text.count(lines[3]) == 1 and lines[4] in article.text
+    assert [r.text for r in article.removed if r.category == "duplicate"] == [lines[3]]
+    kept = copydesk.extract_text("\n".join(lines), options=Options(drop_repeats=False), explain=True)
+    assert kept.text.count(lines[3]) == 2

@@ -267,30 +267,54 @@ def test_verdicts_leave_nan_to_the_python_code():
     assert tf.compiled_verdicts(probabilities, words, [None] * 3, True, _ARTICLE_ENDS, _DROPPED) is None
 
 
-def scored_both_ways(text: str, use_rules: bool = True) -> tuple[object, object]:
-    """The verdicts of `compiled_scored` (None: declined) and of the reference steps: features, probabilities, cut."""
+def scored_both_ways(text: str, use_rules: bool = True, repeats: bool = True) -> tuple[object, object]:
+    """The verdicts of `compiled_scored` (None: declined) and of the reference steps: features, probabilities, cut
+    (and repeated body lines marked, with `repeats`)."""
     from copydesk.options import Options
-    from copydesk.textmode import _ARTICLE_ENDS, _DROPPED, line_probabilities_python, line_verdicts_python
+    from copydesk.rules import REPEAT_MIN_CHARS
+    from copydesk.textmode import (
+        _ARTICLE_ENDS,
+        _DROPPED,
+        DUPLICATE,
+        line_probabilities_python,
+        line_verdicts_python,
+        mark_repeats,
+    )
 
     booster = load_line_model().booster
     lines = tf.normalise_lines_python(text)
     categories = tf.rule_categories_python(lines)
-    got = tf.compiled_scored(lines, categories, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED)
+    got = tf.compiled_scored(lines, categories, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED,
+                             (DUPLICATE, REPEAT_MIN_CHARS) if repeats else None)
     if not lines:
         return got, None
     features = tf.page_features_python(lines, LEXICON, categories)
     probabilities = line_probabilities_python(booster, features)
     expected = line_verdicts_python(probabilities, categories, Options(use_heuristics=use_rules),
                                     features[:, tf.FEATURE_NAMES.index("words")])
+    if repeats:
+        mark_repeats(lines, expected)
     return got, expected
 
 
 @PROPERTY
-@given(dumps(), st.booleans())
-def test_scored_lines_are_the_python_ones(text: str, use_rules: bool):
+@given(dumps(), st.booleans(), st.booleans())
+def test_scored_lines_are_the_python_ones(text: str, use_rules: bool, repeats: bool):
     """One call of _lines.c (features, trees through _trees.C_API, sigmoid, cut) gives the reference's verdicts."""
-    got, expected = scored_both_ways(text, use_rules)
+    got, expected = scored_both_ways(text, use_rules, repeats)
     assert got is None or got == expected
+
+
+def test_scored_marks_the_second_copies_of_body_lines():
+    paragraphs = ["The council voted on Tuesday to close the old library by the end of the year.",
+                  "Residents said they had not been told, and a petition has since gathered 4,000 names.",
+                  "The library opened in 1904 and was paid for by a local mill owner, records show."]
+    text = "\n".join(["Home", "News", "Library to close", *paragraphs, *paragraphs[:2], "Reply", "Reply",
+                      "Copyright 2024"])
+    got, expected = scored_both_ways(text)
+    assert got is not None and got == expected
+    assert got.count("duplicate") == 2 and got[3:6] == [None] * 3
+    assert scored_both_ways(text, repeats=False)[0].count("duplicate") == 0
 
 
 def test_scored_on_the_example_page_and_what_it_declines():
@@ -311,7 +335,8 @@ def test_one_call_page_is_the_steps(text: str, use_rules: bool, min_model_lines:
     from copydesk.textmode import _ARTICLE_ENDS, _DROPPED
 
     booster = load_line_model().booster
-    found = tf.compiled_page(text, 7, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
+    repeats = ("duplicate", 20) if min_model_lines % 2 else None
+    found = tf.compiled_page(text, 7, LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines, repeats)
     lines = tf.normalise_lines_python(text)[:7]
     # A NUL in a line it reads sends the text back (extract_text drops NULs, then asks again).
     assert (found is False) == any("\x00" in line for line in lines)
@@ -322,7 +347,8 @@ def test_one_call_page_is_the_steps(text: str, use_rules: bool, min_model_lines:
         assert found[1] == tf.rule_categories_python(lines)
     if found[2] is not None:
         assert len(lines) >= min_model_lines
-        assert found[2] == tf.compiled_scored(lines, found[1], LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED)
+        assert found[2] == tf.compiled_scored(lines, found[1], LEXICON, booster, use_rules, _ARTICLE_ENDS, _DROPPED,
+                                              repeats)
     without_model = tf.compiled_page(text, 7, None, None, use_rules, _ARTICLE_ENDS, _DROPPED, min_model_lines)
     assert without_model[:2] == found[:2] and without_model[2] is None
 

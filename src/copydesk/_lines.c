@@ -1817,10 +1817,37 @@ sigmoid_of(double raw, double sigmoid)
     return 1.0 / (1.0 + exp(-sigmoid * raw));
 }
 
+/* textmode.mark_repeats: a body line (verdict None) of at least min_chars characters that repeats an earlier
+   body line word for word becomes `duplicate`, in place; 0, or -1 on an error. Only lines the page holds more
+   than once (their repeat count, column C_REPEATS of the rows) are looked up: most pages have none in the body. */
+static int
+mark_repeats(PyObject *lines, PyObject *verdicts, const double *rows, Py_ssize_t n, PyObject *duplicate,
+             Py_ssize_t min_chars)
+{
+    PyObject *seen = NULL;
+    int status = 0;
+    for (Py_ssize_t i = 0; i < n && status == 0; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (rows[i * cfg.width + cfg.column[C_REPEATS]] < 2 || PyList_GET_ITEM(verdicts, i) != Py_None ||
+            PyUnicode_GET_LENGTH(line) < min_chars)
+            continue;
+        if (seen == NULL && (seen = PySet_New(NULL)) == NULL) return -1;
+        int found = PySet_Contains(seen, line);
+        if (found < 0 || (!found && PySet_Add(seen, line) < 0))
+            status = -1;
+        else if (found)
+            PyList_SetItem(verdicts, i, Py_NewRef(duplicate));  /* i is in range: the list is n long */
+    }
+    Py_XDECREF(seen);
+    return status;
+}
+
 static PyObject *
 scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (wrong_call(nargs, 8, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped)")) return NULL;
+    if (wrong_call(nargs, 10, "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped, duplicate,"
+                              " min_chars)"))
+        return NULL;
     if (!cfg.ready || trees_api == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "copydesk._lines is not configured for scoring");
         return NULL;
@@ -1833,6 +1860,10 @@ scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (!fillable(lines, categories) || !PyFloat_CheckExact(args[4]) || !PyFrozenSet_CheckExact(ends))
         Py_RETURN_NONE;
     double sigmoid = PyFloat_AS_DOUBLE(args[4]);
+    PyObject *duplicate = args[8];  /* None: every copy stays */
+    Py_ssize_t min_chars = PyLong_AsSsize_t(args[9]);
+    if (min_chars == -1 && PyErr_Occurred()) return NULL;
+    if (duplicate != Py_None && !PyUnicode_CheckExact(duplicate)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(lines), w = cfg.width;
     double *out = PyMem_Malloc((size_t)n * (size_t)(w + 2) * sizeof(double));
     if (out == NULL) return PyErr_NoMemory();
@@ -1846,6 +1877,9 @@ scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             Column probabilities = {(const char *)p, sizeof(double)};
             Column words = {(const char *)(out + cfg.column[C_WORDS]), w * (Py_ssize_t)sizeof(double)};
             result = line_verdicts(probabilities, words, n, categories, use_rules, ends, dropped);
+            if (result != NULL && result != Py_None && duplicate != Py_None &&
+                mark_repeats(lines, result, out, n, duplicate, min_chars) < 0)
+                Py_CLEAR(result);
         }
     } else if (r >= 0) {  /* declined, or past the log table: the Python code */
         result = Py_NewRef(Py_None);
@@ -1875,8 +1909,8 @@ decide(PyObject *lines, PyObject *categories, PyObject *undecided, PyObject *rar
 static PyObject *
 page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (wrong_call(nargs, 10, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
-                              " use_rules, ends, dropped)"))
+    if (wrong_call(nargs, 12, "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                              " use_rules, ends, dropped, duplicate, min_chars)"))
         return NULL;
     int nul = 0;
     PyObject *lines = split_text(args, &nul);
@@ -1896,8 +1930,9 @@ page(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         Py_SETREF(categories, Py_NewRef(PyTuple_GET_ITEM(found, 0)));
         if (decide(lines, categories, PyTuple_GET_ITEM(found, 1), PyTuple_GET_ITEM(found, 2), args[2]) < 0) goto done;
         if (args[4] != Py_None && n >= min_model_lines) {
-            PyObject *scoring[8] = {lines, categories, args[4], args[5], args[6], args[7], args[8], args[9]};
-            Py_SETREF(verdicts, scored(self, scoring, 8));
+            PyObject *scoring[10] = {lines, categories, args[4], args[5], args[6], args[7], args[8], args[9], args[10],
+                                     args[11]};
+            Py_SETREF(verdicts, scored(self, scoring, 10));
             if (verdicts == NULL) goto done;
         }
     }
@@ -2272,12 +2307,14 @@ static PyMethodDef methods[] = {
     {"configure_scoring", configure_scoring, METH_O,
      "configure_scoring(api): _trees.C_API, through which scored() scores the lines."},
     {"scored", (PyCFunction)(void (*)(void))scored, METH_FASTCALL,
-     "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped) -> list | None: the verdicts"
-     " of textmode.line_verdicts from the lines' features (fill), the tree model's raw scores (_trees.c's"
-     " capsule `model`) and the sigmoid of them, without an array in between; None for input it leaves to"
-     " the Python code."},
+     "scored(lines, categories, table, model, sigmoid, use_rules, ends, dropped, duplicate, min_chars) -> list |"
+     " None: the verdicts of textmode.line_verdicts from the lines' features (fill), the tree model's raw scores"
+     " (_trees.c's capsule `model`) and the sigmoid of them, without an array in between, with repeated body"
+     " lines of min_chars or more marked `duplicate` (None: left in the body); None for input it leaves to the"
+     " Python code."},
     {"page", (PyCFunction)(void (*)(void))page, METH_FASTCALL,
-     "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends, dropped) ->"
+     "page(text, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends, dropped,"
+     " duplicate, min_chars) ->"
      " (lines, categories, verdicts) | None: split, rule_categories (the undecided lines by"
      " line_category(line, rare)) and, with a table (not None) and at least min_model_lines lines, scored, in one"
      " call; categories or verdicts None where those leave the page to the Python code, None where split does."},

@@ -31,7 +31,7 @@ from .errors import EmptyInputError
 from .model import bundled_model_path, load_booster
 from .options import DEFAULT_OPTIONS, Options
 from .parts import Image, RelatedLink, RemovedBlock, split_credit
-from .rules import SENTENCE_END, TEXT_PATTERNS
+from .rules import REPEAT_MIN_CHARS, SENTENCE_END, TEXT_PATTERNS
 from .textmode_features import (
     COMPILED_LINES_UNAVAILABLE,
     FEATURE_NAMES,
@@ -49,6 +49,7 @@ BUNDLED_LINE_MODEL = "lines.lgb"
 BODY = None  # a line's verdict when it is body
 _ARTICLE_ENDS = frozenset({"comment-form", "spam-notice"})
 _DROPPED = "dropped"  # the model's call, given a reported category once the headline is found
+DUPLICATE = "duplicate"  # a body line's second copy (see mark_repeats)
 
 # A breadcrumb trail: "Home › News › UK", "Home / Sport", or "Home U.K. The headline cut short..."
 _CRUMB_SEPARATORS = re.compile(r"\s*[›»>/|•·]\s*|\s+-\s+")
@@ -146,7 +147,7 @@ def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None,
         return None
     model = load_line_model(options.text_model_path) if options.use_model else None
     return compiled_page(text, MAX_LINES, model and model.lexicon, model and model.booster, options.use_heuristics,
-                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES)
+                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES, _repeats(options))
 
 
 def _compiled_verdicts(lines: list[str], categories: list[str | None], options: Options) -> list[str | None] | None:
@@ -156,7 +157,11 @@ def _compiled_verdicts(lines: list[str], categories: list[str | None], options: 
         return None
     model = load_line_model(options.text_model_path)
     return compiled_scored(lines, categories, model.lexicon, model.booster, options.use_heuristics, _ARTICLE_ENDS,
-                           _DROPPED)
+                           _DROPPED, _repeats(options))
+
+
+def _repeats(options: Options) -> tuple[str, int] | None:
+    return (DUPLICATE, REPEAT_MIN_CHARS) if options.drop_repeats else None
 
 
 def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list[str | None],
@@ -225,7 +230,24 @@ def line_verdicts(lines: list[str], probabilities: np.ndarray, categories: list[
     if words is None:
         words = np.array([line.count(" ") for line in lines], dtype=np.float64) + 1
     verdicts = compiled_verdicts(probabilities, words, categories, options.use_heuristics, _ARTICLE_ENDS, _DROPPED)
-    return line_verdicts_python(probabilities, categories, options, words) if verdicts is None else verdicts
+    if verdicts is None:
+        verdicts = line_verdicts_python(probabilities, categories, options, words)
+    if options.drop_repeats:
+        mark_repeats(lines, verdicts)
+    return verdicts
+
+
+def mark_repeats(lines: list[str], verdicts: list[str | None]) -> None:
+    """Body lines that repeat an earlier body line word for word become DUPLICATE, in place: a quoted reply,
+    a description a tab shows again (see rules.REPEAT_MIN_CHARS). WCXB dev rendered, 5-fold CV: F1 +0.006."""
+    seen: set[str] = set()
+    for i, verdict in enumerate(verdicts):
+        line = lines[i]
+        if verdict is BODY and len(line) >= REPEAT_MIN_CHARS:
+            if line in seen:
+                verdicts[i] = DUPLICATE
+            else:
+                seen.add(line)
 
 
 def line_verdicts_python(probabilities: np.ndarray, categories: list[str | None], options: Options,

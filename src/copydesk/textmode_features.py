@@ -409,23 +409,26 @@ def compiled_verdicts(probabilities: np.ndarray, words: np.ndarray, categories: 
 
 
 def compiled_scored(lines: list[str], categories: list[str | None], lexicon: Lexicon, booster: object,
-                    use_rules: bool, ends: frozenset[str], dropped: str) -> list[str | None] | None:
+                    use_rules: bool, ends: frozenset[str], dropped: str,
+                    repeats: tuple[str, int] | None = None) -> list[str | None] | None:
     """The lines' verdicts straight from the lines, by _lines.c in one call: the features, the trees (through
     _trees.c's C API), the probabilities and `compiled_verdicts`, the same as `page_features`, then
     `textmode.line_probabilities_python` and `textmode.line_verdicts_python`, without the arrays between
     them. None when the compiled parts are off or decline the input (a model that is not one sigmoid
-    output, a lexicon the table cannot hold, a line past the log table)."""
+    output, a lexicon the table cannot hold, a line past the log table). `repeats`: (the verdict, the fewest
+    characters) with which `textmode.mark_repeats` marks repeated body lines; None leaves them in the body."""
     scoring = _scoring(lexicon, booster)
     if scoring is None:
         return None
-    return _fast.scored(lines, categories, *scoring, use_rules, ends, dropped)
+    return _fast.scored(lines, categories, *scoring, use_rules, ends, dropped, *(repeats or (None, 0)))
 
 
 PageFound = tuple[list[str], list[str | None] | None, list[str | None] | None]
 
 
 def compiled_page(text: str, max_lines: int, lexicon: Lexicon | None, booster: object | None, use_rules: bool,
-                  ends: frozenset[str], dropped: str, min_model_lines: int) -> PageFound | bool | None:
+                  ends: frozenset[str], dropped: str, min_model_lines: int,
+                  repeats: tuple[str, int] | None = None) -> PageFound | bool | None:
     """`normalise_lines`, `rule_categories` and, with a model (`booster` not None) and at least
     `min_model_lines` lines, `compiled_scored`, in one call of _lines.c: (lines, categories, verdicts), the
     categories or the verdicts None where those steps leave the page to the Python code; None when the
@@ -435,7 +438,7 @@ def compiled_page(text: str, max_lines: int, lexicon: Lexicon | None, booster: o
         return None
     scoring = _scoring(lexicon, booster) if booster is not None else None
     return _fast.page(text, max_lines, _line_category, min_model_lines, *(scoring or (None, None, None)), use_rules,
-                      ends, dropped)
+                      ends, dropped, *(repeats or (None, 0)))
 
 
 def _scoring(lexicon: Lexicon, booster: object) -> tuple[object, object, float] | None:
