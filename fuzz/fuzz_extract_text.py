@@ -3,8 +3,9 @@
 Text mode's line work runs in C (`_lines.c`: splitting, the wording-rule gates, the features, the
 trees, the verdicts and the body's nodes), so its inputs get their own fuzzer. Every input is read as
 UTF-8 (errors replaced) and as Latin-1, so that both one-byte and wider strings reach the C code, and
-each is also tried split into many short lines, where the window and run features work hardest. The
-only exceptions allowed out are `ExtractionError` subclasses, and no record may hold a NUL.
+each is also tried split into many short lines, where the window and run features work hardest, and
+twice over, where every line repeats (the marking of second copies). The only exceptions allowed out
+are `ExtractionError` subclasses, and no record may hold a NUL.
 
     pip install 'copydesk[fuzz]'
     python fuzz/fuzz_extract_text.py -max_total_time=1800 -timeout=20 fuzz/corpus
@@ -27,7 +28,8 @@ def _texts(data: bytes) -> list[str]:
     wide, narrow = data.decode("utf-8", "replace"), data.decode("latin-1")
     # Many short lines: every 7th character a line break.
     lines = "\n".join(wide[i:i + 7] for i in range(0, len(wide), 7))
-    return [wide, narrow, lines]
+    # The page twice over: every line repeated, for the marking of repeated body lines.
+    return [wide, narrow, lines, f"{wide}\n{wide}"]
 
 
 def test_one_input(data: bytes) -> None:
