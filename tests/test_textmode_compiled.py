@@ -437,6 +437,43 @@ def test_body_nodes_leave_other_input_to_the_python_code():
     assert _compiled_body(["a"], [3]) is None
 
 
+# Lines a headline search reads: crumb trails, bylines, home words in every case (and what re.I lets match them),
+# truncations, sentence ends, and headline-sized runs of words.
+HEAD_STARTS = ["Home", "home", "HOME", "ſtart", "Startseite", "İnicio", "ınicio", "Главная", "By", "von", "Par", "por",
+               "Homer", "Bylines", "A", "Share", "The"]
+HEAD_TAILS = ["", " › News › UK", " / Sport", " | x", " - y", " News headline cut short...", " U.K. Headline…",
+              ".", ":", ";", ",", "…", "...", "...\n", " words. More", " and nine more words in a row here now"]
+
+
+@st.composite
+def headline_pages(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    lines = draw(st.lists(
+        st.builds(lambda a, b, c: (a + b + c).strip() or "x", st.sampled_from(HEAD_STARTS) | st.text(max_size=4),
+                  st.sampled_from(HEAD_TAILS) | st.text(max_size=20), st.sampled_from(["", *HEAD_TAILS])),
+        min_size=0, max_size=24))
+    verdicts = draw(st.lists(st.sampled_from([None, None, "dropped", "dropped", "navigation", "caption"]),
+                             min_size=len(lines), max_size=len(lines)))
+    return lines, verdicts
+
+
+@PROPERTY
+@given(headline_pages())
+def test_headline_is_the_python_one(page: tuple[list[str], list[str | None]]):
+    from copydesk.textmode import _compiled_headline, headline_python
+
+    lines, verdicts = page
+    assert _compiled_headline(lines, verdicts) == headline_python(lines, verdicts)
+
+
+def test_headline_leaves_other_input_to_the_python_code():
+    from copydesk.textmode import _compiled_headline
+
+    assert _compiled_headline(["a", "b"], [None]) is None
+    assert _compiled_headline(("a",), [None]) is None
+    assert _compiled_headline(["", "a"], [None, None]) is None  # the Python code raises (IndexError)
+    assert _compiled_headline(["a"], [3]) is None
+
+
 # Calls to action spelt in every case, cut short, run on into a word, an underscore or a digit, and with
 # the characters past ASCII an ASCII letter matches when case is ignored (the regex decides those).
 ACTION_TAILS = ["", " now", "!", "_x", "1", "s", "é", "ſ", " ✓", ":", "-it", "\u212a", "K", " Us"]

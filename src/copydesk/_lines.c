@@ -2088,6 +2088,225 @@ configure_body(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- the headline and the breadcrumb --------------------------------------------------------------- */
+
+/* textmode.find_title and find_breadcrumb: their loops and shape tests here, and the regexes they try (_HOME,
+   _BYLINE, _CRUMB_SEPARATORS) called as they are, by their match and search methods, on the lines whose first
+   character those can match (most lines' cannot: see textmode._HOME_FIRST). In Python the two cost more than
+   the body's nodes once HTML mode has cooled the caches, as the bench runs them; here a line looked at costs a
+   few loads. A breadcrumb line found is read by textmode._crumbs_of itself (one a page at most). */
+#define MAX_FIRSTS 16
+static struct {
+    int ready;
+    PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped;
+    Py_UCS4 home_first[MAX_FIRSTS], byline_first[MAX_FIRSTS], not_last[MAX_FIRSTS];
+    int n_home_first, n_byline_first, n_not_last;
+    Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
+} head_cfg;
+
+static int
+one_of(Py_UCS4 c, const Py_UCS4 *set, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (c == set[k]) return 1;
+    return 0;
+}
+
+/* A line headline() may read: an exact, non-empty str (what extract_text's lines are); else it declines. */
+static int
+readable_line(PyObject *line)
+{
+    return PyUnicode_CheckExact(line) && PyUnicode_GET_LENGTH(line) > 0;
+}
+
+/* line.endswith(textmode._ELLIPSES): 1, 0, or -1 on an error. */
+static int
+ends_with_ellipsis(PyObject *line)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(head_cfg.ellipses); k++) {
+        Py_ssize_t r = PyUnicode_Tailmatch(line, PyTuple_GET_ITEM(head_cfg.ellipses, k), 0, PY_SSIZE_T_MAX, 1);
+        if (r != 0) return (int)r;
+    }
+    return 0;
+}
+
+/* textmode._crumb_shaped: 1, 0, or -1 on an error. */
+static int
+crumb_shaped(PyObject *line)
+{
+    if (!one_of(PyUnicode_READ_CHAR(line, 0), head_cfg.home_first, head_cfg.n_home_first)) return 0;
+    int r = matches(head_cfg.home_match, line, -1);
+    if (r != 1) return r;
+    r = matches(head_cfg.separators_search, line, -1);
+    return r != 0 ? r : ends_with_ellipsis(line);
+}
+
+/* Whether ". " is in the line. */
+SPECIALISED int
+has_sentence_break(int kind, const void *data, Py_ssize_t length)
+{
+    for (Py_ssize_t j = 0; j + 1 < length; j++)
+        if (at(kind, data, j) == '.' && at(kind, data, j + 1) == ' ') return 1;
+    return 0;
+}
+
+/* textmode._headline_shaped: 1, 0, or -1 on an error. */
+static int
+headline_shaped(PyObject *line)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+#define COUNT_ALL(k) count_spaces(k, data, length)
+    Py_ssize_t words = BY_KIND(kind, COUNT_ALL) + 1;
+#undef COUNT_ALL
+    if (words < head_cfg.min_words || words > head_cfg.max_words ||
+        one_of(at(kind, data, length - 1), head_cfg.not_last, head_cfg.n_not_last))
+        return 0;
+#define BREAK(k) has_sentence_break(k, data, length)
+    if (BY_KIND(kind, BREAK)) return 0;
+#undef BREAK
+    int r = ends_with_ellipsis(line);
+    if (r != 0) return r < 0 ? -1 : 0;
+    Py_UCS4 first = at(kind, data, 0);
+    if (one_of(first, head_cfg.byline_first, head_cfg.n_byline_first) &&
+        (r = matches(head_cfg.byline_match, line, -1)) != 0)
+        return r < 0 ? -1 : 0;
+    if (one_of(first, head_cfg.home_first, head_cfg.n_home_first) && (r = matches(head_cfg.home_match, line, -1)) != 0)
+        return r < 0 ? -1 : 0;
+    return 1;
+}
+
+/* textmode._next_body: the first body line from `start` on that is no breadcrumb trail, or -1 (none); -2 on an
+   error, -3 declined (a line or verdict it does not read). */
+static Py_ssize_t
+next_body(PyObject *lines, PyObject *verdicts, Py_ssize_t start)
+{
+    for (Py_ssize_t i = start; i < PyList_GET_SIZE(verdicts); i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i), *line = PyList_GET_ITEM(lines, i);
+        if (verdict != Py_None && !PyUnicode_CheckExact(verdict)) return -3;
+        if (verdict != Py_None) continue;
+        if (!readable_line(line)) return -3;
+        int r = crumb_shaped(line);
+        if (r < 0) return -2;
+        if (r == 0) return i;
+    }
+    return -1;
+}
+
+/* textmode.find_title: its line, -1 (none), -2 on an error, -3 declined. */
+static Py_ssize_t
+find_title(PyObject *lines, PyObject *verdicts)
+{
+    Py_ssize_t first = next_body(lines, verdicts, 0);
+    if (first < 0) return first;
+    int r = headline_shaped(PyList_GET_ITEM(lines, first));
+    if (r < 0) return -2;
+    if (r) {
+        Py_ssize_t second = next_body(lines, verdicts, first + 1);
+        if (second < -1) return second;
+        if (second >= 0) {
+            PyObject *line = PyList_GET_ITEM(lines, second);
+            int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+#define COUNT_ALL(k) count_spaces(k, data, length)
+            if (BY_KIND(kind, COUNT_ALL) + 1 >= head_cfg.prose_words) return first;
+#undef COUNT_ALL
+        }
+    }
+    Py_ssize_t stop = first - head_cfg.title_reach - 1 > -1 ? first - head_cfg.title_reach - 1 : -1;
+    for (Py_ssize_t i = first - 1; i > stop; i--) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i), *line = PyList_GET_ITEM(lines, i);
+        if (verdict == Py_None) continue;
+        if (!PyUnicode_CheckExact(verdict) || !readable_line(line)) return -3;
+        if (!same_str(verdict, head_cfg.dropped)) continue;
+        if ((r = headline_shaped(line)) < 0) return -2;
+        if (r) return i;
+    }
+    return -1;
+}
+
+static PyObject *
+headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "headline(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!head_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
+        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    Py_ssize_t title_at = find_title(lines, verdicts);
+    if (title_at == -2) return NULL;
+    if (title_at == -3) Py_RETURN_NONE;
+    if (title_at < 0) return Py_BuildValue("(OO[])", Py_None, Py_None);
+    /* textmode.find_breadcrumb: _crumbs_of finds none in a line _HOME does not match. */
+    PyObject *title = PyList_GET_ITEM(lines, title_at);
+    Py_ssize_t stop = title_at - head_cfg.crumb_reach - 1 > -1 ? title_at - head_cfg.crumb_reach - 1 : -1;
+    for (Py_ssize_t i = title_at - 1; i > stop; i--) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!readable_line(line)) Py_RETURN_NONE;
+        if (!one_of(PyUnicode_READ_CHAR(line, 0), head_cfg.home_first, head_cfg.n_home_first)) continue;
+        PyObject *crumbs = PyObject_CallFunctionObjArgs(head_cfg.crumbs_of, line, title, NULL);
+        int found = crumbs == NULL ? -1 : PyObject_IsTrue(crumbs);
+        if (found != 0) {
+            PyObject *result = found < 0 ? NULL : Py_BuildValue("(nnO)", title_at, i, crumbs);
+            Py_XDECREF(crumbs);
+            return result;
+        }
+        Py_DECREF(crumbs);
+    }
+    return Py_BuildValue("(nO[])", title_at, Py_None);
+}
+
+/* A str's characters into `set` (at most MAX_FIRSTS); -1 with an error set past that. */
+static int
+read_chars(PyObject *chars, Py_UCS4 *set, int *n)
+{
+    if (PyUnicode_GET_LENGTH(chars) > MAX_FIRSTS) {
+        PyErr_SetString(PyExc_ValueError, "configure_headline(): at most 16 characters a set");
+        return -1;
+    }
+    *n = (int)PyUnicode_GET_LENGTH(chars);
+    for (int k = 0; k < *n; k++) set[k] = PyUnicode_READ_CHAR(chars, k);
+    return 0;
+}
+
+static PyObject *
+configure_headline(PyObject *self, PyObject *args)
+{
+    PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped, *home_first,
+        *byline_first, *not_last;
+    Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
+    if (!PyArg_ParseTuple(args, "OOOOO!UUUUnnnnn:configure_headline", &home_match, &byline_match, &separators_search,
+                          &crumbs_of, &PyTuple_Type, &ellipses, &dropped, &home_first, &byline_first, &not_last,
+                          &min_words, &max_words, &prose_words, &title_reach, &crumb_reach))
+        return NULL;
+    head_cfg.ready = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ellipses); k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(ellipses, k))) {
+            PyErr_SetString(PyExc_TypeError, "configure_headline(): the ellipses are str");
+            return NULL;
+        }
+    }
+    if (read_chars(home_first, head_cfg.home_first, &head_cfg.n_home_first) < 0 ||
+        read_chars(byline_first, head_cfg.byline_first, &head_cfg.n_byline_first) < 0 ||
+        read_chars(not_last, head_cfg.not_last, &head_cfg.n_not_last) < 0)
+        return NULL;
+    Py_XSETREF(head_cfg.home_match, Py_NewRef(home_match));
+    Py_XSETREF(head_cfg.byline_match, Py_NewRef(byline_match));
+    Py_XSETREF(head_cfg.separators_search, Py_NewRef(separators_search));
+    Py_XSETREF(head_cfg.crumbs_of, Py_NewRef(crumbs_of));
+    Py_XSETREF(head_cfg.ellipses, Py_NewRef(ellipses));
+    Py_XSETREF(head_cfg.dropped, Py_NewRef(dropped));
+    head_cfg.min_words = min_words;
+    head_cfg.max_words = max_words;
+    head_cfg.prose_words = prose_words;
+    head_cfg.title_reach = title_reach;
+    head_cfg.crumb_reach = crumb_reach;
+    head_cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
 /* ---- configuration -------------------------------------------------------------------------------- */
 
 static int
@@ -2325,6 +2544,13 @@ static PyMethodDef methods[] = {
      "body(lines, verdicts) -> (nodes, start, stop, captions, related) | None: the BodyNode of each body line"
      " (verdict None), the body's span, and the indices of the caption and related lines inside it; None for"
      " input it leaves to the Python code."},
+    {"configure_headline", configure_headline, METH_VARARGS,
+     "configure_headline(home_match, byline_match, separators_search, crumbs_of, ellipses, dropped, home_first,"
+     " byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach): what"
+     " textmode.find_title and find_breadcrumb read."},
+    {"headline", (PyCFunction)(void (*)(void))headline, METH_FASTCALL,
+     "headline(lines, verdicts) -> (title_at, crumb_at, crumbs) | None: textmode.find_title, and"
+     " find_breadcrumb above the headline found (None, []: none); None for input it leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
      "fill(lines, categories, table, out) -> int: the columns of FILLED in `out`, and 1; 2 when a line or the"
      " page is too long for the log table, and the log columns are left to the caller; 0 for lines it leaves"
