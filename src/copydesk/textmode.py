@@ -37,10 +37,11 @@ from .textmode_features import (
     FEATURE_NAMES,
     PROSE_WORDS,
     compiled_lines,
-    compiled_page,
+    compiled_page_with,
     compiled_scored,
     compiled_verdicts,
     normalise_lines,
+    page_arguments,
     page_features,
     rule_categories,
 )
@@ -154,9 +155,22 @@ def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None,
     False for a text holding a NUL."""
     if compiled_lines() is None:
         return None
-    model = load_line_model(options.text_model_path) if options.use_model else None
-    return compiled_page(text, MAX_LINES, model and model.lexicon, model and model.booster, options.use_heuristics,
-                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES, _repeats(options))
+    held = _PAGE_ARGUMENTS.get(id(options))
+    if held is None or held[0] is not options:
+        model = load_line_model(options.text_model_path) if options.use_model else None
+        held = (options, page_arguments(MAX_LINES, model and model.lexicon, model and model.booster,
+                                        options.use_heuristics, _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES,
+                                        _repeats(options)))
+        if len(_PAGE_ARGUMENTS) >= 4:  # as many as load_line_model keeps
+            del _PAGE_ARGUMENTS[next(iter(_PAGE_ARGUMENTS))]
+        _PAGE_ARGUMENTS[id(options)] = held
+    return compiled_page_with(text, held[1])
+
+
+# What _compiled_page passes _lines.c besides the text, made once per Options (frozen) rather than each page: its
+# model looked up, its tables read and the arguments' tuple built cost about 2 us a page after HTML mode. Kept
+# with the Options itself, so that an id is never another object's.
+_PAGE_ARGUMENTS: dict[int, tuple[Options, tuple]] = {}
 
 
 def _compiled_verdicts(lines: list[str], categories: list[str | None], options: Options) -> list[str | None] | None:
