@@ -2146,8 +2146,8 @@ configure_body(PyObject *self, PyObject *args)
 static struct {
     int ready;
     PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped;
-    Py_UCS4 home_first[MAX_FIRSTS], byline_first[MAX_FIRSTS], not_last[MAX_FIRSTS];
-    int n_home_first, n_byline_first, n_not_last;
+    Py_UCS4 home_first[MAX_FIRSTS], home_second[MAX_FIRSTS], byline_first[MAX_FIRSTS], not_last[MAX_FIRSTS];
+    int n_home_first, n_home_second, n_byline_first, n_not_last;
     Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
 } head_cfg;
 
@@ -2166,6 +2166,21 @@ readable_line(PyObject *line)
     return PyUnicode_CheckExact(line) && PyUnicode_GET_LENGTH(line) > 0;
 }
 
+/* Whether _HOME could match the line: its first two characters are ones the home words' first and second can
+   match (a word matches at least four). */
+static int
+home_possible(int kind, const void *data, Py_ssize_t length)
+{
+    return length >= 2 && one_of(at(kind, data, 0), head_cfg.home_first, head_cfg.n_home_first) &&
+           one_of(at(kind, data, 1), head_cfg.home_second, head_cfg.n_home_second);
+}
+
+static int
+home_possible_str(PyObject *line)
+{
+    return home_possible(PyUnicode_KIND(line), PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line));
+}
+
 /* line.endswith(textmode._ELLIPSES): 1, 0, or -1 on an error. */
 static int
 ends_with_ellipsis(PyObject *line)
@@ -2181,7 +2196,7 @@ ends_with_ellipsis(PyObject *line)
 static int
 crumb_shaped(PyObject *line)
 {
-    if (!one_of(PyUnicode_READ_CHAR(line, 0), head_cfg.home_first, head_cfg.n_home_first)) return 0;
+    if (!home_possible_str(line)) return 0;
     int r = matches(head_cfg.home_match, line, -1);
     if (r != 1) return r;
     r = matches(head_cfg.separators_search, line, -1);
@@ -2219,7 +2234,7 @@ headline_shaped(PyObject *line)
     if (one_of(first, head_cfg.byline_first, head_cfg.n_byline_first) &&
         (r = matches(head_cfg.byline_match, line, -1)) != 0)
         return r < 0 ? -1 : 0;
-    if (one_of(first, head_cfg.home_first, head_cfg.n_home_first) && (r = matches(head_cfg.home_match, line, -1)) != 0)
+    if (home_possible(kind, data, length) && (r = matches(head_cfg.home_match, line, -1)) != 0)
         return r < 0 ? -1 : 0;
     return 1;
 }
@@ -2286,13 +2301,17 @@ headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (title_at == -2) return NULL;
     if (title_at == -3) Py_RETURN_NONE;
     if (title_at < 0) return Py_BuildValue("(OO[])", Py_None, Py_None);
-    /* textmode.find_breadcrumb: _crumbs_of finds none in a line _HOME does not match. */
+    /* textmode.find_breadcrumb: _crumbs_of finds none in a line _HOME does not match (_HOME is tried twice on the
+       rare line it does). */
     PyObject *title = PyList_GET_ITEM(lines, title_at);
     Py_ssize_t stop = title_at - head_cfg.crumb_reach - 1 > -1 ? title_at - head_cfg.crumb_reach - 1 : -1;
     for (Py_ssize_t i = title_at - 1; i > stop; i--) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         if (!readable_line(line)) Py_RETURN_NONE;
-        if (!one_of(PyUnicode_READ_CHAR(line, 0), head_cfg.home_first, head_cfg.n_home_first)) continue;
+        if (!home_possible_str(line)) continue;
+        int home = matches(head_cfg.home_match, line, -1);  /* the regex alone: no Python frame for most */
+        if (home < 0) return NULL;
+        if (home == 0) continue;
         PyObject *crumbs = PyObject_CallFunctionObjArgs(head_cfg.crumbs_of, line, title, NULL);
         int found = crumbs == NULL ? -1 : PyObject_IsTrue(crumbs);
         if (found != 0) {
@@ -2322,10 +2341,11 @@ static PyObject *
 configure_headline(PyObject *self, PyObject *args)
 {
     PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped, *home_first,
-        *byline_first, *not_last;
+        *home_second, *byline_first, *not_last;
     Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
-    if (!PyArg_ParseTuple(args, "OOOOO!UUUUnnnnn:configure_headline", &home_match, &byline_match, &separators_search,
-                          &crumbs_of, &PyTuple_Type, &ellipses, &dropped, &home_first, &byline_first, &not_last,
+    if (!PyArg_ParseTuple(args, "OOOOO!UUUUUnnnnn:configure_headline", &home_match, &byline_match, &separators_search,
+                          &crumbs_of, &PyTuple_Type, &ellipses, &dropped, &home_first, &home_second, &byline_first,
+                          &not_last,
                           &min_words, &max_words, &prose_words, &title_reach, &crumb_reach))
         return NULL;
     head_cfg.ready = 0;
@@ -2336,6 +2356,7 @@ configure_headline(PyObject *self, PyObject *args)
         }
     }
     if (read_chars(home_first, head_cfg.home_first, &head_cfg.n_home_first) < 0 ||
+        read_chars(home_second, head_cfg.home_second, &head_cfg.n_home_second) < 0 ||
         read_chars(byline_first, head_cfg.byline_first, &head_cfg.n_byline_first) < 0 ||
         read_chars(not_last, head_cfg.not_last, &head_cfg.n_not_last) < 0)
         return NULL;
@@ -2593,7 +2614,7 @@ static PyMethodDef methods[] = {
      " input it leaves to the Python code."},
     {"configure_headline", configure_headline, METH_VARARGS,
      "configure_headline(home_match, byline_match, separators_search, crumbs_of, ellipses, dropped, home_first,"
-     " byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach): what"
+     " home_second, byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach): what"
      " textmode.find_title and find_breadcrumb read."},
     {"headline", (PyCFunction)(void (*)(void))headline, METH_FASTCALL,
      "headline(lines, verdicts) -> (title_at, crumb_at, crumbs) | None: textmode.find_title, and"

@@ -66,6 +66,7 @@ _BYLINE = re.compile(r"^(by|von|par|por)\s", re.I)
 # these against every character): a line starting otherwise is no match, told without a regex call. Nine of
 # them a page, for lines above its body, cost a tenth of what is left after _lines.c.
 _HOME_FIRST = frozenset("HhSsſAaIiİıГг")
+_HOME_SECOND = frozenset("OoTtCcNnЛл")  # and the second (_lines.c's headline() reads both)
 _BYLINE_FIRST = frozenset("BbVvPp")
 _HTML_TAG = re.compile(
     r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
@@ -499,7 +500,8 @@ def _set_up_compiled_headline(module: ModuleType) -> None:
     """Configure _lines.c's headline() with what find_title and find_breadcrumb read, then check it on probes
     (raises if they differ)."""
     module.configure_headline(_HOME.match, _BYLINE.match, _CRUMB_SEPARATORS.search, _crumbs_of, _ELLIPSES, _DROPPED,
-                              "".join(sorted(_HOME_FIRST)), "".join(sorted(_BYLINE_FIRST)), _NOT_HEADLINE_END,
+                              "".join(sorted(_HOME_FIRST)), "".join(sorted(_HOME_SECOND)),
+                              "".join(sorted(_BYLINE_FIRST)), _NOT_HEADLINE_END,
                               *_HEADLINE_WORDS, PROSE_WORDS, _TITLE_REACH, _CRUMB_REACH)
     prose = "The story's first paragraph says enough, and then some more, to be kept as body text."
     probes = [
