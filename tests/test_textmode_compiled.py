@@ -465,6 +465,23 @@ def test_headline_is_the_python_one(page: tuple[list[str], list[str | None]]):
     assert _compiled_headline(lines, verdicts) == headline_python(lines, verdicts)
 
 
+@PROPERTY
+@given(headline_pages())
+def test_parts_are_the_python_ones(page: tuple[list[str], list[str | None]]):
+    from copydesk.textmode import _compiled_parts, _node_fields, body_nodes_python, headline_python
+
+    lines, verdicts = page
+    got_verdicts, expected_verdicts = list(verdicts), list(verdicts)
+    got = _compiled_parts(lines, got_verdicts)
+    title_at, crumb_at, crumbs = headline_python(lines, expected_verdicts)
+    for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+        if at is not None:
+            expected_verdicts[at] = mark
+    body, captions, related = body_nodes_python(lines, expected_verdicts)
+    assert (*got[:2], _node_fields(got[2]), *got[3:]) == (title_at, crumbs, _node_fields(body), captions, related)
+    assert got_verdicts == expected_verdicts
+
+
 def test_headline_leaves_other_input_to_the_python_code():
     from copydesk.textmode import _compiled_headline
 
@@ -472,6 +489,12 @@ def test_headline_leaves_other_input_to_the_python_code():
     assert _compiled_headline(("a",), [None]) is None
     assert _compiled_headline(["", "a"], [None, None]) is None  # the Python code raises (IndexError)
     assert _compiled_headline(["a"], [3]) is None
+    from copydesk.textmode import _compiled_parts
+
+    for lines, verdicts in ((["a", "b"], [None]), (["a", ""], ["x", None]), (["a", "b"], [None, 3])):
+        before = list(verdicts)
+        assert _compiled_parts(lines, verdicts) is None
+        assert verdicts == before  # untouched: the Python code reads them as they were
 
 
 # Calls to action spelt in every case, cut short, run on into a word, an underscore or a digit, and with

@@ -2289,14 +2289,10 @@ find_title(PyObject *lines, PyObject *verdicts)
     return -1;
 }
 
+/* headline() on lists of one length: (title_at, crumb_at, crumbs), None declined, NULL on an error. */
 static PyObject *
-headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+headline_of(PyObject *lines, PyObject *verdicts)
 {
-    if (wrong_call(nargs, 2, "headline(lines, verdicts)")) return NULL;
-    PyObject *lines = args[0], *verdicts = args[1];
-    if (!head_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
-        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
-        Py_RETURN_NONE;
     Py_ssize_t title_at = find_title(lines, verdicts);
     if (title_at == -2) return NULL;
     if (title_at == -3) Py_RETURN_NONE;
@@ -2324,6 +2320,54 @@ headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(nO[])", title_at, Py_None);
 }
 
+static PyObject *
+headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "headline(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!head_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
+        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    return headline_of(lines, verdicts);
+}
+
+/* textmode._parts: headline(), the headline's and the breadcrumb's lines marked in `verdicts` (with `title` and
+   `breadcrumb`), then body(): (title_at, crumbs, nodes, captions, related), None for input it leaves to the
+   Python code (then verdicts are as they were). One call, not two and the Python around them. */
+static PyObject *title_mark, *breadcrumb_mark;
+
+static PyObject *
+parts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "parts(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!head_cfg.ready || !body_cfg.ready || title_mark == NULL || !PyList_CheckExact(lines) ||
+        !PyList_CheckExact(verdicts) || PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    /* What body() reads, checked first: once a verdict is marked the page is this call's. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i);
+        if (!readable_line(PyList_GET_ITEM(lines, i)) || (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
+            Py_RETURN_NONE;
+    }
+    PyObject *head = headline_of(lines, verdicts);
+    if (head == NULL || head == Py_None) return head;
+    PyObject *title_at = PyTuple_GET_ITEM(head, 0), *crumb_at = PyTuple_GET_ITEM(head, 1), *found = NULL;
+    if ((title_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(title_at), Py_NewRef(title_mark)) < 0) ||
+        (crumb_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(crumb_at), Py_NewRef(breadcrumb_mark)) < 0) ||
+        (found = body(self, args, 2)) == NULL) {
+        Py_DECREF(head);
+        return NULL;
+    }
+    PyObject *result = found == Py_None ? NULL
+                                        : PyTuple_Pack(5, title_at, PyTuple_GET_ITEM(head, 2), PyTuple_GET_ITEM(found, 0),
+                                                       PyTuple_GET_ITEM(found, 3), PyTuple_GET_ITEM(found, 4));
+    if (found == Py_None) PyErr_SetString(PyExc_RuntimeError, "parts(): body() declined lines it was checked for");
+    Py_DECREF(head);
+    Py_DECREF(found);
+    return result;
+}
+
 /* A str's characters into `set` (at most MAX_FIRSTS); -1 with an error set past that. */
 static int
 read_chars(PyObject *chars, Py_UCS4 *set, int *n)
@@ -2341,12 +2385,12 @@ static PyObject *
 configure_headline(PyObject *self, PyObject *args)
 {
     PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped, *home_first,
-        *home_second, *byline_first, *not_last;
+        *home_second, *byline_first, *not_last, *title, *breadcrumb;
     Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
-    if (!PyArg_ParseTuple(args, "OOOOO!UUUUUnnnnn:configure_headline", &home_match, &byline_match, &separators_search,
+    if (!PyArg_ParseTuple(args, "OOOOO!UUUUUnnnnnUU:configure_headline", &home_match, &byline_match, &separators_search,
                           &crumbs_of, &PyTuple_Type, &ellipses, &dropped, &home_first, &home_second, &byline_first,
-                          &not_last,
-                          &min_words, &max_words, &prose_words, &title_reach, &crumb_reach))
+                          &not_last, &min_words, &max_words, &prose_words, &title_reach, &crumb_reach, &title,
+                          &breadcrumb))
         return NULL;
     head_cfg.ready = 0;
     for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ellipses); k++) {
@@ -2371,6 +2415,8 @@ configure_headline(PyObject *self, PyObject *args)
     head_cfg.prose_words = prose_words;
     head_cfg.title_reach = title_reach;
     head_cfg.crumb_reach = crumb_reach;
+    Py_XSETREF(title_mark, Py_NewRef(title));
+    Py_XSETREF(breadcrumb_mark, Py_NewRef(breadcrumb));
     head_cfg.ready = 1;
     Py_RETURN_NONE;
 }
@@ -2614,8 +2660,11 @@ static PyMethodDef methods[] = {
      " input it leaves to the Python code."},
     {"configure_headline", configure_headline, METH_VARARGS,
      "configure_headline(home_match, byline_match, separators_search, crumbs_of, ellipses, dropped, home_first,"
-     " home_second, byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach): what"
-     " textmode.find_title and find_breadcrumb read."},
+     " home_second, byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach, title,"
+     " breadcrumb): what textmode.find_title and find_breadcrumb read, and the verdicts parts() marks."},
+    {"parts", (PyCFunction)(void (*)(void))parts, METH_FASTCALL,
+     "parts(lines, verdicts) -> (title_at, crumbs, nodes, captions, related) | None: headline(), its lines"
+     " marked in verdicts, then body(); None (verdicts untouched) for input it leaves to the Python code."},
     {"headline", (PyCFunction)(void (*)(void))headline, METH_FASTCALL,
      "headline(lines, verdicts) -> (title_at, crumb_at, crumbs) | None: textmode.find_title, and"
      " find_breadcrumb above the headline found (None, []: none); None for input it leaves to the Python code."},

@@ -197,17 +197,27 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
 
 
 def _assembled(lines: list[str], verdicts: list[str | None], url: str | None, explain: bool) -> Article:
+    found = _compiled_parts(lines, verdicts) if _compiled_parts is not None and compiled_lines() else None
+    title_at, crumbs, body, captions, related = _parts_python(lines, verdicts) if found is None else found
+    return Article(
+        title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
+        breadcrumb=crumbs, body=body, images=find_images(lines, captions) if captions else [],
+        related=find_related(lines, related) if related else [],
+        removed=_removed(lines, verdicts) if explain else None,
+    )
+
+
+def _parts_python(lines: list[str], verdicts: list[str | None]) -> tuple[int | None, list[str], list[BodyNode],
+                                                                       list[int], list[int]]:
+    """The headline's line, the crumbs, the body's nodes, and the caption and related lines inside the body's span,
+    with the headline's and the breadcrumb's lines marked in `verdicts` (_lines.c's parts() in one call)."""
     title_at, crumb_at, crumbs = headline(lines, verdicts)
     if title_at is not None:
         verdicts[title_at] = "title"
     if crumb_at is not None:
         verdicts[crumb_at] = "breadcrumb"
     body, captions, related = body_nodes(lines, verdicts)
-    return Article(
-        title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
-        breadcrumb=crumbs, body=body, images=find_images(lines, captions), related=find_related(lines, related),
-        removed=_removed(lines, verdicts) if explain else None,
-    )
+    return title_at, crumbs, body, captions, related
 
 
 def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
@@ -502,7 +512,7 @@ def _set_up_compiled_headline(module: ModuleType) -> None:
     module.configure_headline(_HOME.match, _BYLINE.match, _CRUMB_SEPARATORS.search, _crumbs_of, _ELLIPSES, _DROPPED,
                               "".join(sorted(_HOME_FIRST)), "".join(sorted(_HOME_SECOND)),
                               "".join(sorted(_BYLINE_FIRST)), _NOT_HEADLINE_END,
-                              *_HEADLINE_WORDS, PROSE_WORDS, _TITLE_REACH, _CRUMB_REACH)
+                              *_HEADLINE_WORDS, PROSE_WORDS, _TITLE_REACH, _CRUMB_REACH, "title", "breadcrumb")
     prose = "The story's first paragraph says enough, and then some more, to be kept as body text."
     probes = [
         (["Home › News › UK", "Menu", "The headline of the day", prose, prose],
@@ -517,8 +527,19 @@ def _set_up_compiled_headline(module: ModuleType) -> None:
     for lines, verdicts in probes:
         if module.headline(lines, verdicts) != headline_python(lines, verdicts):
             raise RuntimeError("the probe's headline differs")
+        if _body_module is not None:  # and the parts, headline and body in one call (_parts_python in Python)
+            got, marked = module.parts(lines, list(verdicts)), list(verdicts)
+            title_at, crumb_at, crumbs = headline_python(lines, marked)
+            for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+                if at is not None:
+                    marked[at] = mark
+            body, captions, related = body_nodes_python(lines, marked)
+            if got is None or (*got[:2], _node_fields(got[2]), *got[3:]) != (
+                    title_at, crumbs, _node_fields(body), captions, related):
+                raise RuntimeError("the probe's parts differ")
 
 
 _headline_module, COMPILED_HEADLINE_UNAVAILABLE = checked(compiled_lines(), COMPILED_LINES_UNAVAILABLE,
                                                           _set_up_compiled_headline)
 _compiled_headline = _headline_module.headline if _headline_module is not None else None
+_compiled_parts = _headline_module.parts if _headline_module is not None and _body_module is not None else None
