@@ -482,6 +482,26 @@ def test_parts_are_the_python_ones(page: tuple[list[str], list[str | None]]):
     assert got_verdicts == expected_verdicts
 
 
+@PROPERTY
+@given(headline_pages(), st.sampled_from([None, "https://example.com/a"]))
+def test_record_is_the_python_one(page: tuple[list[str], list[str | None]], url: str | None):
+    from copydesk.textmode import _assembled_python, _compiled_record
+
+    lines, verdicts = page
+    got_verdicts, expected_verdicts = list(verdicts), list(verdicts)
+    got, expected = _compiled_record(lines, got_verdicts, url), _assembled_python(lines, expected_verdicts, url)
+    assert got.to_dict() == expected.to_dict() and got_verdicts == expected_verdicts
+
+
+def test_records_never_share_a_default_list():
+    from copydesk.textmode import _compiled_record
+
+    first, second = (_compiled_record(["A line of text"], ["navigation"], None) for _ in range(2))
+    assert first == second and first.authors is not second.authors and first.comments is not second.comments
+    first.tags.append("x")
+    assert second.tags == []
+
+
 def test_headline_leaves_other_input_to_the_python_code():
     from copydesk.textmode import _compiled_headline
 
@@ -489,11 +509,12 @@ def test_headline_leaves_other_input_to_the_python_code():
     assert _compiled_headline(("a",), [None]) is None
     assert _compiled_headline(["", "a"], [None, None]) is None  # the Python code raises (IndexError)
     assert _compiled_headline(["a"], [3]) is None
-    from copydesk.textmode import _compiled_parts
+    from copydesk.textmode import _compiled_parts, _compiled_record
 
     for lines, verdicts in ((["a", "b"], [None]), (["a", ""], ["x", None]), (["a", "b"], [None, 3])):
         before = list(verdicts)
         assert _compiled_parts(lines, verdicts) is None
+        assert _compiled_record(lines, verdicts, None) is None
         assert verdicts == before  # untouched: the Python code reads them as they were
 
 

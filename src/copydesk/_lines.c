@@ -2421,6 +2421,128 @@ configure_headline(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- the record ----------------------------------------------------------------------------------------- */
+
+/* textmode._assembled without `explain` in one call: parts(), then the Article, made as body() makes its nodes,
+   without the dataclass's __init__: allocated by its class, each field set through its slot, as __init__ would set
+   it (the fields _assembled passes, the others their defaults: a value, or a new list for a list factory). The
+   captions and related lines, on the pages that have them, are read by textmode.find_images and find_related.
+   Calling the class from here cost more than the Python between the calls it saved (a call from C into Python
+   code enters the interpreter anew); this costs neither. */
+#define MAX_ARTICLE_FIELDS 64
+enum { A_TITLE, A_URL, A_SECTION, A_BREADCRUMB, A_BODY, A_IMAGES, A_RELATED, A_N };
+static const char *ARTICLE_GIVEN[A_N] = {"title", "url", "section", "breadcrumb", "body", "images", "related"};
+static struct {
+    PyTypeObject *type;
+    int n;                                /* the class's fields */
+    Py_ssize_t off[MAX_ARTICLE_FIELDS];   /* their slots */
+    int given[MAX_ARTICLE_FIELDS];        /* which of ARTICLE_GIVEN a field is, or -1: its default */
+    PyObject *defaults;                   /* per field: the default, or `list` for a new list */
+    PyObject *find_images, *find_related;
+} record_cfg;
+
+/* configure_record(article, fields, defaults, find_images, find_related): the Article class, its fields' names in
+   order and their defaults (`list`: a new list each), and what reads captions and related lines. */
+static PyObject *
+configure_record(PyObject *self, PyObject *args)
+{
+    PyObject *article, *fields, *defaults, *find_images, *find_related;
+    if (!PyArg_ParseTuple(args, "OO!O!OO:configure_record", &article, &PyTuple_Type, &fields, &PyTuple_Type,
+                          &defaults, &find_images, &find_related))
+        return NULL;
+    Py_CLEAR(record_cfg.type);
+    Py_ssize_t n = PyTuple_GET_SIZE(fields);
+    if (n > MAX_ARTICLE_FIELDS || PyTuple_GET_SIZE(defaults) != n) {
+        PyErr_SetString(PyExc_ValueError, "configure_record(): a default per field, at most 64 fields");
+        return NULL;
+    }
+    const char *names[MAX_ARTICLE_FIELDS];
+    int found[A_N] = {0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyTuple_GET_ITEM(fields, i);
+        if (!PyUnicode_Check(name) || (names[i] = PyUnicode_AsUTF8(name)) == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "configure_record(): field names are str");
+            return NULL;
+        }
+        record_cfg.given[i] = -1;
+        for (int k = 0; k < A_N; k++)
+            if (strcmp(names[i], ARTICLE_GIVEN[k]) == 0) found[k] = 1, record_cfg.given[i] = k;
+    }
+    for (int k = 0; k < A_N; k++) {
+        if (!found[k]) {
+            PyErr_Format(PyExc_TypeError, "configure_record(): the class has no field %s", ARTICLE_GIVEN[k]);
+            return NULL;
+        }
+    }
+    PyTypeObject *type = NULL;
+    if (slot_offsets(article, names, (int)n, record_cfg.off, &type) < 0) return NULL;
+    if (type->tp_itemsize != 0 || type->tp_alloc == NULL) {
+        Py_DECREF(type);
+        PyErr_SetString(PyExc_TypeError, "configure_record(): a fixed-size class with slots");
+        return NULL;
+    }
+    record_cfg.n = (int)n;
+    Py_XSETREF(record_cfg.defaults, Py_NewRef(defaults));
+    Py_XSETREF(record_cfg.find_images, Py_NewRef(find_images));
+    Py_XSETREF(record_cfg.find_related, Py_NewRef(find_related));
+    record_cfg.type = type;
+    Py_RETURN_NONE;
+}
+
+/* find(lines, indices), or a new empty list when there are no indices (as _assembled skips the call). */
+static PyObject *
+found_parts(PyObject *find, PyObject *lines, PyObject *indices)
+{
+    return PyList_GET_SIZE(indices) ? PyObject_CallFunctionObjArgs(find, lines, indices, NULL) : PyList_New(0);
+}
+
+/* The Article of these fields (new references taken: NULL ones are errors, and cleared). */
+static PyObject *
+new_article(PyObject **given)
+{
+    PyObject *article = NULL;
+    for (int k = 0; k < A_N; k++)
+        if (given[k] == NULL) goto done;
+    if ((article = record_cfg.type->tp_alloc(record_cfg.type, 0)) == NULL) goto done;
+    for (int i = 0; i < record_cfg.n; i++) {
+        PyObject *fallback = PyTuple_GET_ITEM(record_cfg.defaults, i);
+        PyObject *value = record_cfg.given[i] >= 0       ? Py_NewRef(given[record_cfg.given[i]])
+                          : fallback == (PyObject *)&PyList_Type ? PyList_New(0)
+                                                               : Py_NewRef(fallback);
+        if (value == NULL) {
+            Py_CLEAR(article);  /* its slots set so far are released with it */
+            goto done;
+        }
+        *(PyObject **)((char *)article + record_cfg.off[i]) = value;
+    }
+done:
+    for (int k = 0; k < A_N; k++) Py_XDECREF(given[k]);
+    return article;
+}
+
+static PyObject *
+record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 3, "record(lines, verdicts, url)")) return NULL;
+    if (record_cfg.type == NULL) Py_RETURN_NONE;
+    PyObject *lines = args[0], *got = parts(self, args, 2);
+    if (got == NULL || got == Py_None) return got;  /* declined: verdicts untouched */
+    PyObject *title_at = PyTuple_GET_ITEM(got, 0), *crumbs = PyTuple_GET_ITEM(got, 1);
+    Py_ssize_t n_crumbs = PyList_GET_SIZE(crumbs);
+    PyObject *given[A_N] = {
+        Py_NewRef(title_at == Py_None ? Py_None : PyList_GET_ITEM(lines, PyLong_AsSsize_t(title_at))),
+        Py_NewRef(args[2]),
+        Py_NewRef(n_crumbs ? PyList_GET_ITEM(crumbs, n_crumbs - 1) : Py_None),
+        Py_NewRef(crumbs),
+        Py_NewRef(PyTuple_GET_ITEM(got, 2)),
+        found_parts(record_cfg.find_images, lines, PyTuple_GET_ITEM(got, 3)),
+        NULL,
+    };
+    if (given[A_IMAGES] != NULL) given[A_RELATED] = found_parts(record_cfg.find_related, lines, PyTuple_GET_ITEM(got, 4));
+    Py_DECREF(got);
+    return new_article(given);
+}
+
 /* ---- configuration -------------------------------------------------------------------------------- */
 
 static int
@@ -2651,6 +2773,12 @@ static PyMethodDef methods[] = {
      " (lines, categories, verdicts) | None: split, rule_categories (the undecided lines by"
      " line_category(line, rare)) and, with a table (not None) and at least min_model_lines lines, scored, in one"
      " call; categories or verdicts None where those leave the page to the Python code, None where split does."},
+    {"configure_record", configure_record, METH_VARARGS,
+     "configure_record(article, fields, defaults, find_images, find_related): the Article class, its fields in"
+     " order and their defaults (list: a new list each), and what reads captions and related lines."},
+    {"record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
+     "record(lines, verdicts, url) -> Article | None: textmode._assembled without explain, from parts() and the"
+     " Article class; None (verdicts untouched) for input it leaves to the Python code."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -197,6 +197,10 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
 
 
 def _assembled(lines: list[str], verdicts: list[str | None], url: str | None, explain: bool) -> Article:
+    if not explain and _compiled_record is not None and compiled_lines():
+        article = _compiled_record(lines, verdicts, url)  # what follows, in one call
+        if article is not None:
+            return article
     found = _compiled_parts(lines, verdicts) if _compiled_parts is not None and compiled_lines() else None
     title_at, crumbs, body, captions, related = _parts_python(lines, verdicts) if found is None else found
     return Article(
@@ -543,3 +547,47 @@ _headline_module, COMPILED_HEADLINE_UNAVAILABLE = checked(compiled_lines(), COMP
                                                           _set_up_compiled_headline)
 _compiled_headline = _headline_module.headline if _headline_module is not None else None
 _compiled_parts = _headline_module.parts if _headline_module is not None and _body_module is not None else None
+
+
+# And the record from there (see _assembled), once a probe has given the same records both ways.
+
+def _set_up_compiled_record(module: ModuleType) -> None:
+    """Configure _lines.c's record() with the Article class, its fields' defaults (a value, or a new list: what
+    the dataclass makes) and what reads captions and related lines, then check it on a probe (raises if the
+    records differ)."""
+    if _compiled_parts is None:
+        raise RuntimeError("no compiled parts")
+    names, defaults = [], []
+    for field in fields(Article):
+        factory = field.default_factory
+        if factory not in (MISSING, list) or factory is MISSING and field.default is MISSING:
+            raise RuntimeError(f"Article.{field.name}: a default record() does not make")
+        names.append(field.name)
+        defaults.append(list if factory is list else field.default)
+    module.configure_record(Article, tuple(names), tuple(defaults), find_images, find_related)
+    prose = "The story's first paragraph says enough, and then some more, to be kept as body text."
+    lines = ["Home › News › UK", "The headline of the day", "A caption (Image: GETTY)", prose,
+             "READ MORE: Another story", "[VIDEO] A tagged one", prose, "Share"]
+    verdicts = ["navigation", _DROPPED, "caption", BODY, "related", "related", BODY, "share"]
+    caption_as_body = [*verdicts[:2], BODY, *verdicts[3:]]
+    for url, marks in ((None, verdicts), ("https://example.com/a", verdicts), (None, caption_as_body)):
+        got, expected = module.record(lines, list(marks), url), _assembled_python(lines, list(marks), url)
+        if got is None or type(got) is not type(expected) or got != expected or got.to_dict() != expected.to_dict():
+            raise RuntimeError("the probe's records differ")
+
+
+def _assembled_python(lines: list[str], verdicts: list[str | None], url: str | None) -> Article:
+    """`_assembled` by the Python code (for the probe: the compiled body and headline are checked above)."""
+    title_at, crumb_at, crumbs = headline_python(lines, verdicts)
+    for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+        if at is not None:
+            verdicts[at] = mark
+    body, captions, related = body_nodes_python(lines, verdicts)
+    return Article(title=lines[title_at] if title_at is not None else None, url=url,
+                   section=crumbs[-1] if crumbs else None, breadcrumb=crumbs, body=body,
+                   images=find_images(lines, captions), related=find_related(lines, related))
+
+
+_record_module, COMPILED_RECORD_UNAVAILABLE = checked(_headline_module, COMPILED_HEADLINE_UNAVAILABLE,
+                                                      _set_up_compiled_record)
+_compiled_record = _record_module.record if _record_module is not None else None
