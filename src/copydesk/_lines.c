@@ -2543,6 +2543,29 @@ record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return new_article(given);
 }
 
+/* page(), then record() on the lines and verdicts it made: textmode.extract_text's whole record in one call (an
+   Article), or what page() gives where record() declines or there are no verdicts, for the Python code to go on
+   from. */
+static PyObject *
+page_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 13, "page_record(text, url, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                              " use_rules, ends, dropped, duplicate, min_chars)"))
+        return NULL;
+    PyObject *page_args[12] = {args[0]};
+    for (int k = 1; k < 12; k++) page_args[k] = args[k + 1];
+    PyObject *found = page(self, page_args, 12);
+    if (found == NULL || !PyTuple_Check(found) || !PyList_Check(PyTuple_GET_ITEM(found, 2))) return found;
+    PyObject *record_args[3] = {PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 2), args[1]};
+    PyObject *article = record(self, record_args, 3);
+    if (article != Py_None) {
+        Py_DECREF(found);
+        return article;
+    }
+    Py_DECREF(article);
+    return found;
+}
+
 /* ---- configuration -------------------------------------------------------------------------------- */
 
 static int
@@ -2779,6 +2802,10 @@ static PyMethodDef methods[] = {
     {"record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
      "record(lines, verdicts, url) -> Article | None: textmode._assembled without explain, from parts() and the"
      " Article class; None (verdicts untouched) for input it leaves to the Python code."},
+    {"page_record", (PyCFunction)(void (*)(void))page_record, METH_FASTCALL,
+     "page_record(text, url, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends,"
+     " dropped, duplicate, min_chars) -> Article | what page() returns: page(), then record() on its lines and"
+     " verdicts; page()'s result where there are none or record() declines."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},

@@ -38,6 +38,7 @@ from .textmode_features import (
     PROSE_WORDS,
     compiled_lines,
     compiled_page_with,
+    compiled_record_with,
     compiled_scored,
     compiled_verdicts,
     normalise_lines,
@@ -131,7 +132,9 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
     text = text[: options.max_input_bytes]
-    found = _compiled_page(text, options)
+    found = _compiled_page(text, options, url, record=not explain)
+    if type(found) is Article:  # the whole record from _lines.c (see _compiled_page)
+        return found
     # A binary or corrupt dump: NUL is no text (HTML mode's parser drops it too). _lines.c says when a
     # line holds one (False); only the Python code looks for it itself (a two-byte str is scanned for NUL
     # a character at a time: 2 us on a median page).
@@ -151,9 +154,11 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     return _assembled(lines, verdicts, url, explain)
 
 
-def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | bool | None:
+def _compiled_page(text: str, options: Options, url: str | None = None,
+                   record: bool = False) -> tuple[list[str], list | None, list | None] | bool | Article | None:
     """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), None, or
-    False for a text holding a NUL."""
+    False for a text holding a NUL; with `record`, the page's record itself (`_assembled` without explain) where
+    _lines.c makes it in the same call."""
     if compiled_lines() is None:
         return None
     held = _PAGE_ARGUMENTS.get(id(options))
@@ -165,6 +170,8 @@ def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None,
         if len(_PAGE_ARGUMENTS) >= 4:  # as many as load_line_model keeps
             del _PAGE_ARGUMENTS[next(iter(_PAGE_ARGUMENTS))]
         _PAGE_ARGUMENTS[id(options)] = held
+    if record and _compiled_record is not None:
+        return compiled_record_with(text, url, held[1])
     return compiled_page_with(text, held[1])
 
 

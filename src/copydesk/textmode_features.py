@@ -455,6 +455,12 @@ def compiled_page_with(text: str, arguments: tuple) -> PageFound | bool | None:
     return _fast.page(text, *arguments) if _fast is not None else None
 
 
+def compiled_record_with(text: str, url: str | None, arguments: tuple) -> object:
+    """`compiled_page_with`, then _lines.c's record() on the lines and verdicts (textmode configures it): the
+    record (an Article), or what `compiled_page_with` returns where record() does not make one."""
+    return _fast.page_record(text, url, *arguments) if _fast is not None else None
+
+
 def _scoring(lexicon: Lexicon, booster: object) -> tuple[object, object, float] | None:
     """What _lines.c scores a page with (the lexicon's table, the trees' capsule, the sigmoid's scale), or None
     for a model or a lexicon it leaves to the Python code (not one sigmoid output; not a dict of floats)."""
