@@ -3,9 +3,10 @@
 Every page of the AEB and WCXB (dev) benchmarks is rendered to text as `copydesk bench --mode text`
 renders it, then: the lines (`normalise_lines`), each line's rule category, the feature matrix (float64
 bits), the line model's probabilities (bits), the verdicts of the one-call compiled path (features, trees,
-cut: `compiled_scored`) and the whole `extract_text` record (explain=True: removed
-lines and their categories; the body's Markdown too) are compared, the compiled way against the Python
-one (textmode_features' `*_python` functions, and `extract_text` with the compiled part switched off).
+cut: `compiled_scored`) and the whole `extract_text` record (explain=True: removed lines and
+their categories; the body's Markdown too; and without explain, the Article _lines.c makes) are
+compared, the compiled way against the Python one (textmode_features' `*_python` functions, and
+`extract_text` with the compiled part switched off).
 
     python scripts/textmode_parity.py                      # both benchmarks under ../shared/benchmarks
     python scripts/textmode_parity.py --bench-dir DIR --limit 50
@@ -38,19 +39,20 @@ from copydesk.textmode import (
 )
 
 
-def record(text: str) -> object:
-    """The whole record, as data, or the type of what extract_text raises."""
+def record(text: str, explain: bool = True) -> object:
+    """The whole record, as data, or the type of what extract_text raises. Without explain (and with a URL) the
+    compiled part makes the Article itself (_lines.c's record()): compared too."""
     try:
-        article = copydesk.extract_text(text, explain=True)
+        article = copydesk.extract_text(text, url=None if explain else "https://example.com/a", explain=explain)
     except ExtractionError as error:
         return type(error)
-    return article.to_dict(), [node.markdown for node in article.body]
+    return type(article), article.to_dict(), [node.markdown for node in article.body]
 
 
-def pure_record(text: str) -> object:
+def pure_record(text: str, explain: bool = True) -> object:
     compiled, tf._fast = tf._fast, None
     try:
-        return record(text)
+        return record(text, explain)
     finally:
         tf._fast = compiled
 
@@ -85,6 +87,8 @@ def differences(text: str) -> list[str]:
                 found.append("verdicts")
     if record(text) != pure_record(text):
         found.append("record")
+    if record(text, explain=False) != pure_record(text, explain=False):
+        found.append("record without explain")
     return found
 
 

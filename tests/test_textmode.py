@@ -355,3 +355,18 @@ def test_nul_characters_never_reach_the_record():
     article = copydesk.extract_text("Home\nA headline for\x00 the story\n" + paragraph * 3, explain=True)
     assert "\x00" not in article.text and "\x00" not in (article.title or "")
     assert all("\x00" not in block.text for block in article.removed or [])
+
+
+def test_the_characters_home_and_byline_can_start_with_are_the_ones_listed():
+    import re
+    import sys
+
+    from copydesk import textmode
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))  # lone surrogates too: a str may hold them
+    for pattern, at, chars in ((textmode._HOME, 0, textmode._HOME_FIRST), (textmode._HOME, 1, textmode._HOME_SECOND),
+                               (textmode._BYLINE, 0, textmode._BYLINE_FIRST)):
+        words = re.fullmatch(r"\^\(([^()]+)\).*", pattern.pattern, re.S).group(1).split("|")
+        assert min(map(len, words)) > at
+        matched = {c for letter in {word[at] for word in words} for c in re.findall(letter, every, pattern.flags)}
+        assert matched == chars

@@ -437,6 +437,87 @@ def test_body_nodes_leave_other_input_to_the_python_code():
     assert _compiled_body(["a"], [3]) is None
 
 
+# Lines a headline search reads: crumb trails, bylines, home words in every case (and what re.I lets match them),
+# truncations, sentence ends, and headline-sized runs of words.
+HEAD_STARTS = ["Home", "home", "HOME", "ſtart", "Startseite", "İnicio", "ınicio", "Главная", "By", "von", "Par", "por",
+               "Homer", "Bylines", "A", "Share", "The"]
+HEAD_TAILS = ["", " › News › UK", " / Sport", " | x", " - y", " News headline cut short...", " U.K. Headline…",
+              ".", ":", ";", ",", "…", "...", "...\n", " words. More", " and nine more words in a row here now"]
+
+
+@st.composite
+def headline_pages(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    lines = draw(st.lists(
+        st.builds(lambda a, b, c: (a + b + c).strip() or "x", st.sampled_from(HEAD_STARTS) | st.text(max_size=4),
+                  st.sampled_from(HEAD_TAILS) | st.text(max_size=20), st.sampled_from(["", *HEAD_TAILS])),
+        min_size=0, max_size=24))
+    verdicts = draw(st.lists(st.sampled_from([None, None, "dropped", "dropped", "navigation", "caption"]),
+                             min_size=len(lines), max_size=len(lines)))
+    return lines, verdicts
+
+
+@PROPERTY
+@given(headline_pages())
+def test_headline_is_the_python_one(page: tuple[list[str], list[str | None]]):
+    from copydesk.textmode import _compiled_headline, headline_python
+
+    lines, verdicts = page
+    assert _compiled_headline(lines, verdicts) == headline_python(lines, verdicts)
+
+
+@PROPERTY
+@given(headline_pages())
+def test_parts_are_the_python_ones(page: tuple[list[str], list[str | None]]):
+    from copydesk.textmode import _compiled_parts, _node_fields, body_nodes_python, headline_python
+
+    lines, verdicts = page
+    got_verdicts, expected_verdicts = list(verdicts), list(verdicts)
+    got = _compiled_parts(lines, got_verdicts)
+    title_at, crumb_at, crumbs = headline_python(lines, expected_verdicts)
+    for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+        if at is not None:
+            expected_verdicts[at] = mark
+    body, captions, related = body_nodes_python(lines, expected_verdicts)
+    assert (*got[:2], _node_fields(got[2]), *got[3:]) == (title_at, crumbs, _node_fields(body), captions, related)
+    assert got_verdicts == expected_verdicts
+
+
+@PROPERTY
+@given(headline_pages(), st.sampled_from([None, "https://example.com/a"]))
+def test_record_is_the_python_one(page: tuple[list[str], list[str | None]], url: str | None):
+    from copydesk.textmode import _assembled_python, _compiled_record
+
+    lines, verdicts = page
+    got_verdicts, expected_verdicts = list(verdicts), list(verdicts)
+    got, expected = _compiled_record(lines, got_verdicts, url), _assembled_python(lines, expected_verdicts, url)
+    assert got.to_dict() == expected.to_dict() and got_verdicts == expected_verdicts
+
+
+def test_records_never_share_a_default_list():
+    from copydesk.textmode import _compiled_record
+
+    first, second = (_compiled_record(["A line of text"], ["navigation"], None) for _ in range(2))
+    assert first == second and first.authors is not second.authors and first.comments is not second.comments
+    first.tags.append("x")
+    assert second.tags == []
+
+
+def test_headline_leaves_other_input_to_the_python_code():
+    from copydesk.textmode import _compiled_headline
+
+    assert _compiled_headline(["a", "b"], [None]) is None
+    assert _compiled_headline(("a",), [None]) is None
+    assert _compiled_headline(["", "a"], [None, None]) is None  # the Python code raises (IndexError)
+    assert _compiled_headline(["a"], [3]) is None
+    from copydesk.textmode import _compiled_parts, _compiled_record
+
+    for lines, verdicts in ((["a", "b"], [None]), (["a", ""], ["x", None]), (["a", "b"], [None, 3])):
+        before = list(verdicts)
+        assert _compiled_parts(lines, verdicts) is None
+        assert _compiled_record(lines, verdicts, None) is None
+        assert verdicts == before  # untouched: the Python code reads them as they were
+
+
 # Calls to action spelt in every case, cut short, run on into a word, an underscore or a digit, and with
 # the characters past ASCII an ASCII letter matches when case is ignored (the regex decides those).
 ACTION_TAILS = ["", " now", "!", "_x", "1", "s", "é", "ſ", " ✓", ":", "-it", "\u212a", "K", " Us"]

@@ -1317,9 +1317,9 @@ count_spaces(int kind, const void *data, Py_ssize_t length)
     return spaces;
 }
 
-/* Row i's own columns; 0 declined, -1 error, 1 done. */
+/* A line's own columns, column c at cell[c * stride] (see Columns); 0 declined, -1 error, 1 done. */
 static int
-fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
+fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *cell, Py_ssize_t stride)
 {
     int kind = PyUnicode_KIND(line);
     const void *data = PyUnicode_DATA(line);
@@ -1346,26 +1346,26 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
 #undef COUNT_SPACES
     double sampled = (double)head_len, sampled_words = (double)h.spaces + 1, letters = count_of(&h, K_LETTER);
     int ellipsis = last == 0x2026 || (last == '.' && before_last == '.');
-    row[cfg.column[C_LOG_CHARS]] = length < cfg.n_logs ? cfg.log1p[length] : NAN;  /* NaN: see fill() */
-    row[cfg.column[C_WORDS]] = words;
-    row[cfg.column[C_TERMINAL]] = (class_of(last) & BIT(K_TERMINAL)) && !ellipsis;
-    row[cfg.column[C_ENDS_COLON]] = last == ':';
-    row[cfg.column[C_ENDS_ELLIPSIS]] = ellipsis;
-    row[cfg.column[C_UPPER_SHARE]] = count_of(&h, K_UPPER) / (letters > 1 ? letters : 1);
-    row[cfg.column[C_CAPITALISED_SHARE]] = (double)h.capital_starts / sampled_words;
-    row[cfg.column[C_DIGIT_SHARE]] = count_of(&h, K_DIGIT) / sampled;
-    row[cfg.column[C_PUNCT_SHARE]] = count_of(&h, K_PUNCT) / sampled;
-    row[cfg.column[C_COMMAS]] = count_of(&h, K_COMMA);
-    row[cfg.column[C_SENTENCES]] = (double)h.sentence_breaks;
-    row[cfg.column[C_SEPARATORS]] = (double)h.separator_words;
-    row[cfg.column[C_RULE]] = category != Py_None;
-    row[cfg.column[C_BULLET]] = (h.first_bits & BIT(K_BULLET)) != 0;
-    row[cfg.column[C_LEXICAL]] = h.lexical / (double)(h.hits > 0 ? h.hits : 1);
-    row[cfg.column[C_LEXICAL_COVERAGE]] = (double)h.hits / sampled_words;
-    row[cfg.column[C_WORD_LENGTH]] = (double)length / words;
-    row[cfg.column[C_LINK_LIKE]] = count_of(&h, K_LINK);
-    row[cfg.column[C_COPYRIGHT]] = count_of(&h, K_COPYRIGHT);
-    row[cfg.column[C_CURRENCY]] = count_of(&h, K_CURRENCY);
+    cell[C_LOG_CHARS * stride] = length < cfg.n_logs ? cfg.log1p[length] : NAN;  /* NaN: see fill() */
+    cell[C_WORDS * stride] = words;
+    cell[C_TERMINAL * stride] = (class_of(last) & BIT(K_TERMINAL)) && !ellipsis;
+    cell[C_ENDS_COLON * stride] = last == ':';
+    cell[C_ENDS_ELLIPSIS * stride] = ellipsis;
+    cell[C_UPPER_SHARE * stride] = count_of(&h, K_UPPER) / (letters > 1 ? letters : 1);
+    cell[C_CAPITALISED_SHARE * stride] = (double)h.capital_starts / sampled_words;
+    cell[C_DIGIT_SHARE * stride] = count_of(&h, K_DIGIT) / sampled;
+    cell[C_PUNCT_SHARE * stride] = count_of(&h, K_PUNCT) / sampled;
+    cell[C_COMMAS * stride] = count_of(&h, K_COMMA);
+    cell[C_SENTENCES * stride] = (double)h.sentence_breaks;
+    cell[C_SEPARATORS * stride] = (double)h.separator_words;
+    cell[C_RULE * stride] = category != Py_None;
+    cell[C_BULLET * stride] = (h.first_bits & BIT(K_BULLET)) != 0;
+    cell[C_LEXICAL * stride] = h.lexical / (double)(h.hits > 0 ? h.hits : 1);
+    cell[C_LEXICAL_COVERAGE * stride] = (double)h.hits / sampled_words;
+    cell[C_WORD_LENGTH * stride] = (double)length / words;
+    cell[C_LINK_LIKE * stride] = count_of(&h, K_LINK);
+    cell[C_COPYRIGHT * stride] = count_of(&h, K_COPYRIGHT);
+    cell[C_CURRENCY * stride] = count_of(&h, K_CURRENCY);
     int tag = 0, credit = 0, action = 0;
     Py_ssize_t tail = length > cfg.caption_tail ? length - cfg.caption_tail : 0;
     if (last == ']' && has_required(kind, data, 0, length, &pre.tag) && (tag = matches(cfg.tag_search, line, -1)) < 0)
@@ -1381,40 +1381,74 @@ fill_row(PyObject *line, PyObject *category, const Lexicon *table, double *row)
 #undef ACTION_OPENS
         if (action < 0 && (action = matches(match, line, -1)) < 0) return -1;
     }
-    row[cfg.column[C_TAG]] = tag;
-    row[cfg.column[C_CREDIT]] = credit;
-    row[cfg.column[C_ACTION]] = action;
+    cell[C_TAG * stride] = tag;
+    cell[C_CREDIT * stride] = credit;
+    cell[C_ACTION * stride] = action;
     return 1;
 }
 
-/* How many of flags[i - radius .. i + radius] are set (none past the page's edges), for each line, divided
-   by the window's width into column `to`: a count, the same whatever order textmode_features sums in. */
-static void
-count_means(double *out, const char *flags, Py_ssize_t n, int radius, Py_ssize_t to)
+/* A page's columns, column-major: each column of FILLED before the context ones is a run of n doubles (one a
+   line) with PAD cells either side, `stride` cells from one column's start to the next's. The twenty context
+   columns are no copies: their lines are the five columns they read, a line or two over, and the pad cells of
+   those five hold the -1.0 read past the page's edges. fill_page() reads and writes whole columns, and the tree
+   scorer reads sixteen lines of a column at once (_trees.c's add_leaf_values_by_column): a row-major matrix
+   (lines x 60 doubles, most of them written only to be gathered back one by one) cost more than the sums. */
+#define PAD 2
+typedef struct {
+    Py_ssize_t n, stride;
+    double *cells;          /* C_CONTEXT columns of `stride` cells */
+    const double *of[C_N];  /* column c's first line */
+} Columns;
+
+static inline double *
+column(const Columns *cols, int c)
 {
-    const Py_ssize_t w = cfg.width;
+    return cols->cells + (Py_ssize_t)c * cols->stride + PAD;
+}
+
+/* The columns of n lines, uninitialised, their context pointers set; -1 out of memory (an error set). */
+static int
+columns_new(Columns *cols, Py_ssize_t n)
+{
+    cols->n = n;
+    cols->stride = n + 2 * PAD;
+    cols->cells = PyMem_Malloc((size_t)C_CONTEXT * (size_t)cols->stride * sizeof(double));
+    if (cols->cells == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int c = 0; c < C_CONTEXT; c++) cols->of[c] = column(cols, c);
+    for (int o = 0; o < 4; o++)
+        for (int k = 0; k < 5; k++) cols->of[C_CONTEXT + 5 * o + k] = column(cols, CONTEXT_OF[k]) - CONTEXT_OFFSET[o];
+    return 0;
+}
+
+/* How many of flags[i - radius .. i + radius] are set (none past the page's edges), for each line, divided
+   by the window's width into `to`: a count, the same whatever order textmode_features sums in. */
+static void
+count_means(double *to, const char *flags, Py_ssize_t n, int radius)
+{
     const double width = 2 * radius + 1;
     Py_ssize_t count = 0;
     for (Py_ssize_t j = 0; j < radius && j < n; j++) count += flags[j];
     for (Py_ssize_t i = 0; i < n; i++) {
         if (i + radius < n) count += flags[i + radius];
         if (i - radius - 1 >= 0) count -= flags[i - radius - 1];
-        out[i * w + to] = (double)count / width;
+        to[i] = (double)count / width;
     }
 }
 
 /* textmode_features._window_mean of the lexicon column: each window summed from its first line to its last
    (zeros past the edges), line by line in the same order as the Python code's vector additions, so the bits
-   are the same. `padded` holds the column with `radius` zeros (at least) on each side; `sums` n doubles. */
+   are the same. `padded` holds the column with `radius` zeros (at least) on each side. */
 static void
-sum_means(double *out, const double *padded, Py_ssize_t pad, double *sums, Py_ssize_t n, int radius, Py_ssize_t to)
+sum_means(double *to, const double *padded, Py_ssize_t pad, Py_ssize_t n, int radius)
 {
-    const Py_ssize_t w = cfg.width;
     const double *from = padded + pad - radius;
-    for (Py_ssize_t i = 0; i < n; i++) sums[i] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) to[i] = 0.0;
     for (int k = 0; k <= 2 * radius; k++)  /* lines outer, window inner would chain every addition */
-        for (Py_ssize_t i = 0; i < n; i++) sums[i] += from[i + k];
-    for (Py_ssize_t i = 0; i < n; i++) out[i * w + to] = sums[i] / (double)(2 * radius + 1);
+        for (Py_ssize_t i = 0; i < n; i++) to[i] += from[i + k];
+    for (Py_ssize_t i = 0; i < n; i++) to[i] /= (double)(2 * radius + 1);
 }
 
 #define MAX_RADIUS 8  /* of the lexicon windows */
@@ -1422,23 +1456,24 @@ sum_means(double *out, const double *padded, Py_ssize_t pad, double *sums, Py_ss
 /* The columns that read the whole page: position, prose around, windows, runs of short lines, neighbours.
    `logs`: the page is short enough for the log table (else the caller fills log_lines). -1 out of memory. */
 static int
-fill_page(double *out, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
+fill_page(Columns *cols, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
 {
-    const Py_ssize_t w = cfg.width, *col = cfg.column;
-    double *scratch = PyMem_Malloc((size_t)(2 * n + 2 * MAX_RADIUS) * sizeof(double) + 2 * (size_t)n);
+    double *scratch = PyMem_Malloc((size_t)(n + 2 * MAX_RADIUS) * sizeof(double) + 2 * (size_t)n);
     if (scratch == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    double *padded = scratch, *sums = scratch + n + 2 * MAX_RADIUS;
-    char *prose = (char *)(sums + n), *rule = prose + n;
+    double *padded = scratch;
+    char *prose = (char *)(padded + n + 2 * MAX_RADIUS), *rule = prose + n;
+    const double *word_count = column(cols, C_WORDS), *terminal = column(cols, C_TERMINAL);
+    const double *rule_of = column(cols, C_RULE), *lexical = column(cols, C_LEXICAL);
     double max_words = 0, sum_words = 0, total_prose = 0, total_chars = 0;
     Py_ssize_t prose_lines = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        double *row = out + i * w, words = row[col[C_WORDS]];
-        int is_prose = words >= (double)cfg.prose_words && row[col[C_TERMINAL]] > 0;
+        double words = word_count[i];
+        int is_prose = words >= (double)cfg.prose_words && terminal[i] > 0;
         prose[i] = (char)is_prose;
-        rule[i] = row[col[C_RULE]] > 0;
+        rule[i] = rule_of[i] > 0;
         max_words = words > max_words ? words : max_words;
         sum_words += words;
         total_prose += is_prose ? words : 0;
@@ -1450,39 +1485,41 @@ fill_page(double *out, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
     total_prose = total_prose > 1.0 ? total_prose : 1.0;
     const float prose_share = (float)prose_lines / (float)n;
     const double mean_words = sum_words / (double)n;
-    Py_ssize_t from[5], to[20];  /* the context columns: read from, written to */
-    for (int k = 0; k < 5; k++) from[k] = col[CONTEXT_OF[k]];
-    for (int k = 0; k < 20; k++) to[k] = col[C_CONTEXT + k];
+    double *char_position = column(cols, C_CHAR_POSITION), *log_lines = column(cols, C_LOG_LINES);
+    double *position = column(cols, C_POSITION), *vs_max = column(cols, C_WORDS_VS_PAGE_MAX);
+    double *before = column(cols, C_PROSE_BEFORE), *after = column(cols, C_PROSE_AFTER);
+    double *share = column(cols, C_PAGE_PROSE_SHARE), *mean = column(cols, C_PAGE_MEAN_WORDS);
     for (Py_ssize_t i = 0; i < n; i++) {
-        double *row = out + i * w, words = row[col[C_WORDS]], prose_words = prose[i] ? words : 0;
+        double words = word_count[i], prose_words = prose[i] ? words : 0;
         double chars = (double)length_of[i];
         cumulative += prose_words;
         char_cumulative += chars;
-        row[col[C_CHAR_POSITION]] = (char_cumulative - chars) / total_chars;
-        if (logs) row[col[C_LOG_LINES]] = cfg.log1p[n];
-        row[col[C_POSITION]] = (double)((float)i / (float)n);
-        row[col[C_WORDS_VS_PAGE_MAX]] = words / page_words;
-        row[col[C_PROSE_BEFORE]] = (cumulative - prose_words) / total_prose;
-        row[col[C_PROSE_AFTER]] = (after_all - cumulative) / total_prose;
-        row[col[C_PAGE_PROSE_SHARE]] = (double)prose_share;
-        row[col[C_PAGE_MEAN_WORDS]] = mean_words;
-        for (int o = 0; o < 4; o++) {
-            Py_ssize_t j = i - CONTEXT_OFFSET[o];
-            const double *seen = j >= 0 && j < n ? out + j * w : NULL;
-            for (int k = 0; k < 5; k++) row[to[5 * o + k]] = seen != NULL ? seen[from[k]] : -1.0;
-        }
+        char_position[i] = (char_cumulative - chars) / total_chars;
+        log_lines[i] = logs ? cfg.log1p[n] : 0.0;  /* 0.0: the caller's to fill (see fill()) */
+        position[i] = (double)((float)i / (float)n);
+        vs_max[i] = words / page_words;
+        before[i] = (cumulative - prose_words) / total_prose;
+        after[i] = (after_all - cumulative) / total_prose;
+        share[i] = (double)prose_share;
+        mean[i] = mean_words;
     }
-    count_means(out, rule, n, RULE_RADIUS, col[C_RULE_WINDOW_3]);
-    for (int k = 0; k < 3; k++) count_means(out, prose, n, PROSE_RADIUS[k], col[PROSE_WINDOW[k]]);
+    /* The context columns' reads past the page's edges (see Columns). */
+    for (int k = 0; k < 5; k++) {
+        double *read = column(cols, CONTEXT_OF[k]);
+        for (int j = 1; j <= PAD; j++) read[-j] = read[n - 1 + j] = -1.0;
+    }
+    count_means(column(cols, C_RULE_WINDOW_3), rule, n, RULE_RADIUS);
+    for (int k = 0; k < 3; k++) count_means(column(cols, PROSE_WINDOW[k]), prose, n, PROSE_RADIUS[k]);
     for (Py_ssize_t i = 0; i < MAX_RADIUS; i++) padded[i] = padded[n + MAX_RADIUS + i] = 0.0;
-    for (Py_ssize_t i = 0; i < n; i++) padded[MAX_RADIUS + i] = out[i * w + col[C_LEXICAL]];
-    for (int k = 0; k < 3; k++) sum_means(out, padded, MAX_RADIUS, sums, n, LEXICAL_RADIUS[k], col[LEXICAL_WINDOW[k]]);
+    for (Py_ssize_t i = 0; i < n; i++) padded[MAX_RADIUS + i] = lexical[i];
+    for (int k = 0; k < 3; k++) sum_means(column(cols, LEXICAL_WINDOW[k]), padded, MAX_RADIUS, n, LEXICAL_RADIUS[k]);
+    double *short_run = column(cols, C_SHORT_RUN);
     for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
         Py_ssize_t end = i;
-        while (end < n && out[end * w + col[C_WORDS]] <= (double)cfg.short_words) end++;
+        while (end < n && word_count[end] <= (double)cfg.short_words) end++;
         Py_ssize_t run = end - i < cfg.short_cap ? end - i : cfg.short_cap;
-        for (Py_ssize_t j = i; j < end; j++) out[j * w + col[C_SHORT_RUN]] = (double)run;
-        if (end == i) out[end++ * w + col[C_SHORT_RUN]] = 0.0;
+        for (Py_ssize_t j = i; j < end; j++) short_run[j] = (double)run;
+        if (end == i) short_run[end++] = 0.0;
         i = end;
     }
     PyMem_Free(scratch);
@@ -1509,32 +1546,31 @@ hold(PyObject *object, Held *held, const char *format, Py_ssize_t rows, Py_ssize
     return 0;
 }
 
-/* The matrix of n lines (a list of exactly n str) into out (n x width): 1 done, 2 done but for the log columns
+/* The columns of n lines (a list of exactly n str), made by columns_new: 1 done, 2 done but for the log columns
    (a line or the page too long for the log table: see fill), 0 declined, -1 error. */
 static int
-fill_matrix(PyObject *lines, PyObject *categories, const Lexicon *table, double *out)
+fill_matrix(PyObject *lines, PyObject *categories, const Lexicon *table, Columns *cols)
 {
     Py_ssize_t n = PyList_GET_SIZE(lines);
     int r = 1;
+    double *first = column(cols, 0);
     for (Py_ssize_t i = 0; i < n && r == 1; i++)
-        r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, out + i * cfg.width);
+        r = fill_row(PyList_GET_ITEM(lines, i), PyList_GET_ITEM(categories, i), table, first + i, cols->stride);
     if (r != 1) return r;
-    double *repeats = PyMem_Malloc((size_t)n * (sizeof(double) + sizeof(Py_ssize_t)));
-    Py_ssize_t *length_of = (Py_ssize_t *)(repeats + n);
-    if (repeats == NULL) {
+    Py_ssize_t *length_of = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    if (length_of == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    if ((r = count_repeats(lines, n, repeats)) == 0) {
+    if ((r = count_repeats(lines, n, column(cols, C_REPEATS))) == 0) {
         int logs = n < cfg.n_logs;
         for (Py_ssize_t i = 0; i < n; i++) {
-            out[i * cfg.width + cfg.column[C_REPEATS]] = repeats[i];
             length_of[i] = PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
             logs &= length_of[i] < cfg.n_logs;
         }
-        r = fill_page(out, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
+        r = fill_page(cols, length_of, n, logs) < 0 ? -1 : logs ? 1 : 2;
     }
-    PyMem_Free(repeats);
+    PyMem_Free(length_of);
     return r;
 }
 
@@ -1560,9 +1596,16 @@ fill(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (table == NULL) return NULL;
     if (!fillable(lines, categories)) return PyLong_FromLong(0);
     Held held[1] = {{{0}, 0}};
+    Columns cols = {0};
     int r = -1;
-    if (hold(args[3], &held[0], "d", PyList_GET_SIZE(lines), cfg.width) == 0)
-        r = fill_matrix(lines, categories, table, held[0].view.buf);
+    if (hold(args[3], &held[0], "d", PyList_GET_SIZE(lines), cfg.width) == 0 &&
+        columns_new(&cols, PyList_GET_SIZE(lines)) == 0 && (r = fill_matrix(lines, categories, table, &cols)) > 0) {
+        /* The matrix the Python code makes, row by row, from the columns. */
+        double *out = held[0].view.buf;
+        for (int c = 0; c < C_N; c++)
+            for (Py_ssize_t i = 0; i < cols.n; i++) out[i * cfg.width + cfg.column[c]] = cols.of[c][i];
+    }
+    PyMem_Free(cols.cells);
     if (held[0].held) PyBuffer_Release(&held[0].view);
     return r < 0 ? NULL : PyLong_FromLong(r);
 }
@@ -1758,12 +1801,7 @@ verdicts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 
 /* ---- the whole page --------------------------------------------------------------------------------- */
 
-/* What _trees.c offers other extensions (its capsule C_API): add_leaf_values on C rows. */
-typedef struct {
-    int (*add_leaf_values)(PyObject *model, const double *rows, Py_ssize_t count, Py_ssize_t width, double *out);
-} TreesAPI;
-
-static const TreesAPI *trees_api;
+static const TreesAPI *trees_api;  /* _trees.c's (see _slots.h) */
 
 /* configure_actions(words): the calls to action's words (str, lower-case ASCII letters and spaces, each
    starting and ending with a letter, sorted by first letter); () turns the matching off. */
@@ -1803,7 +1841,7 @@ configure_actions(PyObject *self, PyObject *words)
 static PyObject *
 configure_scoring(PyObject *self, PyObject *api)
 {
-    const TreesAPI *found = PyCapsule_GetPointer(api, "copydesk._trees.C_API");
+    const TreesAPI *found = PyCapsule_GetPointer(api, TREES_API_CAPSULE);
     if (found == NULL) return NULL;
     trees_api = found;
     Py_RETURN_NONE;
@@ -1819,16 +1857,16 @@ sigmoid_of(double raw, double sigmoid)
 
 /* textmode.mark_repeats: a body line (verdict None) of at least min_chars characters that repeats an earlier
    body line word for word becomes `duplicate`, in place; 0, or -1 on an error. Only lines the page holds more
-   than once (their repeat count, column C_REPEATS of the rows) are looked up: most pages have none in the body. */
+   than once (their repeat count, column C_REPEATS) are looked up: most pages have none in the body. */
 static int
-mark_repeats(PyObject *lines, PyObject *verdicts, const double *rows, Py_ssize_t n, PyObject *duplicate,
+mark_repeats(PyObject *lines, PyObject *verdicts, const double *repeats, Py_ssize_t n, PyObject *duplicate,
              Py_ssize_t min_chars)
 {
     PyObject *seen = NULL;
     int status = 0;
     for (Py_ssize_t i = 0; i < n && status == 0; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
-        if (rows[i * cfg.width + cfg.column[C_REPEATS]] < 2 || PyList_GET_ITEM(verdicts, i) != Py_None ||
+        if (repeats[i] < 2 || PyList_GET_ITEM(verdicts, i) != Py_None ||
             PyUnicode_GET_LENGTH(line) < min_chars)
             continue;
         if (seen == NULL && (seen = PySet_New(NULL)) == NULL) return -1;
@@ -1865,26 +1903,35 @@ scored(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (min_chars == -1 && PyErr_Occurred()) return NULL;
     if (duplicate != Py_None && !PyUnicode_CheckExact(duplicate)) Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(lines), w = cfg.width;
-    double *out = PyMem_Malloc((size_t)n * (size_t)(w + 2) * sizeof(double));
-    if (out == NULL) return PyErr_NoMemory();
-    double *raw = out + n * w, *p = raw + n;
+    Columns cols = {0};
+    /* raw scores, probabilities, then each of the model's features' column (its first line) */
+    double *raw = PyMem_Malloc(2 * (size_t)n * sizeof(double) + (size_t)w * sizeof(double *));
+    if (raw == NULL) return PyErr_NoMemory();
+    double *p = raw + n;
+    const double **feature = (const double **)(p + n);
     PyObject *result = NULL;
-    int r = fill_matrix(lines, categories, table, out);
+    int r = columns_new(&cols, n) < 0 ? -1 : fill_matrix(lines, categories, table, &cols);
+    if (r == 1) {
+        for (Py_ssize_t f = 0; f < w; f++) feature[f] = NULL;
+        for (int c = 0; c < C_N; c++) feature[cfg.column[c]] = cols.of[c];
+        for (Py_ssize_t f = 0; f < w && r == 1; f++) r = feature[f] != NULL;  /* a feature fill() never makes */
+    }
     if (r == 1) {
         for (Py_ssize_t i = 0; i < n; i++) raw[i] = 0.0;
-        if (trees_api->add_leaf_values(model, out, n, w, raw) == 0) {
+        if (trees_api->add_leaf_values_by_column(model, feature, n, w, raw) == 0) {
             for (Py_ssize_t i = 0; i < n; i++) p[i] = sigmoid_of(raw[i], sigmoid);
             Column probabilities = {(const char *)p, sizeof(double)};
-            Column words = {(const char *)(out + cfg.column[C_WORDS]), w * (Py_ssize_t)sizeof(double)};
+            Column words = {(const char *)column(&cols, C_WORDS), sizeof(double)};
             result = line_verdicts(probabilities, words, n, categories, use_rules, ends, dropped);
             if (result != NULL && result != Py_None && duplicate != Py_None &&
-                mark_repeats(lines, result, out, n, duplicate, min_chars) < 0)
+                mark_repeats(lines, result, column(&cols, C_REPEATS), n, duplicate, min_chars) < 0)
                 Py_CLEAR(result);
         }
     } else if (r >= 0) {  /* declined, or past the log table: the Python code */
         result = Py_NewRef(Py_None);
     }
-    PyMem_Free(out);
+    PyMem_Free(cols.cells);
+    PyMem_Free(raw);
     return result;
 }
 
@@ -2086,6 +2133,437 @@ configure_body(PyObject *self, PyObject *args)
     Py_XSETREF(body_cfg.related, Py_NewRef(related));
     body_cfg.ready = 1;
     Py_RETURN_NONE;
+}
+
+/* ---- the headline and the breadcrumb --------------------------------------------------------------- */
+
+/* textmode.find_title and find_breadcrumb: their loops and shape tests here, and the regexes they try (_HOME,
+   _BYLINE, _CRUMB_SEPARATORS) called as they are, by their match and search methods, on the lines whose first
+   character those can match (most lines' cannot: see textmode._HOME_FIRST). In Python the two cost more than
+   the body's nodes once HTML mode has cooled the caches, as the bench runs them; here a line looked at costs a
+   few loads. A breadcrumb line found is read by textmode._crumbs_of itself (one a page at most). */
+#define MAX_FIRSTS 16
+static struct {
+    int ready;
+    PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped;
+    Py_UCS4 home_first[MAX_FIRSTS], home_second[MAX_FIRSTS], byline_first[MAX_FIRSTS], not_last[MAX_FIRSTS];
+    int n_home_first, n_home_second, n_byline_first, n_not_last;
+    Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
+} head_cfg;
+
+static int
+one_of(Py_UCS4 c, const Py_UCS4 *set, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (c == set[k]) return 1;
+    return 0;
+}
+
+/* A line headline() may read: an exact, non-empty str (what extract_text's lines are); else it declines. */
+static int
+readable_line(PyObject *line)
+{
+    return PyUnicode_CheckExact(line) && PyUnicode_GET_LENGTH(line) > 0;
+}
+
+/* Whether _HOME could match the line: its first two characters are ones the home words' first and second can
+   match (a word matches at least four). */
+static int
+home_possible(int kind, const void *data, Py_ssize_t length)
+{
+    return length >= 2 && one_of(at(kind, data, 0), head_cfg.home_first, head_cfg.n_home_first) &&
+           one_of(at(kind, data, 1), head_cfg.home_second, head_cfg.n_home_second);
+}
+
+static int
+home_possible_str(PyObject *line)
+{
+    return home_possible(PyUnicode_KIND(line), PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line));
+}
+
+/* line.endswith(textmode._ELLIPSES): 1, 0, or -1 on an error. */
+static int
+ends_with_ellipsis(PyObject *line)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(head_cfg.ellipses); k++) {
+        Py_ssize_t r = PyUnicode_Tailmatch(line, PyTuple_GET_ITEM(head_cfg.ellipses, k), 0, PY_SSIZE_T_MAX, 1);
+        if (r != 0) return (int)r;
+    }
+    return 0;
+}
+
+/* textmode._crumb_shaped: 1, 0, or -1 on an error. */
+static int
+crumb_shaped(PyObject *line)
+{
+    if (!home_possible_str(line)) return 0;
+    int r = matches(head_cfg.home_match, line, -1);
+    if (r != 1) return r;
+    r = matches(head_cfg.separators_search, line, -1);
+    return r != 0 ? r : ends_with_ellipsis(line);
+}
+
+/* Whether ". " is in the line. */
+SPECIALISED int
+has_sentence_break(int kind, const void *data, Py_ssize_t length)
+{
+    for (Py_ssize_t j = 0; j + 1 < length; j++)
+        if (at(kind, data, j) == '.' && at(kind, data, j + 1) == ' ') return 1;
+    return 0;
+}
+
+/* textmode._headline_shaped: 1, 0, or -1 on an error. */
+static int
+headline_shaped(PyObject *line)
+{
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+#define COUNT_ALL(k) count_spaces(k, data, length)
+    Py_ssize_t words = BY_KIND(kind, COUNT_ALL) + 1;
+#undef COUNT_ALL
+    if (words < head_cfg.min_words || words > head_cfg.max_words ||
+        one_of(at(kind, data, length - 1), head_cfg.not_last, head_cfg.n_not_last))
+        return 0;
+#define BREAK(k) has_sentence_break(k, data, length)
+    if (BY_KIND(kind, BREAK)) return 0;
+#undef BREAK
+    int r = ends_with_ellipsis(line);
+    if (r != 0) return r < 0 ? -1 : 0;
+    Py_UCS4 first = at(kind, data, 0);
+    if (one_of(first, head_cfg.byline_first, head_cfg.n_byline_first) &&
+        (r = matches(head_cfg.byline_match, line, -1)) != 0)
+        return r < 0 ? -1 : 0;
+    if (home_possible(kind, data, length) && (r = matches(head_cfg.home_match, line, -1)) != 0)
+        return r < 0 ? -1 : 0;
+    return 1;
+}
+
+/* textmode._next_body: the first body line from `start` on that is no breadcrumb trail, or -1 (none); -2 on an
+   error, -3 declined (a line or verdict it does not read). */
+static Py_ssize_t
+next_body(PyObject *lines, PyObject *verdicts, Py_ssize_t start)
+{
+    for (Py_ssize_t i = start; i < PyList_GET_SIZE(verdicts); i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i), *line = PyList_GET_ITEM(lines, i);
+        if (verdict != Py_None && !PyUnicode_CheckExact(verdict)) return -3;
+        if (verdict != Py_None) continue;
+        if (!readable_line(line)) return -3;
+        int r = crumb_shaped(line);
+        if (r < 0) return -2;
+        if (r == 0) return i;
+    }
+    return -1;
+}
+
+/* textmode.find_title: its line, -1 (none), -2 on an error, -3 declined. */
+static Py_ssize_t
+find_title(PyObject *lines, PyObject *verdicts)
+{
+    Py_ssize_t first = next_body(lines, verdicts, 0);
+    if (first < 0) return first;
+    int r = headline_shaped(PyList_GET_ITEM(lines, first));
+    if (r < 0) return -2;
+    if (r) {
+        Py_ssize_t second = next_body(lines, verdicts, first + 1);
+        if (second < -1) return second;
+        if (second >= 0) {
+            PyObject *line = PyList_GET_ITEM(lines, second);
+            int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+#define COUNT_ALL(k) count_spaces(k, data, length)
+            if (BY_KIND(kind, COUNT_ALL) + 1 >= head_cfg.prose_words) return first;
+#undef COUNT_ALL
+        }
+    }
+    Py_ssize_t stop = first - head_cfg.title_reach - 1 > -1 ? first - head_cfg.title_reach - 1 : -1;
+    for (Py_ssize_t i = first - 1; i > stop; i--) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i), *line = PyList_GET_ITEM(lines, i);
+        if (verdict == Py_None) continue;
+        if (!PyUnicode_CheckExact(verdict) || !readable_line(line)) return -3;
+        if (!same_str(verdict, head_cfg.dropped)) continue;
+        if ((r = headline_shaped(line)) < 0) return -2;
+        if (r) return i;
+    }
+    return -1;
+}
+
+/* headline() on lists of one length: (title_at, crumb_at, crumbs), None declined, NULL on an error. */
+static PyObject *
+headline_of(PyObject *lines, PyObject *verdicts)
+{
+    Py_ssize_t title_at = find_title(lines, verdicts);
+    if (title_at == -2) return NULL;
+    if (title_at == -3) Py_RETURN_NONE;
+    if (title_at < 0) return Py_BuildValue("(OO[])", Py_None, Py_None);
+    /* textmode.find_breadcrumb: _crumbs_of finds none in a line _HOME does not match (_HOME is tried twice on the
+       rare line it does). */
+    PyObject *title = PyList_GET_ITEM(lines, title_at);
+    Py_ssize_t stop = title_at - head_cfg.crumb_reach - 1 > -1 ? title_at - head_cfg.crumb_reach - 1 : -1;
+    for (Py_ssize_t i = title_at - 1; i > stop; i--) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!readable_line(line)) Py_RETURN_NONE;
+        if (!home_possible_str(line)) continue;
+        int home = matches(head_cfg.home_match, line, -1);  /* the regex alone: no Python frame for most */
+        if (home < 0) return NULL;
+        if (home == 0) continue;
+        PyObject *crumbs = PyObject_CallFunctionObjArgs(head_cfg.crumbs_of, line, title, NULL);
+        int found = crumbs == NULL ? -1 : PyObject_IsTrue(crumbs);
+        if (found != 0) {
+            PyObject *result = found < 0 ? NULL : Py_BuildValue("(nnO)", title_at, i, crumbs);
+            Py_XDECREF(crumbs);
+            return result;
+        }
+        Py_DECREF(crumbs);
+    }
+    return Py_BuildValue("(nO[])", title_at, Py_None);
+}
+
+static PyObject *
+headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "headline(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!head_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
+        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    return headline_of(lines, verdicts);
+}
+
+/* textmode._parts: headline(), the headline's and the breadcrumb's lines marked in `verdicts` (with `title` and
+   `breadcrumb`), then body(): (title_at, crumbs, nodes, captions, related), None for input it leaves to the
+   Python code (then verdicts are as they were). One call, not two and the Python around them. */
+static PyObject *title_mark, *breadcrumb_mark;
+
+static PyObject *
+parts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "parts(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!head_cfg.ready || !body_cfg.ready || title_mark == NULL || !PyList_CheckExact(lines) ||
+        !PyList_CheckExact(verdicts) || PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
+        Py_RETURN_NONE;
+    /* What body() reads, checked first: once a verdict is marked the page is this call's. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i);
+        if (!readable_line(PyList_GET_ITEM(lines, i)) || (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
+            Py_RETURN_NONE;
+    }
+    PyObject *head = headline_of(lines, verdicts);
+    if (head == NULL || head == Py_None) return head;
+    PyObject *title_at = PyTuple_GET_ITEM(head, 0), *crumb_at = PyTuple_GET_ITEM(head, 1), *found = NULL;
+    if ((title_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(title_at), Py_NewRef(title_mark)) < 0) ||
+        (crumb_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(crumb_at), Py_NewRef(breadcrumb_mark)) < 0) ||
+        (found = body(self, args, 2)) == NULL) {
+        Py_DECREF(head);
+        return NULL;
+    }
+    PyObject *result = found == Py_None ? NULL
+                                        : PyTuple_Pack(5, title_at, PyTuple_GET_ITEM(head, 2), PyTuple_GET_ITEM(found, 0),
+                                                       PyTuple_GET_ITEM(found, 3), PyTuple_GET_ITEM(found, 4));
+    if (found == Py_None) PyErr_SetString(PyExc_RuntimeError, "parts(): body() declined lines it was checked for");
+    Py_DECREF(head);
+    Py_DECREF(found);
+    return result;
+}
+
+/* A str's characters into `set` (at most MAX_FIRSTS); -1 with an error set past that. */
+static int
+read_chars(PyObject *chars, Py_UCS4 *set, int *n)
+{
+    if (PyUnicode_GET_LENGTH(chars) > MAX_FIRSTS) {
+        PyErr_SetString(PyExc_ValueError, "configure_headline(): at most 16 characters a set");
+        return -1;
+    }
+    *n = (int)PyUnicode_GET_LENGTH(chars);
+    for (int k = 0; k < *n; k++) set[k] = PyUnicode_READ_CHAR(chars, k);
+    return 0;
+}
+
+static PyObject *
+configure_headline(PyObject *self, PyObject *args)
+{
+    PyObject *home_match, *byline_match, *separators_search, *crumbs_of, *ellipses, *dropped, *home_first,
+        *home_second, *byline_first, *not_last, *title, *breadcrumb;
+    Py_ssize_t min_words, max_words, prose_words, title_reach, crumb_reach;
+    if (!PyArg_ParseTuple(args, "OOOOO!UUUUUnnnnnUU:configure_headline", &home_match, &byline_match, &separators_search,
+                          &crumbs_of, &PyTuple_Type, &ellipses, &dropped, &home_first, &home_second, &byline_first,
+                          &not_last, &min_words, &max_words, &prose_words, &title_reach, &crumb_reach, &title,
+                          &breadcrumb))
+        return NULL;
+    head_cfg.ready = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(ellipses); k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(ellipses, k))) {
+            PyErr_SetString(PyExc_TypeError, "configure_headline(): the ellipses are str");
+            return NULL;
+        }
+    }
+    if (read_chars(home_first, head_cfg.home_first, &head_cfg.n_home_first) < 0 ||
+        read_chars(home_second, head_cfg.home_second, &head_cfg.n_home_second) < 0 ||
+        read_chars(byline_first, head_cfg.byline_first, &head_cfg.n_byline_first) < 0 ||
+        read_chars(not_last, head_cfg.not_last, &head_cfg.n_not_last) < 0)
+        return NULL;
+    Py_XSETREF(head_cfg.home_match, Py_NewRef(home_match));
+    Py_XSETREF(head_cfg.byline_match, Py_NewRef(byline_match));
+    Py_XSETREF(head_cfg.separators_search, Py_NewRef(separators_search));
+    Py_XSETREF(head_cfg.crumbs_of, Py_NewRef(crumbs_of));
+    Py_XSETREF(head_cfg.ellipses, Py_NewRef(ellipses));
+    Py_XSETREF(head_cfg.dropped, Py_NewRef(dropped));
+    head_cfg.min_words = min_words;
+    head_cfg.max_words = max_words;
+    head_cfg.prose_words = prose_words;
+    head_cfg.title_reach = title_reach;
+    head_cfg.crumb_reach = crumb_reach;
+    Py_XSETREF(title_mark, Py_NewRef(title));
+    Py_XSETREF(breadcrumb_mark, Py_NewRef(breadcrumb));
+    head_cfg.ready = 1;
+    Py_RETURN_NONE;
+}
+
+/* ---- the record ----------------------------------------------------------------------------------------- */
+
+/* textmode._assembled without `explain` in one call: parts(), then the Article, made as body() makes its nodes,
+   without the dataclass's __init__: allocated by its class, each field set through its slot, as __init__ would set
+   it (the fields _assembled passes, the others their defaults: a value, or a new list for a list factory). The
+   captions and related lines, on the pages that have them, are read by textmode.find_images and find_related.
+   Calling the class from here cost more than the Python between the calls it saved (a call from C into Python
+   code enters the interpreter anew); this costs neither. */
+#define MAX_ARTICLE_FIELDS 64
+enum { A_TITLE, A_URL, A_SECTION, A_BREADCRUMB, A_BODY, A_IMAGES, A_RELATED, A_N };
+static const char *ARTICLE_GIVEN[A_N] = {"title", "url", "section", "breadcrumb", "body", "images", "related"};
+static struct {
+    PyTypeObject *type;
+    int n;                                /* the class's fields */
+    Py_ssize_t off[MAX_ARTICLE_FIELDS];   /* their slots */
+    int given[MAX_ARTICLE_FIELDS];        /* which of ARTICLE_GIVEN a field is, or -1: its default */
+    PyObject *defaults;                   /* per field: the default, or `list` for a new list */
+    PyObject *find_images, *find_related;
+} record_cfg;
+
+/* configure_record(article, fields, defaults, find_images, find_related): the Article class, its fields' names in
+   order and their defaults (`list`: a new list each), and what reads captions and related lines. */
+static PyObject *
+configure_record(PyObject *self, PyObject *args)
+{
+    PyObject *article, *fields, *defaults, *find_images, *find_related;
+    if (!PyArg_ParseTuple(args, "OO!O!OO:configure_record", &article, &PyTuple_Type, &fields, &PyTuple_Type,
+                          &defaults, &find_images, &find_related))
+        return NULL;
+    Py_CLEAR(record_cfg.type);
+    Py_ssize_t n = PyTuple_GET_SIZE(fields);
+    if (n > MAX_ARTICLE_FIELDS || PyTuple_GET_SIZE(defaults) != n) {
+        PyErr_SetString(PyExc_ValueError, "configure_record(): a default per field, at most 64 fields");
+        return NULL;
+    }
+    const char *names[MAX_ARTICLE_FIELDS];
+    int found[A_N] = {0};
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyTuple_GET_ITEM(fields, i);
+        if (!PyUnicode_Check(name) || (names[i] = PyUnicode_AsUTF8(name)) == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "configure_record(): field names are str");
+            return NULL;
+        }
+        record_cfg.given[i] = -1;
+        for (int k = 0; k < A_N; k++)
+            if (strcmp(names[i], ARTICLE_GIVEN[k]) == 0) found[k] = 1, record_cfg.given[i] = k;
+    }
+    for (int k = 0; k < A_N; k++) {
+        if (!found[k]) {
+            PyErr_Format(PyExc_TypeError, "configure_record(): the class has no field %s", ARTICLE_GIVEN[k]);
+            return NULL;
+        }
+    }
+    PyTypeObject *type = NULL;
+    if (slot_offsets(article, names, (int)n, record_cfg.off, &type) < 0) return NULL;
+    if (type->tp_itemsize != 0 || type->tp_alloc == NULL) {
+        Py_DECREF(type);
+        PyErr_SetString(PyExc_TypeError, "configure_record(): a fixed-size class with slots");
+        return NULL;
+    }
+    record_cfg.n = (int)n;
+    Py_XSETREF(record_cfg.defaults, Py_NewRef(defaults));
+    Py_XSETREF(record_cfg.find_images, Py_NewRef(find_images));
+    Py_XSETREF(record_cfg.find_related, Py_NewRef(find_related));
+    record_cfg.type = type;
+    Py_RETURN_NONE;
+}
+
+/* find(lines, indices), or a new empty list when there are no indices (as _assembled skips the call). */
+static PyObject *
+found_parts(PyObject *find, PyObject *lines, PyObject *indices)
+{
+    return PyList_GET_SIZE(indices) ? PyObject_CallFunctionObjArgs(find, lines, indices, NULL) : PyList_New(0);
+}
+
+/* The Article of these fields (new references taken: NULL ones are errors, and cleared). */
+static PyObject *
+new_article(PyObject **given)
+{
+    PyObject *article = NULL;
+    for (int k = 0; k < A_N; k++)
+        if (given[k] == NULL) goto done;
+    if ((article = record_cfg.type->tp_alloc(record_cfg.type, 0)) == NULL) goto done;
+    for (int i = 0; i < record_cfg.n; i++) {
+        PyObject *fallback = PyTuple_GET_ITEM(record_cfg.defaults, i);
+        PyObject *value = record_cfg.given[i] >= 0       ? Py_NewRef(given[record_cfg.given[i]])
+                          : fallback == (PyObject *)&PyList_Type ? PyList_New(0)
+                                                               : Py_NewRef(fallback);
+        if (value == NULL) {
+            Py_CLEAR(article);  /* its slots set so far are released with it */
+            goto done;
+        }
+        *(PyObject **)((char *)article + record_cfg.off[i]) = value;
+    }
+done:
+    for (int k = 0; k < A_N; k++) Py_XDECREF(given[k]);
+    return article;
+}
+
+static PyObject *
+record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 3, "record(lines, verdicts, url)")) return NULL;
+    if (record_cfg.type == NULL) Py_RETURN_NONE;
+    PyObject *lines = args[0], *got = parts(self, args, 2);
+    if (got == NULL || got == Py_None) return got;  /* declined: verdicts untouched */
+    PyObject *title_at = PyTuple_GET_ITEM(got, 0), *crumbs = PyTuple_GET_ITEM(got, 1);
+    Py_ssize_t n_crumbs = PyList_GET_SIZE(crumbs);
+    PyObject *given[A_N] = {
+        Py_NewRef(title_at == Py_None ? Py_None : PyList_GET_ITEM(lines, PyLong_AsSsize_t(title_at))),
+        Py_NewRef(args[2]),
+        Py_NewRef(n_crumbs ? PyList_GET_ITEM(crumbs, n_crumbs - 1) : Py_None),
+        Py_NewRef(crumbs),
+        Py_NewRef(PyTuple_GET_ITEM(got, 2)),
+        found_parts(record_cfg.find_images, lines, PyTuple_GET_ITEM(got, 3)),
+        NULL,
+    };
+    if (given[A_IMAGES] != NULL) given[A_RELATED] = found_parts(record_cfg.find_related, lines, PyTuple_GET_ITEM(got, 4));
+    Py_DECREF(got);
+    return new_article(given);
+}
+
+/* page(), then record() on the lines and verdicts it made: textmode.extract_text's whole record in one call (an
+   Article), or what page() gives where record() declines or there are no verdicts, for the Python code to go on
+   from. */
+static PyObject *
+page_record(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 13, "page_record(text, url, max_lines, line_category, min_model_lines, table, model, sigmoid,"
+                              " use_rules, ends, dropped, duplicate, min_chars)"))
+        return NULL;
+    PyObject *page_args[12] = {args[0]};
+    for (int k = 1; k < 12; k++) page_args[k] = args[k + 1];
+    PyObject *found = page(self, page_args, 12);
+    if (found == NULL || !PyTuple_Check(found) || !PyList_Check(PyTuple_GET_ITEM(found, 2))) return found;
+    PyObject *record_args[3] = {PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 2), args[1]};
+    PyObject *article = record(self, record_args, 3);
+    if (article != Py_None) {
+        Py_DECREF(found);
+        return article;
+    }
+    Py_DECREF(article);
+    return found;
 }
 
 /* ---- configuration -------------------------------------------------------------------------------- */
@@ -2318,6 +2796,16 @@ static PyMethodDef methods[] = {
      " (lines, categories, verdicts) | None: split, rule_categories (the undecided lines by"
      " line_category(line, rare)) and, with a table (not None) and at least min_model_lines lines, scored, in one"
      " call; categories or verdicts None where those leave the page to the Python code, None where split does."},
+    {"configure_record", configure_record, METH_VARARGS,
+     "configure_record(article, fields, defaults, find_images, find_related): the Article class, its fields in"
+     " order and their defaults (list: a new list each), and what reads captions and related lines."},
+    {"record", (PyCFunction)(void (*)(void))record, METH_FASTCALL,
+     "record(lines, verdicts, url) -> Article | None: textmode._assembled without explain, from parts() and the"
+     " Article class; None (verdicts untouched) for input it leaves to the Python code."},
+    {"page_record", (PyCFunction)(void (*)(void))page_record, METH_FASTCALL,
+     "page_record(text, url, max_lines, line_category, min_model_lines, table, model, sigmoid, use_rules, ends,"
+     " dropped, duplicate, min_chars) -> Article | what page() returns: page(), then record() on its lines and"
+     " verdicts; page()'s result where there are none or record() declines."},
     {"configure_body", configure_body, METH_VARARGS,
      "configure_body(node_type, sentence_ends, heading_spaces, heading, paragraph, level, prefix, caption, related):"
      " what textmode._node makes."},
@@ -2325,6 +2813,16 @@ static PyMethodDef methods[] = {
      "body(lines, verdicts) -> (nodes, start, stop, captions, related) | None: the BodyNode of each body line"
      " (verdict None), the body's span, and the indices of the caption and related lines inside it; None for"
      " input it leaves to the Python code."},
+    {"configure_headline", configure_headline, METH_VARARGS,
+     "configure_headline(home_match, byline_match, separators_search, crumbs_of, ellipses, dropped, home_first,"
+     " home_second, byline_first, not_last, min_words, max_words, prose_words, title_reach, crumb_reach, title,"
+     " breadcrumb): what textmode.find_title and find_breadcrumb read, and the verdicts parts() marks."},
+    {"parts", (PyCFunction)(void (*)(void))parts, METH_FASTCALL,
+     "parts(lines, verdicts) -> (title_at, crumbs, nodes, captions, related) | None: headline(), its lines"
+     " marked in verdicts, then body(); None (verdicts untouched) for input it leaves to the Python code."},
+    {"headline", (PyCFunction)(void (*)(void))headline, METH_FASTCALL,
+     "headline(lines, verdicts) -> (title_at, crumb_at, crumbs) | None: textmode.find_title, and"
+     " find_breadcrumb above the headline found (None, []: none); None for input it leaves to the Python code."},
     {"fill", (PyCFunction)(void (*)(void))fill, METH_FASTCALL,
      "fill(lines, categories, table, out) -> int: the columns of FILLED in `out`, and 1; 2 when a line or the"
      " page is too long for the log table, and the log columns are left to the caller; 0 for lines it leaves"

@@ -1,8 +1,9 @@
 /*
  * _slots.h -- what copydesk's compiled parts (_walk.c, _classify.c, _features.c, _lines.c) share: finding
  * and reading the slots of the dataclasses blocks.py defines, int, float and exact str reads, declining
- * with None, a module's tuple of names, and the checks a call starts with. Each extension includes its own
- * copy of these static functions; nothing here holds state.
+ * with None, a module's tuple of names, and the checks a call starts with; and the C API _trees.c offers
+ * _lines.c (TreesAPI). Each extension includes its own copy of these static functions; nothing here holds
+ * state.
  */
 
 #ifndef COPYDESK_SLOTS_H
@@ -150,5 +151,16 @@ not_configured(int ready, const char *module)
     PyErr_Format(PyExc_RuntimeError, "%s is not configured", module);
     return 1;
 }
+
+/* What _trees.c offers other extensions, in its capsule C_API (named TREES_API_CAPSULE, which says which
+   version of this struct it holds): the tree model's leaf values added to `out` for `count` float64 rows of
+   `width` values, the rows given as rows (`rows[r * width + f]`) or as columns (`columns[f][r]`: _lines.c's
+   page columns, whose context columns are its other columns read a line or two over). */
+#define TREES_API_CAPSULE "copydesk._trees.C_API.v2"
+typedef struct {
+    int (*add_leaf_values)(PyObject *model, const double *rows, Py_ssize_t count, Py_ssize_t width, double *out);
+    int (*add_leaf_values_by_column)(PyObject *model, const double *const *columns, Py_ssize_t count,
+                                     Py_ssize_t width, double *out);
+} TreesAPI;
 
 #endif

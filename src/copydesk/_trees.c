@@ -37,6 +37,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "_slots.h"
+
 #define CAPSULE "copydesk._trees.model"
 /* Rows scored together by the leaf-set loop: eight vectors of two doubles. */
 #define BLOCK 16
@@ -244,6 +246,29 @@ static inline void read_rows(const Model *m, const char *const *row, int single,
     }
 }
 
+/* read_rows for rows given as columns (see TreesAPI): `count` rows from row `first` on, into `lanes` lanes, the
+   lanes past them read as zero rows are. A block's sixteen values of a feature are next to each other in its
+   column: one run of loads, not sixteen rows' worth of cache lines. */
+static inline void read_columns(const Model *m, const double *const *columns, Py_ssize_t first, int count, int lanes,
+                                double *restrict values) {
+    for (Py_ssize_t s = 0; s < m->slots; s++) {
+        const double *restrict column = columns[m->used[s]] + first;
+        double *restrict to = values + s * lanes;
+        if (count == lanes) {
+#pragma GCC unroll 16
+            for (int k = 0; k < lanes; k++) {
+                double value = column[k];
+                to[k] = fabs(value) > (double)1e-35f ? value : 0.0;
+            }
+        } else {
+            for (int k = 0; k < lanes; k++) {
+                double value = k < count ? column[k] : 0.0;
+                to[k] = fabs(value) > (double)1e-35f ? value : 0.0;
+            }
+        }
+    }
+}
+
 /* The leaf sets of tree t for BLOCK rows: row k's leaf is the lowest bit of live[k / 2][k % 2]. */
 typedef struct {
     pair_bits live[PAIRS];
@@ -363,10 +388,11 @@ static void add_row(const Model *m, const double *values, double *out) {
     }
 }
 
-/* Adds each tree's leaf for each of `count` rows (`row_size` bytes apart, float32 when `single`) to out, letting
-   other threads run meanwhile when `release`; -1 out of memory (an error set). */
-static int score_rows(const Model *m, const char *rows, Py_ssize_t count, Py_ssize_t row_size, int single,
-                      double *out, int release) {
+/* Adds each tree's leaf for each of `count` rows (`row_size` bytes apart, float32 when `single`; or, when
+   `columns` is not NULL, row r's feature f at columns[f][r]) to out, letting other threads run meanwhile when
+   `release`; -1 out of memory (an error set). */
+static int score_rows(const Model *m, const char *rows, const double *const *columns, Py_ssize_t count,
+                      Py_ssize_t row_size, int single, double *out, int release) {
     Py_ssize_t num_class = m->num_class;
     /* values (slots x BLOCK, 16-byte aligned for the pair loads), acc (classes x BLOCK), a zero row. */
     char *scratch = PyMem_Calloc(1, 16 + ((size_t)m->slots + (size_t)num_class) * BLOCK * 8 + (size_t)row_size + 8);
@@ -383,9 +409,12 @@ static int score_rows(const Model *m, const char *rows, Py_ssize_t count, Py_ssi
         const char *row[BLOCK];
         /* A short last block is padded with zero rows, whose sums are dropped: cheaper than rows one by
          * one from two rows up. */
-        for (int k = 0; k < BLOCK; k++) row[k] = k < in_block ? rows + (r0 + k) * row_size : zero_row;
+        for (int k = 0; k < BLOCK; k++) row[k] = rows != NULL && k < in_block ? rows + (r0 + k) * row_size : zero_row;
         if (m->leaf_sets && in_block > 1) {
-            read_rows(m, row, single, BLOCK, values);
+            if (columns != NULL)
+                read_columns(m, columns, r0, in_block, BLOCK, values);
+            else
+                read_rows(m, row, single, BLOCK, values);
             for (Py_ssize_t c = 0; c < num_class; c++)
                 for (int k = 0; k < BLOCK; k++) acc[c * BLOCK + k] = k < in_block ? out[(r0 + k) * num_class + c] : 0.0;
 #ifdef AVX2_BLOCKS
@@ -398,7 +427,10 @@ static int score_rows(const Model *m, const char *rows, Py_ssize_t count, Py_ssi
                 for (int k = 0; k < in_block; k++) out[(r0 + k) * num_class + c] = acc[c * BLOCK + k];
         } else {
             for (int k = 0; k < in_block; k++) {
-                read_rows(m, &row[k], single, 1, values);
+                if (columns != NULL)
+                    read_columns(m, columns, r0 + k, 1, 1, values);
+                else
+                    read_rows(m, &row[k], single, 1, values);
                 add_row(m, values, out + (r0 + k) * num_class);
             }
         }
@@ -424,7 +456,7 @@ static PyObject *add_leaf_values(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
         return NULL;
     }
-    int r = score_rows(m, held[0].view.buf, held[0].view.shape[0], m->width * held[0].view.itemsize,
+    int r = score_rows(m, held[0].view.buf, NULL, held[0].view.shape[0], m->width * held[0].view.itemsize,
                        held[0].view.format[0] == 'f', held[1].view.buf, 1);
     release(held, 2);
     if (r < 0) return NULL;
@@ -443,14 +475,22 @@ static int api_add_leaf_values(PyObject *capsule, const double *rows, Py_ssize_t
         PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
         return -1;
     }
-    return score_rows(m, (const char *)rows, count, width * (Py_ssize_t)sizeof(double), 0, out, 0);
+    return score_rows(m, (const char *)rows, NULL, count, width * (Py_ssize_t)sizeof(double), 0, out, 0);
 }
 
-typedef struct {
-    int (*add_leaf_values)(PyObject *, const double *, Py_ssize_t, Py_ssize_t, double *);
-} TreesAPI;
+/* The same for rows given as columns: row r's feature f is columns[f][r] (see TreesAPI in _slots.h). */
+static int api_add_leaf_values_by_column(PyObject *capsule, const double *const *columns, Py_ssize_t count,
+                                         Py_ssize_t width, double *out) {
+    const Model *m = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (m == NULL) return -1;
+    if (width != m->width) {
+        PyErr_SetString(PyExc_ValueError, "rows or out do not fit the model");
+        return -1;
+    }
+    return score_rows(m, NULL, columns, count, 0, 0, out, 0);
+}
 
-static const TreesAPI API = {api_add_leaf_values};
+static const TreesAPI API = {api_add_leaf_values, api_add_leaf_values_by_column};
 
 static PyMethodDef methods[] = {
     {"compile", compile, METH_VARARGS, "Check a model's arrays and lay them out for add_leaf_values."},
@@ -465,7 +505,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trees", "Tree-ensem
 PyMODINIT_FUNC PyInit__trees(void) {
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
-    PyObject *api = PyCapsule_New((void *)&API, "copydesk._trees.C_API", NULL);
+    PyObject *api = PyCapsule_New((void *)&API, TREES_API_CAPSULE, NULL);
     if (api == NULL || PyModule_AddObject(m, "C_API", api) < 0) {
         Py_XDECREF(api);
         Py_DECREF(m);

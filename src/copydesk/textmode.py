@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -37,10 +37,12 @@ from .textmode_features import (
     FEATURE_NAMES,
     PROSE_WORDS,
     compiled_lines,
-    compiled_page,
+    compiled_page_with,
+    compiled_record_with,
     compiled_scored,
     compiled_verdicts,
     normalise_lines,
+    page_arguments,
     page_features,
     rule_categories,
 )
@@ -61,6 +63,12 @@ _ELLIPSES = ("...", "…", "...\n", "…\n")
 _TAG = re.compile(r"\s*\[(?P<tag>[A-Z][A-Z0-9 &'-]{1,24})\]\s*$")
 _RELATED_PREFIX = next(p for p, category in TEXT_PATTERNS if category == "related" and p.pattern.startswith("^"))
 _BYLINE = re.compile(r"^(by|von|par|por)\s", re.I)
+# The first characters _HOME and _BYLINE can match (re.I: "ſ" is an "s", "İ" and "ı" are "i"s; the tests check
+# these against every character): a line starting otherwise is no match, told without a regex call. Nine of
+# them a page, for lines above its body, cost a tenth of what is left after _lines.c.
+_HOME_FIRST = frozenset("HhSsſAaIiİıГг")
+_HOME_SECOND = frozenset("OoTtCcNnЛл")  # and the second (_lines.c's headline() reads both)
+_BYLINE_FIRST = frozenset("BbVvPp")
 _HTML_TAG = re.compile(
     r"<\s*(!doctype|html|head|body|div|p|span|a|br|table|meta|script|title|article|section|link|style|ul|li|h[1-6])"
     r"[\s>/]", re.I,
@@ -68,6 +76,10 @@ _HTML_TAG = re.compile(
 _WORDS = FEATURE_NAMES.index("words")
 MAX_LINES = 50_000  # the feature matrix of this many lines is about 25 MB
 _HEADING_SPACES = 12  # a body line with fewer spaces and no sentence end is a heading
+_HEADLINE_WORDS = (3, 30)  # a headline's fewest and most words
+_NOT_HEADLINE_END = ".:;,…"  # a headline ends with none of these
+_TITLE_REACH = 10  # the lines above the body looked at for its headline
+_CRUMB_REACH = 7  # the lines above the headline looked at for a breadcrumb
 _MIN_MODEL_LINES = 3  # below this a "page" is a snippet: every prose-like line is body
 
 
@@ -120,7 +132,9 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     options = options or DEFAULT_OPTIONS
     # Bounded as HTML mode bounds its input: a page is never this long, a corrupt dump can be.
     text = text[: options.max_input_bytes]
-    found = _compiled_page(text, options)
+    found = _compiled_page(text, options, url, record=not explain)
+    if type(found) is Article:  # the whole record from _lines.c (see _compiled_page)
+        return found
     # A binary or corrupt dump: NUL is no text (HTML mode's parser drops it too). _lines.c says when a
     # line holds one (False); only the Python code looks for it itself (a two-byte str is scanned for NUL
     # a character at a time: 2 us on a median page).
@@ -140,14 +154,31 @@ def extract_text(text: str, url: str | None = None, options: Options | None = No
     return _assembled(lines, verdicts, url, explain)
 
 
-def _compiled_page(text: str, options: Options) -> tuple[list[str], list | None, list | None] | bool | None:
+def _compiled_page(text: str, options: Options, url: str | None = None,
+                   record: bool = False) -> tuple[list[str], list | None, list | None] | bool | Article | None:
     """The lines, their categories and their verdicts from _lines.c in one call (see compiled_page), None, or
-    False for a text holding a NUL."""
+    False for a text holding a NUL; with `record`, the page's record itself (`_assembled` without explain) where
+    _lines.c makes it in the same call."""
     if compiled_lines() is None:
         return None
-    model = load_line_model(options.text_model_path) if options.use_model else None
-    return compiled_page(text, MAX_LINES, model and model.lexicon, model and model.booster, options.use_heuristics,
-                         _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES, _repeats(options))
+    held = _PAGE_ARGUMENTS.get(id(options))
+    if held is None or held[0] is not options:
+        model = load_line_model(options.text_model_path) if options.use_model else None
+        held = (options, page_arguments(MAX_LINES, model and model.lexicon, model and model.booster,
+                                        options.use_heuristics, _ARTICLE_ENDS, _DROPPED, _MIN_MODEL_LINES,
+                                        _repeats(options)))
+        if len(_PAGE_ARGUMENTS) >= 4:  # as many as load_line_model keeps
+            del _PAGE_ARGUMENTS[next(iter(_PAGE_ARGUMENTS))]
+        _PAGE_ARGUMENTS[id(options)] = held
+    if record and _compiled_record is not None:
+        return compiled_record_with(text, url, held[1])
+    return compiled_page_with(text, held[1])
+
+
+# What _compiled_page passes _lines.c besides the text, made once per Options (frozen) rather than each page: its
+# model looked up, its tables read and the arguments' tuple built cost about 2 us a page after HTML mode. Kept
+# with the Options itself, so that an id is never another object's.
+_PAGE_ARGUMENTS: dict[int, tuple[Options, tuple]] = {}
 
 
 def _compiled_verdicts(lines: list[str], categories: list[str | None], options: Options) -> list[str | None] | None:
@@ -173,19 +204,31 @@ def assemble_lines(lines: list[str], probabilities: np.ndarray, categories: list
 
 
 def _assembled(lines: list[str], verdicts: list[str | None], url: str | None, explain: bool) -> Article:
-    title_at = find_title(lines, verdicts)
-    crumbs: list[str] = []
-    if title_at is not None:
-        verdicts[title_at] = "title"
-        crumb_at, crumbs = find_breadcrumb(lines, title_at)
-        if crumb_at is not None:
-            verdicts[crumb_at] = "breadcrumb"
-    body, captions, related = body_nodes(lines, verdicts)
+    if not explain and _compiled_record is not None and compiled_lines():
+        article = _compiled_record(lines, verdicts, url)  # what follows, in one call
+        if article is not None:
+            return article
+    found = _compiled_parts(lines, verdicts) if _compiled_parts is not None and compiled_lines() else None
+    title_at, crumbs, body, captions, related = _parts_python(lines, verdicts) if found is None else found
     return Article(
         title=lines[title_at] if title_at is not None else None, url=url, section=crumbs[-1] if crumbs else None,
-        breadcrumb=crumbs, body=body, images=find_images(lines, captions), related=find_related(lines, related),
+        breadcrumb=crumbs, body=body, images=find_images(lines, captions) if captions else [],
+        related=find_related(lines, related) if related else [],
         removed=_removed(lines, verdicts) if explain else None,
     )
+
+
+def _parts_python(lines: list[str], verdicts: list[str | None]) -> tuple[int | None, list[str], list[BodyNode],
+                                                                       list[int], list[int]]:
+    """The headline's line, the crumbs, the body's nodes, and the caption and related lines inside the body's span,
+    with the headline's and the breadcrumb's lines marked in `verdicts` (_lines.c's parts() in one call)."""
+    title_at, crumb_at, crumbs = headline(lines, verdicts)
+    if title_at is not None:
+        verdicts[title_at] = "title"
+    if crumb_at is not None:
+        verdicts[crumb_at] = "breadcrumb"
+    body, captions, related = body_nodes(lines, verdicts)
+    return title_at, crumbs, body, captions, related
 
 
 def score_lines(lines: list[str], categories: list[str | None], options: Options) -> np.ndarray:
@@ -307,6 +350,21 @@ def _shape_category(line: str) -> str:
     return "other"
 
 
+def headline(lines: list[str], verdicts: list[str | None]) -> tuple[int | None, int | None, list[str]]:
+    """The headline's line (`find_title`), the breadcrumb's line above it and its crumbs (`find_breadcrumb`):
+    each None (and no crumbs) when there is none."""
+    found = _compiled_headline(lines, verdicts) if _compiled_headline is not None and compiled_lines() else None
+    return headline_python(lines, verdicts) if found is None else found
+
+
+def headline_python(lines: list[str], verdicts: list[str | None]) -> tuple[int | None, int | None, list[str]]:
+    """`headline` in Python: the reference."""
+    title_at = find_title(lines, verdicts)
+    if title_at is None:
+        return None, None, []
+    return (title_at, *find_breadcrumb(lines, title_at))
+
+
 def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
     """The headline: the body's first line when it is headline-shaped and prose follows (the model
     keeps headlines now and then: some pages' truth starts with one), else the nearest
@@ -318,7 +376,7 @@ def find_title(lines: list[str], verdicts: list[str | None]) -> int | None:
         second = _next_body(lines, verdicts, first + 1)
         if second is not None and lines[second].count(" ") + 1 >= PROSE_WORDS:
             return first
-    for i in range(first - 1, max(first - 11, -1), -1):
+    for i in range(first - 1, max(first - _TITLE_REACH - 1, -1), -1):
         if verdicts[i] == _DROPPED and _headline_shaped(lines[i]):
             return i
     return None
@@ -339,23 +397,25 @@ def _next_body(lines: list[str], verdicts: list[str | None], start: int) -> int 
 
 def _crumb_shaped(line: str) -> bool:
     """"Home › News", "Home U.K. A headline cut short...": a trail that starts at the home page."""
-    return _HOME.match(line) is not None and (_CRUMB_SEPARATORS.search(line) is not None
-                                              or line.endswith(_ELLIPSES))
+    return line[0] in _HOME_FIRST and _HOME.match(line) is not None and (
+        _CRUMB_SEPARATORS.search(line) is not None or line.endswith(_ELLIPSES))
 
 
 def _headline_shaped(line: str) -> bool:
     """3 to 30 words, one sentence without a closing full stop, not a byline, date or truncation."""
     words = line.count(" ") + 1
-    if not 3 <= words <= 30 or line[-1] in ".:;,…" or ". " in line or line.endswith(_ELLIPSES):
+    fewest, most = _HEADLINE_WORDS
+    if not fewest <= words <= most or line[-1] in _NOT_HEADLINE_END or ". " in line or line.endswith(_ELLIPSES):
         return False
-    return not _BYLINE.match(line) and not _HOME.match(line)
+    return ((line[0] not in _BYLINE_FIRST or not _BYLINE.match(line))
+            and (line[0] not in _HOME_FIRST or not _HOME.match(line)))
 
 
 def find_breadcrumb(lines: list[str], title_at: int) -> tuple[int | None, list[str]]:
     """The breadcrumb line above the headline and its crumbs up to the page's section (the page
     itself left out), or (None, [])."""
     title = lines[title_at]
-    for i in range(title_at - 1, max(title_at - 8, -1), -1):
+    for i in range(title_at - 1, max(title_at - _CRUMB_REACH - 1, -1), -1):
         crumbs = _crumbs_of(lines[i], title)
         if crumbs:
             return i, crumbs
@@ -363,7 +423,7 @@ def find_breadcrumb(lines: list[str], title_at: int) -> tuple[int | None, list[s
 
 
 def _crumbs_of(line: str, title: str) -> list[str]:
-    home = _HOME.match(line)
+    home = _HOME.match(line) if line[0] in _HOME_FIRST else None
     if home is None or len(line) > len(title) + 120:
         return []
     first, rest = line[: home.end()].strip(), line[home.end():]
@@ -453,3 +513,88 @@ def _set_up_compiled_body(module: ModuleType) -> None:
 
 _body_module, COMPILED_BODY_UNAVAILABLE = checked(compiled_lines(), COMPILED_LINES_UNAVAILABLE, _set_up_compiled_body)
 _compiled_body = _body_module.body if _body_module is not None else None
+
+
+# And the headline and breadcrumb (see headline), once a probe has found the same lines both ways.
+
+def _set_up_compiled_headline(module: ModuleType) -> None:
+    """Configure _lines.c's headline() with what find_title and find_breadcrumb read, then check it on probes
+    (raises if they differ)."""
+    module.configure_headline(_HOME.match, _BYLINE.match, _CRUMB_SEPARATORS.search, _crumbs_of, _ELLIPSES, _DROPPED,
+                              "".join(sorted(_HOME_FIRST)), "".join(sorted(_HOME_SECOND)),
+                              "".join(sorted(_BYLINE_FIRST)), _NOT_HEADLINE_END,
+                              *_HEADLINE_WORDS, PROSE_WORDS, _TITLE_REACH, _CRUMB_REACH, "title", "breadcrumb")
+    prose = "The story's first paragraph says enough, and then some more, to be kept as body text."
+    probes = [
+        (["Home › News › UK", "Menu", "The headline of the day", prose, prose],
+         ["navigation", _DROPPED, _DROPPED, BODY, BODY]),
+        (["Startseite Politik Ein Titel der Seite ist hier...", "Ein Titel der Seite ist hier und mehr", prose],
+         [_DROPPED, _DROPPED, BODY]),
+        (["By The Reporter Name", "Home / Sport / Football", "İnce headline with words", prose],
+         [_DROPPED, BODY, BODY, BODY]),
+        (["Sign in to read", "A short one.", prose], [_DROPPED, _DROPPED, BODY]),
+        (["Nothing kept here", "at all"], [_DROPPED, "navigation"]),
+    ]
+    for lines, verdicts in probes:
+        if module.headline(lines, verdicts) != headline_python(lines, verdicts):
+            raise RuntimeError("the probe's headline differs")
+        if _body_module is not None:  # and the parts, headline and body in one call (_parts_python in Python)
+            got, marked = module.parts(lines, list(verdicts)), list(verdicts)
+            title_at, crumb_at, crumbs = headline_python(lines, marked)
+            for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+                if at is not None:
+                    marked[at] = mark
+            body, captions, related = body_nodes_python(lines, marked)
+            if got is None or (*got[:2], _node_fields(got[2]), *got[3:]) != (
+                    title_at, crumbs, _node_fields(body), captions, related):
+                raise RuntimeError("the probe's parts differ")
+
+
+_headline_module, COMPILED_HEADLINE_UNAVAILABLE = checked(compiled_lines(), COMPILED_LINES_UNAVAILABLE,
+                                                          _set_up_compiled_headline)
+_compiled_headline = _headline_module.headline if _headline_module is not None else None
+_compiled_parts = _headline_module.parts if _headline_module is not None and _body_module is not None else None
+
+
+# And the record from there (see _assembled), once a probe has given the same records both ways.
+
+def _set_up_compiled_record(module: ModuleType) -> None:
+    """Configure _lines.c's record() with the Article class, its fields' defaults (a value, or a new list: what
+    the dataclass makes) and what reads captions and related lines, then check it on a probe (raises if the
+    records differ)."""
+    if _compiled_parts is None:
+        raise RuntimeError("no compiled parts")
+    names, defaults = [], []
+    for field in fields(Article):
+        factory = field.default_factory
+        if factory not in (MISSING, list) or factory is MISSING and field.default is MISSING:
+            raise RuntimeError(f"Article.{field.name}: a default record() does not make")
+        names.append(field.name)
+        defaults.append(list if factory is list else field.default)
+    module.configure_record(Article, tuple(names), tuple(defaults), find_images, find_related)
+    prose = "The story's first paragraph says enough, and then some more, to be kept as body text."
+    lines = ["Home › News › UK", "The headline of the day", "A caption (Image: GETTY)", prose,
+             "READ MORE: Another story", "[VIDEO] A tagged one", prose, "Share"]
+    verdicts = ["navigation", _DROPPED, "caption", BODY, "related", "related", BODY, "share"]
+    caption_as_body = [*verdicts[:2], BODY, *verdicts[3:]]
+    for url, marks in ((None, verdicts), ("https://example.com/a", verdicts), (None, caption_as_body)):
+        got, expected = module.record(lines, list(marks), url), _assembled_python(lines, list(marks), url)
+        if got is None or type(got) is not type(expected) or got != expected or got.to_dict() != expected.to_dict():
+            raise RuntimeError("the probe's records differ")
+
+
+def _assembled_python(lines: list[str], verdicts: list[str | None], url: str | None) -> Article:
+    """`_assembled` by the Python code (for the probe: the compiled body and headline are checked above)."""
+    title_at, crumb_at, crumbs = headline_python(lines, verdicts)
+    for at, mark in ((title_at, "title"), (crumb_at, "breadcrumb")):
+        if at is not None:
+            verdicts[at] = mark
+    body, captions, related = body_nodes_python(lines, verdicts)
+    return Article(title=lines[title_at] if title_at is not None else None, url=url,
+                   section=crumbs[-1] if crumbs else None, breadcrumb=crumbs, body=body,
+                   images=find_images(lines, captions), related=find_related(lines, related))
+
+
+_record_module, COMPILED_RECORD_UNAVAILABLE = checked(_headline_module, COMPILED_HEADLINE_UNAVAILABLE,
+                                                      _set_up_compiled_record)
+_compiled_record = _record_module.record if _record_module is not None else None

@@ -436,9 +436,29 @@ def compiled_page(text: str, max_lines: int, lexicon: Lexicon | None, booster: o
     NULs first: the split finds them for it, cheaper than a scan of its own)."""
     if _fast is None:
         return None
+    return compiled_page_with(text, page_arguments(max_lines, lexicon, booster, use_rules, ends, dropped,
+                                                   min_model_lines, repeats))
+
+
+def page_arguments(max_lines: int, lexicon: Lexicon | None, booster: object | None, use_rules: bool,
+                   ends: frozenset[str], dropped: str, min_model_lines: int,
+                   repeats: tuple[str, int] | None = None) -> tuple:
+    """What `compiled_page` passes _lines.c besides the text, for `compiled_page_with`: made once, by a caller
+    that calls with the same model and rules page after page (textmode keeps them per Options)."""
     scoring = _scoring(lexicon, booster) if booster is not None else None
-    return _fast.page(text, max_lines, _line_category, min_model_lines, *(scoring or (None, None, None)), use_rules,
-                      ends, dropped, *(repeats or (None, 0)))
+    return (max_lines, _line_category, min_model_lines, *(scoring or (None, None, None)), use_rules, ends, dropped,
+            *(repeats or (None, 0)))
+
+
+def compiled_page_with(text: str, arguments: tuple) -> PageFound | bool | None:
+    """`compiled_page` with its arguments from `page_arguments`."""
+    return _fast.page(text, *arguments) if _fast is not None else None
+
+
+def compiled_record_with(text: str, url: str | None, arguments: tuple) -> object:
+    """`compiled_page_with`, then _lines.c's record() on the lines and verdicts (textmode configures it): the
+    record (an Article), or what `compiled_page_with` returns where record() does not make one."""
+    return _fast.page_record(text, url, *arguments) if _fast is not None else None
 
 
 def _scoring(lexicon: Lexicon, booster: object) -> tuple[object, object, float] | None:
