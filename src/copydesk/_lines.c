@@ -2054,6 +2054,33 @@ append_index(PyObject *list, Py_ssize_t i)
     return r;
 }
 
+/* Lines and verdicts as body(), headline() and parts() take them: two lists of one length. */
+static int
+paired(PyObject *lines, PyObject *verdicts)
+{
+    return PyList_CheckExact(lines) && PyList_CheckExact(verdicts) && PyList_GET_SIZE(lines) == PyList_GET_SIZE(verdicts);
+}
+
+/* A line body() and headline() read: an exact, non-empty str (what extract_text's lines are); else they
+   decline. */
+static int
+readable_line(PyObject *line)
+{
+    return PyUnicode_CheckExact(line) && PyUnicode_GET_LENGTH(line) > 0;
+}
+
+/* Whether body() reads every line: each readable, its verdict None (BODY) or a str. */
+static int
+readable_lines(PyObject *lines, PyObject *verdicts)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *verdict = PyList_GET_ITEM(verdicts, i);
+        if (!readable_line(PyList_GET_ITEM(lines, i)) || (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
+            return 0;
+    }
+    return 1;
+}
+
 /* A verdict is BODY (None) or a str; captions and related lines are told by their names. */
 static int
 is_named(PyObject *verdict, PyObject *name)
@@ -2061,21 +2088,13 @@ is_named(PyObject *verdict, PyObject *name)
     return verdict == name || (PyUnicode_CheckExact(verdict) && same_str(verdict, name));
 }
 
+/* body() on lines it has checked (parts() checks them before it marks the headline). */
 static PyObject *
-body(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+body_of(PyObject *lines, PyObject *verdicts)
 {
-    if (wrong_call(nargs, 2, "body(lines, verdicts)")) return NULL;
-    PyObject *lines = args[0], *verdicts = args[1];
-    if (!body_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
-        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
-        Py_RETURN_NONE;
     Py_ssize_t n = PyList_GET_SIZE(lines), start = -1, stop = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i), *verdict = PyList_GET_ITEM(verdicts, i);
-        if (!PyUnicode_CheckExact(line) || PyUnicode_GET_LENGTH(line) == 0 ||
-            (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
-            Py_RETURN_NONE;
-        if (verdict == Py_None) {
+        if (PyList_GET_ITEM(verdicts, i) == Py_None) {
             start = start < 0 ? i : start;
             stop = i + 1;
         }
@@ -2101,6 +2120,15 @@ done:
     Py_XDECREF(captions);
     Py_XDECREF(related);
     return result;
+}
+
+static PyObject *
+body(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (wrong_call(nargs, 2, "body(lines, verdicts)")) return NULL;
+    PyObject *lines = args[0], *verdicts = args[1];
+    if (!body_cfg.ready || !paired(lines, verdicts) || !readable_lines(lines, verdicts)) Py_RETURN_NONE;
+    return body_of(lines, verdicts);
 }
 
 static PyObject *
@@ -2157,13 +2185,6 @@ one_of(Py_UCS4 c, const Py_UCS4 *set, int n)
     for (int k = 0; k < n; k++)
         if (c == set[k]) return 1;
     return 0;
-}
-
-/* A line headline() may read: an exact, non-empty str (what extract_text's lines are); else it declines. */
-static int
-readable_line(PyObject *line)
-{
-    return PyUnicode_CheckExact(line) && PyUnicode_GET_LENGTH(line) > 0;
 }
 
 /* Whether _HOME could match the line: its first two characters are ones the home words' first and second can
@@ -2325,9 +2346,7 @@ headline(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (wrong_call(nargs, 2, "headline(lines, verdicts)")) return NULL;
     PyObject *lines = args[0], *verdicts = args[1];
-    if (!head_cfg.ready || !PyList_CheckExact(lines) || !PyList_CheckExact(verdicts) ||
-        PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
-        Py_RETURN_NONE;
+    if (!head_cfg.ready || !paired(lines, verdicts)) Py_RETURN_NONE;
     return headline_of(lines, verdicts);
 }
 
@@ -2341,28 +2360,21 @@ parts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (wrong_call(nargs, 2, "parts(lines, verdicts)")) return NULL;
     PyObject *lines = args[0], *verdicts = args[1];
-    if (!head_cfg.ready || !body_cfg.ready || title_mark == NULL || !PyList_CheckExact(lines) ||
-        !PyList_CheckExact(verdicts) || PyList_GET_SIZE(lines) != PyList_GET_SIZE(verdicts))
-        Py_RETURN_NONE;
     /* What body() reads, checked first: once a verdict is marked the page is this call's. */
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
-        PyObject *verdict = PyList_GET_ITEM(verdicts, i);
-        if (!readable_line(PyList_GET_ITEM(lines, i)) || (verdict != Py_None && !PyUnicode_CheckExact(verdict)))
-            Py_RETURN_NONE;
-    }
+    if (!head_cfg.ready || !body_cfg.ready || title_mark == NULL || !paired(lines, verdicts) ||
+        !readable_lines(lines, verdicts))
+        Py_RETURN_NONE;
     PyObject *head = headline_of(lines, verdicts);
     if (head == NULL || head == Py_None) return head;
     PyObject *title_at = PyTuple_GET_ITEM(head, 0), *crumb_at = PyTuple_GET_ITEM(head, 1), *found = NULL;
     if ((title_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(title_at), Py_NewRef(title_mark)) < 0) ||
         (crumb_at != Py_None && PyList_SetItem(verdicts, PyLong_AsSsize_t(crumb_at), Py_NewRef(breadcrumb_mark)) < 0) ||
-        (found = body(self, args, 2)) == NULL) {
+        (found = body_of(lines, verdicts)) == NULL) {
         Py_DECREF(head);
         return NULL;
     }
-    PyObject *result = found == Py_None ? NULL
-                                        : PyTuple_Pack(5, title_at, PyTuple_GET_ITEM(head, 2), PyTuple_GET_ITEM(found, 0),
-                                                       PyTuple_GET_ITEM(found, 3), PyTuple_GET_ITEM(found, 4));
-    if (found == Py_None) PyErr_SetString(PyExc_RuntimeError, "parts(): body() declined lines it was checked for");
+    PyObject *result = PyTuple_Pack(5, title_at, PyTuple_GET_ITEM(head, 2), PyTuple_GET_ITEM(found, 0),
+                                    PyTuple_GET_ITEM(found, 3), PyTuple_GET_ITEM(found, 4));
     Py_DECREF(head);
     Py_DECREF(found);
     return result;

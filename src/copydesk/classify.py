@@ -30,10 +30,10 @@ from .rules import (
     LINK_LIST_CATEGORIES,
     MARK_ALIASES,
     RELATED_HEADING,
-    REPEAT_MIN_CHARS,
     REPEATABLE_KINDS,
     SENTENCE_END,
     compiled_tables,
+    second_copies,
     text_category,
 )
 
@@ -510,19 +510,15 @@ def drop_repeats(selection: Selection) -> Selection:
     Save.", on purpose). Keeping isolated short repeats (a question put to each interviewee) as labels
     rather than copies measured lower (0.864), as did leaving list items alone.
     """
-    seen: set[str] = set()
-    kept: list[Block] = []
-    copies: list[Block] = []
-    for block in selection.kept:
-        if block.chars >= REPEAT_MIN_CHARS and block.kind not in REPEATABLE_KINDS:
-            if block.text in seen:
-                block.label = "duplicate"
-                copies.append(block)
-                continue
-            seen.add(block.text)
-        kept.append(block)
-    if not copies:
+    blocks = selection.kept
+    at = second_copies([block.text if block.kind not in REPEATABLE_KINDS else None for block in blocks])
+    if not at:
         return selection
+    copies = [blocks[i] for i in at]
+    for block in copies:
+        block.label = "duplicate"
+    dropped = set(at)
+    kept = [block for i, block in enumerate(blocks) if i not in dropped]
     removed = sorted(selection.removed + copies, key=lambda block: block.position)
     return Selection(kept, removed, selection.view, selection.probabilities)
 

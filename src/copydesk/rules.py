@@ -113,6 +113,22 @@ REPEAT_MIN_CHARS = 20
 # Repeated rows of a table and repeated lines of code are the content's own.
 REPEATABLE_KINDS = frozenset({"cell", "code"})
 
+
+def second_copies(texts: list[str | None]) -> list[int]:
+    """The indices of the texts that repeat an earlier one word for word, both REPEAT_MIN_CHARS or longer;
+    None is a text that never counts (a table cell, a line not in the body)."""
+    seen: set[str] = set()
+    copies = []
+    for i, text in enumerate(texts):
+        if text is None or len(text) < REPEAT_MIN_CHARS:
+            continue
+        if text in seen:
+            copies.append(i)
+        else:
+            seen.add(text)
+    return copies
+
+
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
 # Words that turn a "comment" class into the comment form's.
