@@ -20,6 +20,7 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from types import ModuleType
 
 import numpy as np
@@ -581,8 +582,13 @@ def drop_teasers(page: PageBlocks, selection: Selection) -> Selection:
             cards.add(repeated[-1])
     if len(cards) < _MIN_TEASERS:
         return selection
-    in_cards = [block for block in selection.kept
-                if any(card <= block.element < elements[card].end for card in cards)]
+    # Subtrees are preorder ranges: one pass over a difference array says which elements are in a card.
+    depth = [0] * (len(elements) + 1)
+    for card in cards:
+        depth[card] += 1
+        depth[elements[card].end] -= 1
+    in_card = list(accumulate(depth))
+    in_cards = [block for block in selection.kept if in_card[block.element] > 0]
     if not in_cards:
         return selection
     inside = sum(prose_chars(block) for block in in_cards)
