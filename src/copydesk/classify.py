@@ -16,12 +16,26 @@ Three steps, all on the block table the walk produced:
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 from types import ModuleType
 
 import numpy as np
 
-from .blocks import COMMENTS, HEADED_MODULE, HIDDEN, SCHEMA_COPY, Block, Element, PageBlocks, prose_chars
+from .blocks import (
+    ANCESTOR_FLAGS,
+    COMMENTS,
+    HEADED_MODULE,
+    HIDDEN,
+    SCHEMA_COPY,
+    Block,
+    Element,
+    PageBlocks,
+    prose_chars,
+)
 from .compiled import load_checked
 from .features import HeuristicView, block_features
 from .model import BlockModel
@@ -32,6 +46,7 @@ from .rules import (
     RELATED_HEADING,
     REPEATABLE_KINDS,
     SENTENCE_END,
+    TRUNCATED_END,
     compiled_tables,
     second_copies,
     text_category,
@@ -520,6 +535,141 @@ def drop_repeats(selection: Selection) -> Selection:
     dropped = set(at)
     kept = [block for i, block in enumerate(blocks) if i not in dropped]
     removed = sorted(selection.removed + copies, key=lambda block: block.position)
+    return Selection(kept, removed, selection.view, selection.probabilities)
+
+
+# Teaser cards (`drop_teasers`): excerpts of at least this many characters, mostly unlinked, cut short with
+# an ellipsis...
+_EXCERPT_MIN_CHARS = 40
+# ...in elements of one shape (tag, class and parent's) repeated at least this many times, each at most
+# this long: the card is the largest such element around its excerpt.
+_MIN_TEASERS = 3
+_TEASER_MAX_CHARS = 1000
+# The page keeps this much prose outside the cards (blocks of _PROSE_MIN_CHARS or more), and at least this
+# share of the prose kept inside them: the story the cards sit beside.
+_STORY_OUTSIDE_MIN_PROSE = 500
+_STORY_OUTSIDE_MIN_RATIO = 0.5
+
+
+def drop_teasers(page: PageBlocks, selection: Selection) -> Selection:
+    """The selection without the kept blocks of teaser cards, labelled related: three or more cards of
+    one shape, each showing an excerpt of another page cut short with an ellipsis ("...", "…"), beside
+    a story of their own page's.
+
+    For pages whose type is article (the caller's test): a listing's cards are its content. Measured on
+    WCXB dev (5-fold CV), alone: F1 0.8645 to 0.8650, article 0.9547 to 0.9558 (precision 0.9410 to
+    0.9427); listing -0.002 (a listing taken for an article), forum -0.001.
+    """
+    elements = page.elements
+    excerpts = [block for block in page.blocks
+                if block.chars >= _EXCERPT_MIN_CHARS and block.link_chars < 0.5 * block.chars
+                and TRUNCATED_END.search(block.text) is not None]
+    if len(excerpts) < _MIN_TEASERS:
+        return selection
+    chains = []
+    for block in excerpts:
+        chain, index = [], block.element
+        while index >= 0 and elements[index].chars <= _TEASER_MAX_CHARS:
+            chain.append(index)
+            index = elements[index].parent
+        chains.append(chain)
+    # Elements of each shape holding an excerpt: a card's shape is held by several, the grid's by one.
+    holders = Counter(elements[i].shape for i in {i for chain in chains for i in chain})
+    cards = set()
+    for chain in chains:
+        repeated = [i for i in chain if holders[elements[i].shape] >= _MIN_TEASERS]
+        if repeated:
+            cards.add(repeated[-1])
+    if len(cards) < _MIN_TEASERS:
+        return selection
+    # Subtrees are preorder ranges: one pass over a difference array says which elements are in a card.
+    depth = [0] * (len(elements) + 1)
+    for card in cards:
+        depth[card] += 1
+        depth[elements[card].end] -= 1
+    in_card = list(accumulate(depth))
+    in_cards = [block for block in selection.kept if in_card[block.element] > 0]
+    if not in_cards:
+        return selection
+    inside = sum(prose_chars(block) for block in in_cards)
+    dropped = {block.position for block in in_cards}
+    outside = sum(prose_chars(block) for block in selection.kept
+                  if block.position not in dropped and block.chars >= _PROSE_MIN_CHARS)
+    if outside < _STORY_OUTSIDE_MIN_PROSE or outside < _STORY_OUTSIDE_MIN_RATIO * inside:
+        return selection
+    return _without(selection, in_cards, "related")
+
+
+_FOOTER = ANCESTOR_FLAGS["footer"]
+# `drop_footers` leaves a page alone when less than this much text outside links is kept outside footers.
+_OUTSIDE_FOOTERS_MIN_CHARS = 100
+
+
+def drop_footers(page: PageBlocks, selection: Selection) -> Selection:
+    """The selection without the kept blocks inside a <footer> (the page's, or an article's own: the
+    disclaimer, the tags, the sign-off box), labelled footer. A page whose kept text is nearly all in
+    footers (markup that wraps its content in one) is left alone.
+
+    Measured on WCXB dev (5-fold CV), alone: F1 0.8645 to 0.8661, article 0.9547 to 0.9556, collection
+    0.638 to 0.647, product 0.645 to 0.650; no page type lower.
+    """
+    elements = page.elements
+    in_footers = [block for block in selection.kept if elements[block.element].flags & _FOOTER]
+    if not in_footers:
+        return selection
+    dropped = {block.position for block in in_footers}
+    rest = sum(block.chars - block.link_chars for block in selection.kept if block.position not in dropped)
+    if rest < _OUTSIDE_FOOTERS_MIN_CHARS:
+        return selection
+    return _without(selection, in_footers, "footer")
+
+
+# `drop_outside_schema_body`: an articleBody this long is the article's text...
+_SCHEMA_BODY_MIN_CHARS = 500
+# ...when this share of the kept text (blocks of three words or more) is in it; then a kept block of
+# three words or more with less than this share of its word trigrams in it is not the article's.
+_SCHEMA_BODY_MIN_COVER = 0.5
+_SCHEMA_BODY_MIN_SHARE = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def drop_outside_schema_body(selection: Selection, article_body: str) -> Selection:
+    """The selection without the kept blocks the page's JSON-LD articleBody does not hold, labelled other:
+    the sign-up box, the author's bio and the teasers that the site's own copy of its article leaves
+    out. Nothing changes when the articleBody is short or misses much of the kept text (a summary,
+    another article's body).
+
+    Measured on WCXB dev (5-fold CV), alone: F1 0.8645 to 0.8648, article 0.9547 to 0.9551 (28 pages
+    have an articleBody of 500 characters or more; of the 15 it changes, 2 score lower).
+    """
+    if len(article_body) < _SCHEMA_BODY_MIN_CHARS:
+        return selection
+    words = _WORD.findall(html.unescape(article_body).lower())
+    trigrams = set(zip(words, words[1:], words[2:], strict=False))
+    outside: list[Block] = []
+    covered = measured = 0
+    for block in selection.kept:
+        tokens = _WORD.findall(block.text.lower())
+        if len(tokens) < 3:
+            continue
+        grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
+        measured += block.chars
+        if sum(gram in trigrams for gram in grams) >= _SCHEMA_BODY_MIN_SHARE * len(grams):
+            covered += block.chars
+        else:
+            outside.append(block)
+    if not outside or covered < _SCHEMA_BODY_MIN_COVER * measured:
+        return selection
+    return _without(selection, outside, "other")
+
+
+def _without(selection: Selection, blocks: list[Block], label: str) -> Selection:
+    """The selection with `blocks` (kept ones) moved to the removed, labelled `label`."""
+    for block in blocks:
+        block.label = label
+    dropped = {block.position for block in blocks}
+    kept = [block for block in selection.kept if block.position not in dropped]
+    removed = sorted(selection.removed + blocks, key=lambda block: block.position)
     return Selection(kept, removed, selection.view, selection.probabilities)
 
 

@@ -30,6 +30,12 @@ class Options:
             has the title only: corpus runs that want the text save a millisecond a page.
         drop_repeats: of blocks (or text mode's lines) kept twice word for word, keep the first only;
             the others are removed as "duplicate". Off: every copy stays in the body.
+        drop_footers: after the model's cut, drop the kept blocks inside a <footer> element, unless nearly
+            all the kept text is in footers.
+        drop_teasers: on pages the page-type model takes for articles, drop the kept teaser cards (excerpts
+            of other pages cut short with an ellipsis, three or more of one shape) beside the story.
+        schema_body: when the page's JSON-LD articleBody holds most of the kept text, drop the kept blocks
+            it does not hold.
         text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
             shipped one.
     """
@@ -49,6 +55,9 @@ class Options:
     metadata: bool = True
     text_model_path: str | None = None
     drop_repeats: bool = True
+    drop_footers: bool = True
+    drop_teasers: bool = True
+    schema_body: bool = True
 
 
 DEFAULT_OPTIONS = Options()

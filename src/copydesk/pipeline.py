@@ -10,10 +10,19 @@ from selectolax.lexbor import LexborHTMLParser
 from .article import Article
 from .assemble import assemble
 from .blocks import PageBlocks, page_blocks, structured_data
-from .classify import Selection, apply_model, drop_repeats, select
+from .classify import (
+    Selection,
+    apply_model,
+    drop_footers,
+    drop_outside_schema_body,
+    drop_repeats,
+    drop_teasers,
+    select,
+)
 from .confidence import confidence_sums, load_confidence_model, row_from_sums
 from .features import FEATURE_NAMES, block_features, compiled_features
 from .metadata import find_metadata, find_title
+from .metadata.linked_data import article_body
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .pagetype import PAGE_TYPES, body_threshold, declared_types, load_page_model, page_features
@@ -21,6 +30,9 @@ from .parse import parse, prepare
 from .parts import find_comments, find_images, find_related, removed_blocks
 
 MODEL_MIN_BLOCKS = 8
+# The page type is "article" for `drop_teasers` when the page-type model gives it this probability or more.
+ARTICLE_MIN_PROBABILITY = 0.5
+_ARTICLE = PAGE_TYPES.index("article")
 
 
 def heuristic_pass(html: str | bytes, options: Options) -> tuple[LexborHTMLParser, PageBlocks, Selection]:
@@ -57,6 +69,9 @@ def extract(html: str | bytes, url: str | None = None, options: Options = DEFAUL
         selection, judged = _model_pass(page, selection, declared, options)
     if options.drop_repeats:
         selection = drop_repeats(selection)
+    if options.schema_body and selection.probabilities is not None:
+        # After the repeats: a second copy would count twice as text the articleBody holds.
+        selection = drop_outside_schema_body(selection, article_body(scripts))
     kept = selection.kept if page.blocks else []
     return Article(url=url, body=assemble(kept, page.elements, url, options) if kept else [], **metadata, **judged,
                    images=find_images(page, kept, selection.view.page_marks, url),
@@ -80,6 +95,10 @@ def _model_pass(page: PageBlocks, selection: Selection, declared: set[str],
         model = load_model(options.model_path)
         threshold = body_threshold(type_probabilities, model.threshold)
         selection = apply_model(page, selection, model, options, features, threshold)
+        if options.drop_footers:
+            selection = drop_footers(page, selection)
+        if options.drop_teasers and type_probabilities[_ARTICLE] >= ARTICLE_MIN_PROBABILITY:
+            selection = drop_teasers(page, selection)
         judged["confidence"] = _confidence(page, selection, features, type_probabilities, options)
     return selection, judged
 

@@ -402,3 +402,7 @@ RELATED_HEADING = re.compile(
     r"|ähnliche (artikel|beiträge)|lees ook|gerelateerde artikelen)\b",
     re.I,
 )
+
+# A text cut short with an ellipsis ("... the hampers on Tuesday, December 1..."): the excerpt a teaser
+# card shows of another page (see classify.drop_teasers).
+TRUNCATED_END = re.compile(r"(\.\.\.|…)[\s\])»]*$")

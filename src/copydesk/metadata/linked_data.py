@@ -41,6 +41,14 @@ def from_json_ld(tree: LexborHTMLParser, scripts: list[str] | None = None) -> Fi
     return fields
 
 
+def article_body(scripts: list[str]) -> str:
+    """The longest `articleBody` of the page's JSON-LD objects (the article's text as the site gives it
+    to search engines), or "" when none has one."""
+    bodies = [value for text in scripts if "articleBody" in text for obj in _objects(text)
+              if isinstance(value := obj.get("articleBody"), str)]
+    return max(bodies, key=len, default="")
+
+
 def _objects(text: str) -> list[dict[str, Any]]:
     """Every typed object in one script: top level, lists, `@graph`, one level of main entities."""
     try:
