@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
+from copydesk.blocks import HIDDEN, page_blocks
 from copydesk.classify import model_verdicts
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
@@ -77,6 +79,30 @@ def test_hidden_schema_copy_of_the_whole_article_is_dropped_even_inside_the_body
     text = copydesk.extract(_story(hidden)).text
     assert all(paragraph in text for paragraph in PARAGRAPHS)
     assert "Copied paragraph" not in text
+
+
+def test_collapsed_panels_are_content_but_other_hidden_text_is_not():
+    # An FAQ's answers and a tab's pane are hidden until clicked: the page's own text. A hidden sign-in
+    # box is not.
+    answers = [
+        "Yes: the service covers every district of the city, and our crews reach most homes within the day.",
+        "We quote a fixed price after a free visit, and the price we quote is the price you pay at the end.",
+    ]
+    faq = "".join(
+        f"<h3>Question {n}?</h3><div class='accordion__content' style='visibility: hidden'><p>{answer}</p></div>"
+        for n, answer in enumerate(answers)
+    )
+    tab = f"<section role='tabpanel' hidden><p>{PARAGRAPHS[5]}</p></section>"
+    login = "<div class='login-box' hidden><p>Sign in to your account to see your orders and saved addresses.</p></div>"
+    intro = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3])
+    page = f"<html><body>{login}<main><h1>Our services</h1>{intro}{faq}{tab}</main></body></html>"
+    blocks = page_blocks(LexborHTMLParser(page).body)
+    hidden = {block.text: bool(blocks.elements[block.element].flags & HIDDEN) for block in blocks.blocks}
+    assert not hidden[answers[0]] and not hidden[PARAGRAPHS[5]]
+    assert hidden["Sign in to your account to see your orders and saved addresses."]
+    text = copydesk.extract(page).text
+    assert all(answer in text for answer in answers)
+    assert "Sign in to your account" not in text
 
 
 def test_blog_comments_after_a_post_stay_out_even_when_longer():
