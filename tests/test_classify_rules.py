@@ -136,6 +136,14 @@ def test_a_weak_list_is_not_pulled_in():
     assert kept.tolist() == [True, False, False]
 
 
+def test_a_list_far_below_the_threshold_loses_its_strong_item_too():
+    # A comment list or a menu the model judges boilerplate as a whole: its one long item goes with it,
+    # while a block outside any list, as strong, stays.
+    probabilities = np.array([0.7, 0.7, 0.1, 0.1, 0.1])
+    kept = model_verdicts(probabilities, np.array([-1, 4, 4, 4, 4]), 0.5)
+    assert kept.tolist() == [True, False, False, False, False]
+
+
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [("forum-thread.html", "forum"), ("product-page.html", "product")],
