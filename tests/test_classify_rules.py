@@ -206,10 +206,16 @@ def test_item_pages_keep_more_the_surer_the_type():
     assert body_threshold(_types(documentation=0.7, service=0.3), 0.5) == 0.5
 
 
-def test_product_pages_and_threads_ask_for_more():
-    assert body_threshold(_types(product=0.9, article=0.1), 0.5) > 0.5
-    assert body_threshold(_types(forum=0.9, article=0.1), 0.5) > body_threshold(_types(product=0.9, article=0.1), 0.5)
+def test_threads_ask_for_more_and_product_pages_keep_the_models_cut():
+    assert body_threshold(_types(product=0.9, article=0.1), 0.5) == 0.5
+    assert body_threshold(_types(forum=0.9, article=0.1), 0.5) > 0.5
     assert body_threshold(_types(article=0.5, forum=0.5), 0.5) == 0.5
+
+
+def test_collections_keep_more_than_listings_and_services():
+    collection = body_threshold(_types(collection=0.9, article=0.1), 0.5)
+    assert collection < body_threshold(_types(listing=0.9, article=0.1), 0.5) < 0.5
+    assert collection < body_threshold(_types(service=0.9, article=0.1), 0.5) < 0.5
 
 
 @pytest.mark.parametrize("heading", ["Leia também", "À lire aussi", "Das könnte Sie auch interessieren",
