@@ -200,7 +200,7 @@ def test_item_pages_keep_more_the_surer_the_type():
     sure_listing = body_threshold(_types(listing=0.95, article=0.05), 0.5)
     fairly_sure_listing = body_threshold(_types(listing=0.65, article=0.35), 0.5)
     assert sure_listing < fairly_sure_listing < 0.5
-    assert body_threshold(_types(listing=0.5, forum=0.5), 0.5) == 0.5
+    assert body_threshold(_types(listing=0.45, forum=0.35, article=0.2), 0.5) == 0.5
     assert body_threshold(_types(service=0.9, article=0.1), 0.5) < 0.5
     assert body_threshold(_types(article=0.6, listing=0.4), 0.5) == 0.5
     assert body_threshold(_types(documentation=0.7, service=0.3), 0.5) == 0.5
