@@ -8,7 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
 from copydesk.blocks import HIDDEN, page_blocks
-from copydesk.classify import model_verdicts
+from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, select
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
 
@@ -142,6 +142,42 @@ def test_a_list_far_below_the_threshold_loses_its_strong_item_too():
     probabilities = np.array([0.7, 0.7, 0.1, 0.1, 0.1])
     kept = model_verdicts(probabilities, np.array([-1, 4, 4, 4, 4]), 0.5)
     assert kept.tolist() == [True, False, False, False, False]
+
+
+class _FixedModel:
+    """A block model stand-in: the given probability per block, in page order."""
+
+    threshold = 0.5
+
+    def __init__(self, probabilities: list[float]):
+        self._probabilities = np.array(probabilities)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        return self._probabilities
+
+
+def test_a_body_of_a_few_words_is_cut_again_lower():
+    # A product page: the model keeps the name alone; its price and specifications, short lines it
+    # scores below prose, come in once the cut is taken again lower. The menu stays out.
+    lines = ["Oak Desk 120", "$149.99", "Width: 120 cm", "Depth: 60 cm", "Solid oak top, steel frame"]
+    page_html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/desks'>Desks</a></nav><main>"
+        + "".join(f"<p>{line}</p>" for line in lines) + "</main></body></html>"
+    )
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    assert [block.text for block in page.blocks][1:] == lines
+    probabilities = [0.05, 0.9, 0.4, 0.35, 0.35, 0.45]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options())
+    assert [block.text for block in kept.kept] == lines
+    # A threshold the caller fixed is taken as it is.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    fixed = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(model_threshold=0.5))
+    assert [block.text for block in fixed.kept] == lines[:1]
+
+
+def test_a_body_of_enough_words_is_not_cut_again():
+    assert is_short_body(["one two three"])
+    assert not is_short_body(["word " * SHORT_BODY_WORDS])
 
 
 @pytest.mark.parametrize(
