@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
-from copydesk.classify import model_verdicts
+from copydesk.blocks import HIDDEN, page_blocks
+from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, select
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
 
@@ -79,6 +81,30 @@ def test_hidden_schema_copy_of_the_whole_article_is_dropped_even_inside_the_body
     assert "Copied paragraph" not in text
 
 
+def test_collapsed_panels_are_content_but_other_hidden_text_is_not():
+    # An FAQ's answers and a tab's pane are hidden until clicked: the page's own text. A hidden sign-in
+    # box is not.
+    answers = [
+        "Yes: the service covers every district of the city, and our crews reach most homes within the day.",
+        "We quote a fixed price after a free visit, and the price we quote is the price you pay at the end.",
+    ]
+    faq = "".join(
+        f"<h3>Question {n}?</h3><div class='accordion__content' style='visibility: hidden'><p>{answer}</p></div>"
+        for n, answer in enumerate(answers)
+    )
+    tab = f"<section role='tabpanel' hidden><p>{PARAGRAPHS[5]}</p></section>"
+    login = "<div class='login-box' hidden><p>Sign in to your account to see your orders and saved addresses.</p></div>"
+    intro = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3])
+    page = f"<html><body>{login}<main><h1>Our services</h1>{intro}{faq}{tab}</main></body></html>"
+    blocks = page_blocks(LexborHTMLParser(page).body)
+    hidden = {block.text: bool(blocks.elements[block.element].flags & HIDDEN) for block in blocks.blocks}
+    assert not hidden[answers[0]] and not hidden[PARAGRAPHS[5]]
+    assert hidden["Sign in to your account to see your orders and saved addresses."]
+    text = copydesk.extract(page).text
+    assert all(answer in text for answer in answers)
+    assert "Sign in to your account" not in text
+
+
 def test_blog_comments_after_a_post_stay_out_even_when_longer():
     comments = "".join(
         f"<li class='comment'><div class='comment-author'>Reader {n} said:</div>"
@@ -108,6 +134,50 @@ def test_a_weak_list_is_not_pulled_in():
     probabilities = np.array([0.6, 0.3, 0.2])
     kept = model_verdicts(probabilities, np.array([3, 3, 3]), 0.5)
     assert kept.tolist() == [True, False, False]
+
+
+def test_a_list_far_below_the_threshold_loses_its_strong_item_too():
+    # A comment list or a menu the model judges boilerplate as a whole: its one long item goes with it,
+    # while a block outside any list, as strong, stays.
+    probabilities = np.array([0.7, 0.7, 0.1, 0.1, 0.1])
+    kept = model_verdicts(probabilities, np.array([-1, 4, 4, 4, 4]), 0.5)
+    assert kept.tolist() == [True, False, False, False, False]
+
+
+class _FixedModel:
+    """A block model stand-in: the given probability per block, in page order."""
+
+    threshold = 0.5
+
+    def __init__(self, probabilities: list[float]):
+        self._probabilities = np.array(probabilities)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        return self._probabilities
+
+
+def test_a_body_of_a_few_words_is_cut_again_lower():
+    # A product page: the model keeps the name alone; its price and specifications, short lines it
+    # scores below prose, come in once the cut is taken again lower. The menu stays out.
+    lines = ["Oak Desk 120", "$149.99", "Width: 120 cm", "Depth: 60 cm", "Solid oak top, steel frame"]
+    page_html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/desks'>Desks</a></nav><main>"
+        + "".join(f"<p>{line}</p>" for line in lines) + "</main></body></html>"
+    )
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    assert [block.text for block in page.blocks][1:] == lines
+    probabilities = [0.05, 0.9, 0.4, 0.35, 0.35, 0.45]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options())
+    assert [block.text for block in kept.kept] == lines
+    # A threshold the caller fixed is taken as it is.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    fixed = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(model_threshold=0.5))
+    assert [block.text for block in fixed.kept] == lines[:1]
+
+
+def test_a_body_of_enough_words_is_not_cut_again():
+    assert is_short_body(["one two three"])
+    assert not is_short_body(["word " * SHORT_BODY_WORDS])
 
 
 @pytest.mark.parametrize(
@@ -166,16 +236,22 @@ def test_item_pages_keep_more_the_surer_the_type():
     sure_listing = body_threshold(_types(listing=0.95, article=0.05), 0.5)
     fairly_sure_listing = body_threshold(_types(listing=0.65, article=0.35), 0.5)
     assert sure_listing < fairly_sure_listing < 0.5
-    assert body_threshold(_types(listing=0.5, forum=0.5), 0.5) == 0.5
+    assert body_threshold(_types(listing=0.45, forum=0.35, article=0.2), 0.5) == 0.5
     assert body_threshold(_types(service=0.9, article=0.1), 0.5) < 0.5
     assert body_threshold(_types(article=0.6, listing=0.4), 0.5) == 0.5
     assert body_threshold(_types(documentation=0.7, service=0.3), 0.5) == 0.5
 
 
-def test_product_pages_and_threads_ask_for_more():
-    assert body_threshold(_types(product=0.9, article=0.1), 0.5) > 0.5
-    assert body_threshold(_types(forum=0.9, article=0.1), 0.5) > body_threshold(_types(product=0.9, article=0.1), 0.5)
+def test_threads_ask_for_more_and_product_pages_keep_the_models_cut():
+    assert body_threshold(_types(product=0.9, article=0.1), 0.5) == 0.5
+    assert body_threshold(_types(forum=0.9, article=0.1), 0.5) > 0.5
     assert body_threshold(_types(article=0.5, forum=0.5), 0.5) == 0.5
+
+
+def test_collections_keep_more_than_listings_and_services():
+    collection = body_threshold(_types(collection=0.9, article=0.1), 0.5)
+    assert collection < body_threshold(_types(listing=0.9, article=0.1), 0.5) < 0.5
+    assert collection < body_threshold(_types(service=0.9, article=0.1), 0.5) < 0.5
 
 
 @pytest.mark.parametrize("heading", ["Leia também", "À lire aussi", "Das könnte Sie auch interessieren",

@@ -92,7 +92,9 @@ _FRAGMENTS = [
     "<td>", "<th>", "<blockquote>", "<figcaption>", "<nav-link href='/n'>", "<x-y>", "<img src='a' alt>",
     "<script type='application/ld+json'>{\"a\": 1}</script>", "<script>x</script>", "<noscript>", "</noscript>",
     "<div style='display:none' itemscope>", "<div hidden>", "<span aria-hidden='true'>", "<div role='dialog'>",
-    "<div role='banner'>", "<div aria-modal='true'>", "<div class>", "<div id>", "<div class='' id=''>",
+    "<div role='banner'>", "<div aria-modal='true'>", "<div class='accordion-body' hidden>",
+    "<section role='tabpanel' aria-hidden='true'>", "<div role hidden>", "<div id='faq-1' style='display:none'>",
+    "<div class>", "<div id>", "<div class='' id=''>",
     "<svg><text>s</text></svg>", "<math>m</math>", "<template><p>t</p></template>", "<!-- c -->",
     "<![CDATA[x]]>", "<?pi x?>", "<select><option>o</select>", "\u00a0", "\u3000", " ", "\n", "\t", "\x0b",
     "\ue000", "¶", "#", "🔗", "§", "word", "Wort", "слово", "語", "\ud83d\ude00".encode("utf-16", "surrogatepass")

@@ -59,12 +59,12 @@ static const char *BLOCK_FIELDS[B_N] = {"element", "kind", "text", "link_chars",
 enum {
     K_MARK_MAX_SHARE, K_CATEGORY_MAX_SHARE, K_LINK_LIST_MAX_PROSE, K_POST_MIN_PROSE, K_BOILERPLATE_WEIGHT,
     K_HEADLINE_WEIGHT, K_HEADLINE_MIN_CHARS, K_NEUTRAL_WEIGHT, K_PROSE_MIN_CHARS, K_PROSE_MAX_LINK_DENSITY,
-    K_SENTENCE_MAX_LINK_DENSITY, K_SENTENCE_WEIGHT, K_N
+    K_SENTENCE_MAX_LINK_DENSITY, K_SENTENCE_WEIGHT, K_GROUP_DROP, K_N
 };
 static const char *CONSTANTS[K_N] = {
     "mark_max_share", "category_max_share", "link_list_max_prose", "post_min_prose", "boilerplate_weight",
     "headline_weight", "headline_min_chars", "neutral_weight", "prose_min_chars", "prose_max_link_density",
-    "sentence_max_link_density", "sentence_weight",
+    "sentence_max_link_density", "sentence_weight", "group_drop",
 };
 
 #define MAX_ENDS 64
@@ -514,7 +514,11 @@ decide(PyObject *blocks, PyObject *elements, const double *p, double threshold, 
     group_means(info, p, n, sums, counts);
     for (Py_ssize_t i = 0; i < n; i++) {
         int g = (int)info[i].group;
-        keep[i] = p[i] >= threshold || (g >= 0 && sums[g] / counts[g] >= threshold);
+        /* classify.model_verdicts: a list or table is kept whole from its mean, and loses even its strong
+           members when the mean is group_drop below the threshold */
+        keep[i] = g < 0 ? p[i] >= threshold
+                        : (p[i] >= threshold || sums[g] / counts[g] >= threshold) &&
+                          sums[g] / counts[g] >= threshold - cfg.k[K_GROUP_DROP];
         if (keep[i] && use_heuristics) {
             int veto = vetoed(&info[i], elements, PyList_GET_ITEM(marks, info[i].element), heuristic_kept);
             if (veto < 0) return 0;

@@ -165,6 +165,7 @@ static struct {
     PyObject *table_tags;       /* frozenset */
     PyObject *context_tags;     /* frozenset */
     PyObject *hidden_search;    /* callable(style) -> match or None */
+    PyObject *is_panel;         /* rules.is_panel: callable(class_id, role) -> bool */
     PyObject *markdown_only;    /* str */
     PyObject *heading_markers;  /* str */
     PyObject *s_space, *s_newline, *s_line_break, *s_backtick, *s_hidden, *s_empty, *s_body, *s_html;
@@ -1770,6 +1771,29 @@ style_hidden(Walk *w, const unsigned char *p, size_t n)
     return hidden;
 }
 
+/* rules.is_panel(f"{class or ''} {id or ''}", attrs.get("role")) for a hidden element: 1, 0, or -1 on error. */
+static int
+hidden_panel(Attrs *a)
+{
+    PyObject *cls = a->val[A_CLASS] ? decode(a->val[A_CLASS], a->len[A_CLASS]) : Py_NewRef(cfg.s_empty);
+    if (cls == NULL) return -1;
+    PyObject *id = a->val[A_ID] ? decode(a->val[A_ID], a->len[A_ID]) : Py_NewRef(cfg.s_empty);
+    if (id == NULL) { Py_DECREF(cls); return -1; }
+    PyObject *names = PyUnicode_FromFormat("%U %U", cls, id);
+    Py_DECREF(cls);
+    Py_DECREF(id);
+    if (names == NULL) return -1;
+    PyObject *role = a->val[A_ROLE] ? decode(a->val[A_ROLE], a->len[A_ROLE]) : Py_NewRef(Py_None);
+    if (role == NULL) { Py_DECREF(names); return -1; }
+    PyObject *result = PyObject_CallFunctionObjArgs(cfg.is_panel, names, role, NULL);
+    Py_DECREF(names);
+    Py_DECREF(role);
+    if (result == NULL) return -1;
+    int panel = PyObject_IsTrue(result);
+    Py_DECREF(result);
+    return panel;
+}
+
 /* _element_mark for an element with attributes (not body/html); returns a new reference. */
 static PyObject *
 element_mark(Walk *w, TagInfo *t, Attrs *a, ClassEntry *entry)
@@ -1782,7 +1806,11 @@ element_mark(Walk *w, TagInfo *t, Attrs *a, ClassEntry *entry)
             hidden = style_hidden(w, a->val[A_STYLE], a->len[A_STYLE]);
             if (hidden < 0) return NULL;
         }
-        if (hidden) return Py_NewRef(cfg.s_hidden);
+        if (hidden) {
+            int panel = hidden_panel(a);
+            if (panel < 0) return NULL;
+            if (!panel) return Py_NewRef(cfg.s_hidden);
+        }
     }
     if (a->has[A_ROLE] && a->val[A_ROLE] != NULL) {
         PyObject *role = decode(a->val[A_ROLE], a->len[A_ROLE]);
@@ -2276,13 +2304,13 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *element_cls, *element_fields, *block_cls, *block_fields, *page_cls;
     PyObject *ancestor_flags, *mark_flags, *dialog_roles, *role_categories, *table_tags, *context_tags;
-    PyObject *hidden_search, *markdown_only, *line_break, *heading_markers;
+    PyObject *hidden_search, *is_panel, *markdown_only, *line_break, *heading_markers;
     long prose_min_chars, schema_copy, comments;
-    if (!PyArg_ParseTuple(args, "OO!OO!OO!O!O!O!O!O!OUUUlll:configure", &element_cls, &PyTuple_Type,
+    if (!PyArg_ParseTuple(args, "OO!OO!OO!O!O!O!O!O!OOUUUlll:configure", &element_cls, &PyTuple_Type,
                           &element_fields, &block_cls, &PyTuple_Type, &block_fields, &page_cls, &PyDict_Type,
                           &ancestor_flags, &PyDict_Type, &mark_flags, &PyFrozenSet_Type, &dialog_roles,
                           &PyDict_Type, &role_categories, &PyFrozenSet_Type, &table_tags, &PyFrozenSet_Type,
-                          &context_tags, &hidden_search, &markdown_only, &line_break, &heading_markers,
+                          &context_tags, &hidden_search, &is_panel, &markdown_only, &line_break, &heading_markers,
                           &prose_min_chars, &schema_copy, &comments))
         return NULL;
     if (!names_match(element_fields, ELEMENT_FIELDS, E_N) || !names_match(block_fields, BLOCK_FIELDS, B_N)) {
@@ -2311,6 +2339,7 @@ configure(PyObject *Py_UNUSED(self), PyObject *args)
     KEEP(table_tags, table_tags);
     KEEP(context_tags, context_tags);
     KEEP(hidden_search, hidden_search);
+    KEEP(is_panel, is_panel);
     KEEP(markdown_only, markdown_only);
     KEEP(heading_markers, heading_markers);
     KEEP(s_line_break, line_break);

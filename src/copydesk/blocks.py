@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import rules
 from .compiled import import_extension
-from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category
+from .rules import BLOCK_TAGS, HEADING_LEVELS, SKIPPED_TAGS, TAG_CATEGORIES, attribute_category, is_panel
 
 # A <br> outside <pre>: survives whitespace folding, becomes a newline (two in a row: a blank line).
 LINE_BREAK = "\ue000"
@@ -148,7 +148,8 @@ _ROLE_CATEGORIES = {"navigation": "navigation", "contentinfo": "footer", "banner
 def _element_mark(tag: str, attrs: dict[str, str | None]) -> str | None:
     """The boilerplate category an element's attributes or tag give it, or None."""
     # Hidden subtrees are marked, not skipped: a stray unclosed display:none div can swallow a page.
-    if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _is_hidden(attrs):
+    if ("style" in attrs or "hidden" in attrs or "aria-hidden" in attrs) and _is_hidden(attrs) and not is_panel(
+            f"{attrs.get('class') or ''} {attrs.get('id') or ''}", attrs.get("role")):
         return "hidden"
     role = attrs.get("role")
     if role in _DIALOG_ROLES or attrs.get("aria-modal") == "true":
@@ -464,6 +465,7 @@ x</p>
 <table><tr><td>cell <div>layout</div></td><th>h</th></tr></table><blockquote>q</blockquote>
 <figure><img src="a.png" alt=""><figcaption>cap</figcaption></figure>
 <div style="display: none" itemscope>hidden</div><div hidden>h</div><div aria-hidden="true">h</div>
+<div class="faq-Answer" hidden>a</div><section role="tabpanel" aria-hidden="true" id="t">t</section>
 <div role="dialog">d</div><div role="navigation">n</div><div aria-modal="true">m</div><div data-x>v</div>
 <script type="application/ld+json">{"@type": "Article"}</script><script>var x;</script>
 <footer>f</footer><aside class="sidebar">s</aside><div id="">i</div><div class="">c</div>
@@ -505,7 +507,8 @@ def _load_compiled() -> tuple[object | None, str]:
         _walk.configure(
             Element, tuple(f.name for f in fields(Element)), Block, tuple(f.name for f in fields(Block)), PageBlocks,
             ANCESTOR_FLAGS, _MARK_FLAGS, _DIALOG_ROLES, _ROLE_CATEGORIES, _TABLE_TAGS, _CONTEXT_TAGS,
-            _HIDDEN_STYLE.search, MARKDOWN_ONLY, LINE_BREAK, HEADING_MARKERS, _PROSE_MIN_CHARS, SCHEMA_COPY, COMMENTS,
+            _HIDDEN_STYLE.search, is_panel, MARKDOWN_ONLY, LINE_BREAK, HEADING_MARKERS, _PROSE_MIN_CHARS, SCHEMA_COPY,
+            COMMENTS,
         )
         _fast = _walk
         _probe()

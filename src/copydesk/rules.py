@@ -129,6 +129,23 @@ def second_copies(texts: list[str | None]) -> list[int]:
     return copies
 
 
+# A hidden element that is a panel the reader opens in place (an accordion's answer, a tab's pane) holds
+# the page's own text, hidden only until clicked: a service's FAQ, a product's specifications tab. Such
+# an element is not marked hidden. It says so by its ARIA role or its class/id words; "collaps" and
+# "accordion" also as prefixes ("collapsible", "accordionItem"). A collapsed menu is still a link list,
+# which the link-density rules and the model drop.
+PANEL_ROLES = frozenset({"tabpanel", "region"})
+PANEL_TOKENS = frozenset({"accordion", "collapse", "collapsible", "collapsed", "tabpanel", "expander", "faq"})
+PANEL_PREFIXES = ("accordion", "collaps")
+
+
+def is_panel(class_id: str, role: str | None) -> bool:
+    """Whether a hidden element's role or class/id words say it is a panel opened in place."""
+    if role is not None and role.strip().lower() in PANEL_ROLES:
+        return True
+    return any(token in PANEL_TOKENS or token.startswith(PANEL_PREFIXES) for token in class_tokens(class_id))
+
+
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
 # Words that turn a "comment" class into the comment form's.

@@ -23,12 +23,12 @@ import numpy as np
 
 from .bench.scoring import wcxb_page
 from .blocks import Block, structured_data
-from .classify import block_groups, model_verdicts
+from .classify import SHORT_BODY_DROP, block_groups, is_short_body, model_verdicts
 from .confidence import BUNDLED_CONFIDENCE_MODEL, CONFIDENCE_FEATURE_NAMES, confidence_row
 from .features import FEATURE_NAMES, block_features
 from .options import Options
 from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, body_threshold, declared_types, page_features
-from .pipeline import heuristic_pass
+from .pipeline import MODEL_MIN_BLOCKS, heuristic_pass
 
 _WORDS = re.compile(r"\w+")
 HEURISTIC_OPTIONS = Options(use_model=False)
@@ -229,7 +229,11 @@ def verdicts_and_f1(examples: list[PageExamples], blocks: dict[str, np.ndarray],
     threshold), and the F1 they score: what the CV report and the confidence model both read."""
     results = {}
     for e in examples:
-        kept = model_verdicts(blocks[e.page_id], e.groups, body_threshold(types[e.page_id], THRESHOLD))
+        threshold = body_threshold(types[e.page_id], THRESHOLD)
+        kept = model_verdicts(blocks[e.page_id], e.groups, threshold)
+        if kept.any() and len(e.texts) >= MODEL_MIN_BLOCKS and is_short_body(
+                [text for text, keep in zip(e.texts, kept, strict=True) if keep]):
+            kept = model_verdicts(blocks[e.page_id], e.groups, threshold - SHORT_BODY_DROP)
         results[e.page_id] = kept, page_f1(e, kept)
     return results
 
