@@ -157,6 +157,25 @@ def test_features_have_one_row_per_line_and_the_declared_columns():
     assert page_features([], {}).shape == (0, len(FEATURE_NAMES))
 
 
+def test_event_columns_count_what_stands_before_and_after_a_line():
+    prose = "The minister said the harbour wall would be rebuilt by the spring, at a cost of twelve million."
+    lines = ["Share", prose, prose, "Reply", prose, "Reply", "© 2024 The Paper"]
+    features = page_features(lines, {})
+    column = {name: features[:, i] for i, name in enumerate(FEATURE_NAMES)}
+    # Calls to action: "Share" and the two "Reply"s.
+    assert column["action_before"].tolist() == np.log1p([0, 1, 1, 1, 2, 2, 3]).tolist()
+    assert column["action_after"].tolist() == np.log1p([2, 2, 2, 1, 1, 0, 0]).tolist()
+    assert column["action_window_4"][3] == 3 / 9 and column["action_window_10"][0] == 3 / 21
+    assert column["copyright_before"][-1] == 0 and column["copyright_after"][0] == np.log1p(1)
+    assert column["copyright_window_4"].tolist() == [0, 0, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9]
+    words = [line.count(" ") + 1 for line in lines]
+    assert column["words_window_3"][0] == sum(words[:4]) / 7
+    assert column["words_window_10"][3] == sum(words) / 21
+    assert (column["lexical_window_20"] == 0).all()  # an empty lexicon knows no word
+    many = page_features(["Reply"] * 1_500, {})
+    assert many[:, FEATURE_NAMES.index("action_before")].max() == np.log1p(1_000)  # counted up to a cap
+
+
 def test_rule_categories_read_the_wording():
     lines = ["- Advertisement -", "Please enter your comment!", "A view of the bay (Image: Getty)",
              "This site uses Akismet to reduce spam.", "An ordinary sentence about the harbour wall."]
