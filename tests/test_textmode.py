@@ -165,9 +165,8 @@ def test_event_columns_count_what_stands_before_and_after_a_line():
     # Calls to action: "Share" and the two "Reply"s.
     assert column["action_before"].tolist() == np.log1p([0, 1, 1, 1, 2, 2, 3]).tolist()
     assert column["action_after"].tolist() == np.log1p([2, 2, 2, 1, 1, 0, 0]).tolist()
-    assert column["action_window_4"][3] == 3 / 9 and column["action_window_10"][0] == 3 / 21
-    assert column["copyright_before"][-1] == 0 and column["copyright_after"][0] == np.log1p(1)
-    assert column["copyright_window_4"].tolist() == [0, 0, 1 / 9, 1 / 9, 1 / 9, 1 / 9, 1 / 9]
+    assert column["copyright_before"].tolist() == [0] * 7 and column["copyright_after"][0] == np.log1p(1)
+    assert column["rule_before"].tolist() == np.log1p([0, 1, 1, 1, 1, 1, 1]).tolist()  # "Share", then the "©" line
     words = [line.count(" ") + 1 for line in lines]
     assert column["words_window_3"][0] == sum(words[:4]) / 7
     assert column["words_window_10"][3] == sum(words) / 21
@@ -321,6 +320,24 @@ def tiny_data(tmp_path):
                   "ground_truth": {"main_content": _page_truth(i)}}
         (dev / "ground-truth" / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
     return tmp_path
+
+
+def test_training_weights_weigh_a_pages_lines_against_its_body():
+    from copydesk.bench.render import RenderedPage
+    from copydesk.train_text import BODY_FLOOR, line_examples
+
+    def page(lines: list[str], labels: list[int]) -> RenderedPage:
+        return RenderedPage("0001", "article", None, "site.example", "", lines, np.array(labels))
+
+    prose = "A body line long enough to weigh more than the menu items around it."
+    menu = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Contact"]
+    small, large = line_examples([page([*menu, prose, *menu], [0] * 8 + [1] + [0] * 8),
+                                  page(["Home", prose, prose, prose], [0, 1, 1, 1])])
+    # A body under BODY_FLOOR of the page's weight is taken for that share; a larger one weighs 50 in all.
+    assert small.weights.sum() == pytest.approx(50.0 / BODY_FLOOR)
+    assert large.weights[1:].sum() == pytest.approx(50.0)
+    assert large.weights[1] > large.weights[0]  # longer lines weigh more
+    assert line_examples([page([], [])])[0].weights.size == 0
 
 
 def test_text_bench_table(tiny_data, tmp_path):
