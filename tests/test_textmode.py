@@ -157,6 +157,24 @@ def test_features_have_one_row_per_line_and_the_declared_columns():
     assert page_features([], {}).shape == (0, len(FEATURE_NAMES))
 
 
+def test_event_columns_count_what_stands_before_and_after_a_line():
+    prose = "The minister said the harbour wall would be rebuilt by the spring, at a cost of twelve million."
+    lines = ["Share", prose, prose, "Reply", prose, "Reply", "© 2024 The Paper"]
+    features = page_features(lines, {})
+    column = {name: features[:, i] for i, name in enumerate(FEATURE_NAMES)}
+    # Calls to action: "Share" and the two "Reply"s.
+    assert column["action_before"].tolist() == np.log1p([0, 1, 1, 1, 2, 2, 3]).tolist()
+    assert column["action_after"].tolist() == np.log1p([2, 2, 2, 1, 1, 0, 0]).tolist()
+    assert column["copyright_before"].tolist() == [0] * 7 and column["copyright_after"][0] == np.log1p(1)
+    assert column["rule_before"].tolist() == np.log1p([0, 1, 1, 1, 1, 1, 1]).tolist()  # "Share", then the "©" line
+    words = [line.count(" ") + 1 for line in lines]
+    assert column["words_window_3"][0] == sum(words[:4]) / 7
+    assert column["words_window_10"][3] == sum(words) / 21
+    assert (column["lexical_window_20"] == 0).all()  # an empty lexicon knows no word
+    many = page_features(["Reply"] * 1_500, {})
+    assert many[:, FEATURE_NAMES.index("action_before")].max() == np.log1p(1_000)  # counted up to a cap
+
+
 def test_rule_categories_read_the_wording():
     lines = ["- Advertisement -", "Please enter your comment!", "A view of the bay (Image: Getty)",
              "This site uses Akismet to reduce spam.", "An ordinary sentence about the harbour wall."]
@@ -302,6 +320,24 @@ def tiny_data(tmp_path):
                   "ground_truth": {"main_content": _page_truth(i)}}
         (dev / "ground-truth" / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
     return tmp_path
+
+
+def test_training_weights_weigh_a_pages_lines_against_its_body():
+    from copydesk.bench.render import RenderedPage
+    from copydesk.train_text import BODY_FLOOR, line_examples
+
+    def page(lines: list[str], labels: list[int]) -> RenderedPage:
+        return RenderedPage("0001", "article", None, "site.example", "", lines, np.array(labels))
+
+    prose = "A body line long enough to weigh more than the menu items around it."
+    menu = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Contact"]
+    small, large = line_examples([page([*menu, prose, *menu], [0] * 8 + [1] + [0] * 8),
+                                  page(["Home", prose, prose, prose], [0, 1, 1, 1])])
+    # A body under BODY_FLOOR of the page's weight is taken for that share; a larger one weighs 50 in all.
+    assert small.weights.sum() == pytest.approx(50.0 / BODY_FLOOR)
+    assert large.weights[1:].sum() == pytest.approx(50.0)
+    assert large.weights[1] > large.weights[0]  # longer lines weigh more
+    assert line_examples([page([], [])])[0].weights.size == 0
 
 
 def test_text_bench_table(tiny_data, tmp_path):

@@ -115,6 +115,17 @@ def test_edge_cases(text: str):
     assert_same(text)
 
 
+def test_event_and_wide_windows_on_a_long_page():
+    """The columns that count calls to action, rule lines and copyright signs before and after a line, and the
+    running means of radius 10 and 20, on a page longer than the widest window (dumps() stop at 25 lines)."""
+    prose = "The minister said the harbour wall would be rebuilt by the spring, at a cost of €12m."
+    lines = [*(["Menu", "Share", "Advertisement"] * 4), *([prose] * 30), "Leave a Reply", "Reply",
+             *(["Naïve readers said so.", "Reply"] * 12), "© 2024 The Paper", "Copyright ©", "Skip to content"]
+    assert_same_lines(lines)
+    assert_same_lines(lines[::-1])
+    assert_same("\n".join(["Reply"] * 1_200 + [prose] * 3))  # counts past the cap
+
+
 def test_other_sequences_and_str_subclasses_go_to_the_python_code():
     class Text(str):
         pass

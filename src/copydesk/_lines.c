@@ -86,7 +86,8 @@ enum {
     C_LEXICAL, C_LEXICAL_COVERAGE, C_WORD_LENGTH, C_LINK_LIKE, C_COPYRIGHT, C_CURRENCY, C_POSITION,
     C_WORDS_VS_PAGE_MAX, C_PROSE_BEFORE, C_PROSE_AFTER, C_SHORT_RUN, C_RULE_WINDOW_3, C_PAGE_PROSE_SHARE,
     C_PAGE_MEAN_WORDS, C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15, C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3,
-    C_LEXICAL_WINDOW_8, C_CONTEXT, C_N = C_CONTEXT + 20
+    C_LEXICAL_WINDOW_8, C_ACTION_BEFORE, C_ACTION_AFTER, C_RULE_BEFORE, C_RULE_AFTER, C_COPYRIGHT_BEFORE,
+    C_COPYRIGHT_AFTER, C_WORDS_WINDOW_3, C_WORDS_WINDOW_10, C_LEXICAL_WINDOW_20, C_CONTEXT, C_N = C_CONTEXT + 20
 };
 static const char *FILLED[C_N] = {
     "log_chars", "char_position", "log_lines", "words", "terminal", "ends_colon", "ends_ellipsis", "upper_share", "capitalised_share", "digit_share",
@@ -94,7 +95,8 @@ static const char *FILLED[C_N] = {
     "lexical", "lexical_coverage", "word_length", "link_like", "copyright", "currency", "position",
     "words_vs_page_max", "prose_before", "prose_after", "short_run", "rule_window_3", "page_prose_share",
     "page_mean_words", "prose_window_2", "prose_window_6", "prose_window_15", "lexical_window_1", "lexical_window_3",
-    "lexical_window_8",
+    "lexical_window_8", "action_before", "action_after", "rule_before", "rule_after", "copyright_before",
+    "copyright_after", "words_window_3", "words_window_10", "lexical_window_20",
     "prev1_words", "prev1_terminal", "prev1_capitalised_share", "prev1_rule", "prev1_lexical",
     "next1_words", "next1_terminal", "next1_capitalised_share", "next1_rule", "next1_lexical",
     "prev2_words", "prev2_terminal", "prev2_capitalised_share", "prev2_rule", "prev2_lexical",
@@ -107,6 +109,13 @@ static const int CONTEXT_OFFSET[4] = {1, -1, 2, -2};
 static const int PROSE_RADIUS[3] = {2, 6, 15}, PROSE_WINDOW[3] = {C_PROSE_WINDOW_2, C_PROSE_WINDOW_6, C_PROSE_WINDOW_15};
 static const int LEXICAL_RADIUS[3] = {1, 3, 8};
 static const int LEXICAL_WINDOW[3] = {C_LEXICAL_WINDOW_1, C_LEXICAL_WINDOW_3, C_LEXICAL_WINDOW_8};
+#define WIDE_LEXICAL_RADIUS 20  /* lexical_window_20, by running sums */
+/* textmode_features._EVENTS: the flag each reads (its column > 0) and its first column (before, then after); the
+   counts are capped at EVENT_CAP, inside the log table. */
+static const int EVENT_OF[3] = {C_ACTION, C_RULE, C_COPYRIGHT};
+static const int EVENT_FIRST[3] = {C_ACTION_BEFORE, C_RULE_BEFORE, C_COPYRIGHT_BEFORE};
+#define EVENT_CAP 1000
+static const int WORDS_RADIUS[2] = {3, 10}, WORDS_WINDOW[2] = {C_WORDS_WINDOW_3, C_WORDS_WINDOW_10};
 
 static struct {
     int ready;
@@ -1451,20 +1460,35 @@ sum_means(double *to, const double *padded, Py_ssize_t pad, Py_ssize_t n, int ra
     for (Py_ssize_t i = 0; i < n; i++) to[i] /= (double)(2 * radius + 1);
 }
 
-#define MAX_RADIUS 8  /* of the lexicon windows */
+/* textmode_features._running_mean: each window's sum the difference of two running sums of the column (zeros
+   past the page's edges, and one before its start), added line by line as np.cumsum adds. `running` holds
+   n + 2 * radius + 1 doubles. */
+static void
+running_means(double *to, const double *values, Py_ssize_t n, int radius, double *running)
+{
+    double sum = 0.0;
+    Py_ssize_t k = 0;
+    for (; k <= radius; k++) running[k] = sum;  /* += 0.0 leaves the sum as it is */
+    for (Py_ssize_t i = 0; i < n; i++, k++) running[k] = sum += values[i];
+    for (Py_ssize_t j = 0; j < radius; j++, k++) running[k] = sum;
+    const double width = 2 * radius + 1;
+    for (Py_ssize_t i = 0; i < n; i++) to[i] = (running[i + 2 * radius + 1] - running[i]) / width;
+}
+
+#define MAX_RADIUS 20  /* of the lexicon windows and the running sums */
 
 /* The columns that read the whole page: position, prose around, windows, runs of short lines, neighbours.
    `logs`: the page is short enough for the log table (else the caller fills log_lines). -1 out of memory. */
 static int
 fill_page(Columns *cols, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
 {
-    double *scratch = PyMem_Malloc((size_t)(n + 2 * MAX_RADIUS) * sizeof(double) + 2 * (size_t)n);
+    double *scratch = PyMem_Malloc((size_t)(n + 2 * MAX_RADIUS + 1) * sizeof(double) + 2 * (size_t)n);
     if (scratch == NULL) {
         PyErr_NoMemory();
         return -1;
     }
     double *padded = scratch;
-    char *prose = (char *)(padded + n + 2 * MAX_RADIUS), *rule = prose + n;
+    char *prose = (char *)(padded + n + 2 * MAX_RADIUS + 1), *rule = prose + n;
     const double *word_count = column(cols, C_WORDS), *terminal = column(cols, C_TERMINAL);
     const double *rule_of = column(cols, C_RULE), *lexical = column(cols, C_LEXICAL);
     double max_words = 0, sum_words = 0, total_prose = 0, total_chars = 0;
@@ -1513,6 +1537,23 @@ fill_page(Columns *cols, const Py_ssize_t *length_of, Py_ssize_t n, int logs)
     for (Py_ssize_t i = 0; i < MAX_RADIUS; i++) padded[i] = padded[n + MAX_RADIUS + i] = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) padded[MAX_RADIUS + i] = lexical[i];
     for (int k = 0; k < 3; k++) sum_means(column(cols, LEXICAL_WINDOW[k]), padded, MAX_RADIUS, n, LEXICAL_RADIUS[k]);
+    /* padded is free again: the running sums */
+    running_means(column(cols, C_LEXICAL_WINDOW_20), lexical, n, WIDE_LEXICAL_RADIUS, padded);
+    for (int k = 0; k < 2; k++) running_means(column(cols, WORDS_WINDOW[k]), word_count, n, WORDS_RADIUS[k], padded);
+    for (int e = 0; e < 3; e++) {  /* the counts before each line, then those after it */
+        const double *of = column(cols, EVENT_OF[e]);
+        double *before_of = column(cols, EVENT_FIRST[e]), *after_of = column(cols, EVENT_FIRST[e] + 1);
+        Py_ssize_t seen = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            before_of[i] = cfg.log1p[seen < EVENT_CAP ? seen : EVENT_CAP];
+            seen += of[i] > 0;
+        }
+        Py_ssize_t later = 0;
+        for (Py_ssize_t i = n - 1; i >= 0; i--) {
+            after_of[i] = cfg.log1p[later < EVENT_CAP ? later : EVENT_CAP];
+            later += of[i] > 0;
+        }
+    }
     double *short_run = column(cols, C_SHORT_RUN);
     for (Py_ssize_t i = 0; i < n;) {  /* runs of short lines */
         Py_ssize_t end = i;
@@ -2621,7 +2662,7 @@ read_logs(PyObject *log1p)
 {
     Py_buffer view;
     if (PyObject_GetBuffer(log1p, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    int ok = view.ndim == 1 && strcmp(view.format, "d") == 0 && view.shape[0] > 0;
+    int ok = view.ndim == 1 && strcmp(view.format, "d") == 0 && view.shape[0] > EVENT_CAP;
     double *copy = ok ? PyMem_Malloc((size_t)view.shape[0] * sizeof(double)) : NULL;
     if (copy != NULL) {
         PyMem_Free(cfg.log1p);
@@ -2630,7 +2671,7 @@ read_logs(PyObject *log1p)
         memcpy(cfg.log1p, view.buf, (size_t)cfg.n_logs * sizeof(double));
     }
     PyBuffer_Release(&view);
-    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p: a float64 array");
+    if (!ok) PyErr_SetString(PyExc_ValueError, "log1p: a float64 array past EVENT_CAP");
     else if (copy == NULL) PyErr_NoMemory();
     return ok && copy != NULL ? 0 : -1;
 }
