@@ -552,13 +552,7 @@ def drop_repeats(selection: Selection) -> Selection:
     at = second_copies([block.text if block.kind not in REPEATABLE_KINDS else None for block in blocks])
     if not at:
         return selection
-    copies = [blocks[i] for i in at]
-    for block in copies:
-        block.label = "duplicate"
-    dropped = set(at)
-    kept = [block for i, block in enumerate(blocks) if i not in dropped]
-    removed = sorted(selection.removed + copies, key=lambda block: block.position)
-    return Selection(kept, removed, selection.view, selection.probabilities)
+    return _without(selection, [blocks[i] for i in at], "duplicate")
 
 
 # Teaser cards (`drop_teasers`): excerpts of at least this many characters, mostly unlinked, cut short with
