@@ -8,7 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
 from copydesk.blocks import HIDDEN, page_blocks
-from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, select
+from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, raised_cut, select
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
 
@@ -173,6 +173,37 @@ def test_a_body_of_a_few_words_is_cut_again_lower():
     page = page_blocks(LexborHTMLParser(page_html).body)
     fixed = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(model_threshold=0.5))
     assert [block.text for block in fixed.kept] == lines[:1]
+
+
+def test_a_raised_cut_that_drops_most_of_the_believed_text_falls_back():
+    # A thread whose replies the model scores just under a forum's raised cut (0.68): cut there, the
+    # opening post alone would stay; the posts hold most of what the model's own threshold keeps, so
+    # the page is cut at that one. The menu stays out either way.
+    # (The opening post is long enough not to be taken for a short body.)
+    opening = "It has the latest firmware and sits in the hall, two rooms away from the desk. " * 4
+    posts = [f"Reply {n}: I tried the same setting and it worked after a restart of the router." for n in range(4)]
+    page_html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/forum'>Forum</a></nav><main>"
+        f"<p>Opening post: my router drops the connection every evening, what should I check first? {opening}</p>"
+        + "".join(f"<div class='post'><p>{post}</p></div>" for post in posts) + "</main></body></html>"
+    )
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    probabilities = [0.05, 0.9, 0.6, 0.62, 0.58, 0.6]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(), threshold=0.68)
+    assert [block.text for block in kept.kept][1:] == posts
+    # Without the guard, the raised cut stands.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    raised = apply_model(page, select(page, Options(guard_raised_cut=False)), _FixedModel(probabilities),
+                         Options(guard_raised_cut=False), threshold=0.68)
+    assert len(raised.kept) == 1
+    # When the raised cut keeps most of the believed text (the posts above it, a signature under it),
+    # it stands.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    probabilities = [0.05, 0.9, 0.8, 0.8, 0.8, 0.6]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(), threshold=0.68)
+    assert len(kept.kept) == 4
+    assert raised_cut(page, np.array(probabilities), 0.68, 0.5) == 0.68
+    assert raised_cut(page, np.array(probabilities), 0.4, 0.5) == 0.4
 
 
 def test_a_body_of_enough_words_is_not_cut_again():
