@@ -11,6 +11,7 @@ from copydesk.blocks import HIDDEN, page_blocks
 from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, raised_cut, select
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
+from copydesk.pipeline import heuristic_pass
 
 HEURISTICS_ONLY = Options(use_model=False)
 
@@ -103,6 +104,27 @@ def test_collapsed_panels_are_content_but_other_hidden_text_is_not():
     text = copydesk.extract(page).text
     assert all(answer in text for answer in answers)
     assert "Sign in to your account" not in text
+
+
+def test_a_popover_stays_out_even_with_tab_panels_inside():
+    # A push-notifications prompt, closed until a script opens it over the page, with a tab panel per
+    # browser (panels opened in place are not hidden): it is removed before the walk. An element with
+    # the attribute that holds most of the page (one left unclosed) stays.
+    steps = "<ol><li>Click the padlock icon in the address bar next to the page's address.</li></ol>"
+    prompt = (
+        "<i-card popover id='pushPrompt'><h4>Configure browser push notifications</h4>"
+        f"<div role='tabpanel'>{steps}</div><div role='tabpanel' hidden>{steps}</div></i-card>"
+    )
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3])
+    page = f"<html><body>{prompt}<main><h1>A thread</h1>{body}</main></body></html>"
+    text = copydesk.extract(page).text
+    assert PARAGRAPHS[0] in text and "padlock" not in text
+    def walked(options: Options) -> str:
+        return " ".join(block.text for block in heuristic_pass(page, options)[1].blocks)
+
+    assert "padlock" not in walked(Options()) and "padlock" in walked(Options(drop_popovers=False))
+    swallowed = f"<html><body><div popover><main><h1>A thread</h1>{body}</main></div></body></html>"
+    assert PARAGRAPHS[0] in copydesk.extract(swallowed).text
 
 
 def test_blog_comments_after_a_post_stay_out_even_when_longer():
