@@ -8,9 +8,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
 from copydesk.blocks import HIDDEN, page_blocks
-from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, select
+from copydesk.classify import SHORT_BODY_WORDS, apply_model, is_short_body, model_verdicts, raised_cut, select
 from copydesk.options import Options
 from copydesk.pagetype import PAGE_TYPES, body_threshold
+from copydesk.pipeline import heuristic_pass
 
 HEURISTICS_ONLY = Options(use_model=False)
 
@@ -105,6 +106,27 @@ def test_collapsed_panels_are_content_but_other_hidden_text_is_not():
     assert "Sign in to your account" not in text
 
 
+def test_a_popover_stays_out_even_with_tab_panels_inside():
+    # A push-notifications prompt, closed until a script opens it over the page, with a tab panel per
+    # browser (panels opened in place are not hidden): it is removed before the walk. An element with
+    # the attribute that holds most of the page (one left unclosed) stays.
+    steps = "<ol><li>Click the padlock icon in the address bar next to the page's address.</li></ol>"
+    prompt = (
+        "<i-card popover id='pushPrompt'><h4>Configure browser push notifications</h4>"
+        f"<div role='tabpanel'>{steps}</div><div role='tabpanel' hidden>{steps}</div></i-card>"
+    )
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:3])
+    page = f"<html><body>{prompt}<main><h1>A thread</h1>{body}</main></body></html>"
+    text = copydesk.extract(page).text
+    assert PARAGRAPHS[0] in text and "padlock" not in text
+    def walked(options: Options) -> str:
+        return " ".join(block.text for block in heuristic_pass(page, options)[1].blocks)
+
+    assert "padlock" not in walked(Options()) and "padlock" in walked(Options(drop_popovers=False))
+    swallowed = f"<html><body><div popover><main><h1>A thread</h1>{body}</main></div></body></html>"
+    assert PARAGRAPHS[0] in copydesk.extract(swallowed).text
+
+
 def test_blog_comments_after_a_post_stay_out_even_when_longer():
     comments = "".join(
         f"<li class='comment'><div class='comment-author'>Reader {n} said:</div>"
@@ -173,6 +195,37 @@ def test_a_body_of_a_few_words_is_cut_again_lower():
     page = page_blocks(LexborHTMLParser(page_html).body)
     fixed = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(model_threshold=0.5))
     assert [block.text for block in fixed.kept] == lines[:1]
+
+
+def test_a_raised_cut_that_drops_most_of_the_believed_text_falls_back():
+    # A thread whose replies the model scores just under a forum's raised cut (0.68): cut there, the
+    # opening post alone would stay; the posts hold most of what the model's own threshold keeps, so
+    # the page is cut at that one. The menu stays out either way.
+    # (The opening post is long enough not to be taken for a short body.)
+    opening = "It has the latest firmware and sits in the hall, two rooms away from the desk. " * 4
+    posts = [f"Reply {n}: I tried the same setting and it worked after a restart of the router." for n in range(4)]
+    page_html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/forum'>Forum</a></nav><main>"
+        f"<p>Opening post: my router drops the connection every evening, what should I check first? {opening}</p>"
+        + "".join(f"<div class='post'><p>{post}</p></div>" for post in posts) + "</main></body></html>"
+    )
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    probabilities = [0.05, 0.9, 0.6, 0.62, 0.58, 0.6]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(), threshold=0.68)
+    assert [block.text for block in kept.kept][1:] == posts
+    # Without the guard, the raised cut stands.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    raised = apply_model(page, select(page, Options(guard_raised_cut=False)), _FixedModel(probabilities),
+                         Options(guard_raised_cut=False), threshold=0.68)
+    assert len(raised.kept) == 1
+    # When the raised cut keeps most of the believed text (the posts above it, a signature under it),
+    # it stands.
+    page = page_blocks(LexborHTMLParser(page_html).body)
+    probabilities = [0.05, 0.9, 0.8, 0.8, 0.8, 0.6]
+    kept = apply_model(page, select(page, Options()), _FixedModel(probabilities), Options(), threshold=0.68)
+    assert len(kept.kept) == 4
+    assert raised_cut(page, np.array(probabilities), 0.68, 0.5) == 0.68
+    assert raised_cut(page, np.array(probabilities), 0.4, 0.5) == 0.4
 
 
 def test_a_body_of_enough_words_is_not_cut_again():

@@ -34,6 +34,11 @@ class Options:
             all the kept text is in footers.
         drop_teasers: on pages the page-type model takes for articles, drop the kept teaser cards (excerpts
             of other pages cut short with an ellipsis, three or more of one shape) beside the story.
+        drop_popovers: remove the elements with the HTML `popover` attribute (closed until opened over the
+            page) before the walk, unless one holds more than half the body's text.
+        guard_raised_cut: when the page's type raises the block model's cut (forum threads) and the blocks
+            that reach the raised cut hold less than 70% of the characters of those that reach the model's
+            own threshold, cut at the model's own (see `classify.raised_cut`).
         schema_body: when the page's JSON-LD articleBody holds most of the kept text, drop the kept blocks
             it does not hold.
         text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
@@ -58,6 +63,8 @@ class Options:
     drop_footers: bool = True
     drop_teasers: bool = True
     schema_body: bool = True
+    guard_raised_cut: bool = True
+    drop_popovers: bool = True
 
 
 DEFAULT_OPTIONS = Options()

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .errors import DecodeError, EmptyInputError, NotHTMLError
 from .nesting import TagCounts, cap_depth
 from .options import DEFAULT_OPTIONS, Options
+from .rules import POPOVER_MAX_SHARE, POPOVER_SELECTOR
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -271,6 +272,27 @@ def parse(markup: str, counts: TagCounts | None = None) -> LexborHTMLParser:
     if counts is None and "\x00" in markup:
         markup = markup.replace("\x00", "")
     return LexborHTMLParser(cap_depth(markup, counts))
+
+
+def drop_popovers(tree: LexborHTMLParser, markup: str) -> None:
+    """Remove from the tree the elements closed until opened over the page (`rules.POPOVER_SELECTOR`),
+    unless one holds more than POPOVER_MAX_SHARE of the body's text. `markup` is the parsed text: a
+    page without the word is left alone at the cost of a substring search.
+
+    Measured on WCXB dev (5-fold CV, with `classify.raised_cut`; the block model is trained with the
+    popovers in, see train.HEURISTIC_OPTIONS): F1 0.8735 to 0.8738, forum 0.8158 to 0.8197 (a thread
+    whose notifications prompt was its body, +0.43; three pages +0.01, one -0.02), no type lower; AEB
+    unchanged (0.9597). Over seeds 0-3 of the fold models every seed higher: F1 +0.0003 to +0.0010.
+    """
+    if "popover" not in markup or tree.body is None:
+        return
+    nodes = tree.css(POPOVER_SELECTOR)
+    if not nodes:
+        return
+    limit = POPOVER_MAX_SHARE * len(tree.body.text(deep=True))
+    for node in nodes:
+        if node.parent is not None and len(node.text(deep=True)) <= limit:
+            node.decompose()
 
 
 def read_gzip_or_plain(path: str, limit: int = DEFAULT_OPTIONS.max_input_bytes) -> bytes:

@@ -26,7 +26,7 @@ from .metadata.linked_data import article_body
 from .model import load_model
 from .options import DEFAULT_OPTIONS, Options
 from .pagetype import PAGE_TYPES, body_threshold, declared_types, load_page_model, page_features
-from .parse import parse, prepare
+from .parse import drop_popovers, parse, prepare
 from .parts import find_comments, find_images, find_related, removed_blocks
 
 MODEL_MIN_BLOCKS = 8
@@ -38,7 +38,10 @@ _ARTICLE = PAGE_TYPES.index("article")
 def heuristic_pass(html: str | bytes, options: Options) -> tuple[LexborHTMLParser, PageBlocks, Selection]:
     """Parse, walk and run the heuristics: the stages extraction and `copydesk train` share, so the
     model is trained on exactly the blocks and features it will see."""
-    tree = parse(*prepare(html, options))
+    markup, counts = prepare(html, options)
+    tree = parse(markup, counts)
+    if options.drop_popovers:
+        drop_popovers(tree, markup)
     root = tree.body or tree.root
     page = page_blocks(root) if root is not None else PageBlocks([], [], 0, 0)
     return tree, page, select(page, options)

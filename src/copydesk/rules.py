@@ -146,6 +146,14 @@ def is_panel(class_id: str, role: str | None) -> bool:
     return any(token in PANEL_TOKENS or token.startswith(PANEL_PREFIXES) for token in class_tokens(class_id))
 
 
+# An element with the HTML `popover` attribute is closed until a script or a click opens it over the
+# page (a push-notifications prompt with its per-browser tabs, a share sheet, a menu): unlike a panel
+# opened in place (`is_panel`), it is never the page's content. `parse.drop_popovers` removes it.
+POPOVER_SELECTOR = "[popover]"
+# ...unless it holds more than this share of the body's text (an unclosed one swallowing the page).
+POPOVER_MAX_SHARE = 0.5
+
+
 TOKEN_PREFIXES = ("comment", "share", "social", "sidebar", "breadcrumb", "newsletter", "related", "advert")
 
 # Words that turn a "comment" class into the comment form's.
