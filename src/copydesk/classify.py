@@ -514,9 +514,9 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
         threshold = options.model_threshold
     elif threshold is None:
         threshold = model.threshold
-    kept, removed = _model_cut(page, selection, probabilities, threshold, options)
+    kept, removed = _revealing_cut(page, selection, probabilities, threshold, options)
     if kept and options.model_threshold is None and is_short_body([block.text for block in kept]):
-        kept, removed = _model_cut(page, selection, probabilities, threshold - SHORT_BODY_DROP, options)
+        kept, removed = _revealing_cut(page, selection, probabilities, threshold - SHORT_BODY_DROP, options)
     if not kept:
         # Nothing reached the threshold (tiny or odd pages the model has seen little like): an
         # empty record is the worst answer, so the heuristics' choice stands.
@@ -530,9 +530,32 @@ def is_short_body(texts: list[str]) -> bool:
     return sum(len(text.split()) for text in texts) < SHORT_BODY_WORDS
 
 
+def _revealing_cut(page: PageBlocks, selection: Selection, probabilities: np.ndarray, threshold: float,
+                   options: Options) -> tuple[list[Block], list[Block]]:
+    """The model's cut; when it keeps a short body (`is_short_body`) and `options.reveal_hidden` is on, the
+    cut again with hidden blocks no longer vetoed: a page that keeps (nearly) all its content under
+    display:none and reveals it by script (a shop's search results) has nothing else to show.
+
+    Measured on WCXB dev (5-fold CV): F1 0.8730 to 0.8742, collection 0.6702 to 0.6801, product 0.6565
+    to 0.6640 (two pages whose visible text is menus and footers: empty records became 0.87 and 0.97);
+    no page lower, AEB unchanged (0.9597). Revealing them whenever hidden blocks hold half the page's
+    text or more scored lower (listing -0.007: pop-ups and hidden copies of a visible body).
+    """
+    kept, removed = _model_cut(page, selection, probabilities, threshold, options)
+    if options.reveal_hidden and is_short_body([block.text for block in kept]):
+        hidden = {block.position for block in page.blocks if page.elements[block.element].flags & HIDDEN}
+        if hidden - selection.view.kept:
+            kept, removed = _model_cut(page, selection, probabilities, threshold, options, hidden)
+    return kept, removed
+
+
 def _model_cut(page: PageBlocks, selection: Selection, probabilities: np.ndarray, threshold: float,
-               options: Options) -> tuple[list[Block], list[Block]]:
+               options: Options, revealed: set[int] | None = None) -> tuple[list[Block], list[Block]]:
+    """The model's cut; blocks at the positions in `revealed` are not vetoed for being hidden."""
     marks, heuristic_kept = selection.view.page_marks, selection.view.kept
+    if revealed:
+        # The veto spares hidden blocks the heuristics kept: the revealed ones count as such.
+        heuristic_kept = heuristic_kept | revealed
     cut = None
     if _fast is not None:
         cut = _fast.model_cut(page.blocks, page.elements, probabilities, threshold, marks, heuristic_kept,

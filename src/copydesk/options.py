@@ -36,6 +36,8 @@ class Options:
             of other pages cut short with an ellipsis, three or more of one shape) beside the story.
         schema_body: when the page's JSON-LD articleBody holds most of the kept text, drop the kept blocks
             it does not hold.
+        reveal_hidden: when the model's cut keeps a short body (under 50 words), cut again with hidden
+            blocks (display:none, aria-hidden) allowed in: a page that shows its content by script.
         text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
             shipped one.
     """
@@ -58,6 +60,7 @@ class Options:
     drop_footers: bool = True
     drop_teasers: bool = True
     schema_body: bool = True
+    reveal_hidden: bool = True
 
 
 DEFAULT_OPTIONS = Options()
