@@ -16,6 +16,7 @@ from copydesk.classify import (
     drop_footers,
     drop_outside_schema_body,
     drop_teasers,
+    keep_shop_prose,
     select,
 )
 from copydesk.features import HeuristicView
@@ -176,3 +177,42 @@ def test_hidden_blocks_stay_out_beside_a_visible_body():
     kept = apply_model(page, select(page, Options()), _FixedModel(), Options(), features).kept
     text = "\n".join(block.text for block in kept)
     assert STORY[0] in text and "Framed print" not in text
+
+
+GUIDE = [
+    f"Part {n} of the buying guide explains how to choose a lantern for the boat, what the glass and the brass "
+    "are worth at sea, how long the wick lasts on a winter crossing, and why the harbour masters still prefer "
+    "the old models to the new electric ones that the shops keep pushing on every sailor who walks in."
+    for n in range(1, 9)
+]
+
+
+def _shop_page_blocks(items: int = 40):
+    grid = "".join(f"<li><h3>Brass lantern model {n} with a glass chimney</h3><p>${n}9.00</p>"
+                   "<p>In stock, ships in two days</p></li>" for n in range(1, items + 1))
+    guide = "".join(f"<p>{text}</p>" for text in GUIDE)
+    return _walked(f"<html><body><main><h1>Lanterns</h1><ul>{grid}</ul><h2>Choosing a lantern</h2>{guide}"
+                   "</main></body></html>")
+
+
+def test_a_shop_page_with_a_long_text_of_its_own_keeps_only_that_text():
+    page = _shop_page_blocks()
+    selection = keep_shop_prose(_all_kept(page))
+    kept = "\n".join(block.text for block in selection.kept)
+    assert all(text in kept for text in GUIDE) and "Choosing a lantern" in kept
+    assert "Brass lantern model" not in kept and "$19.00" not in kept and "In stock" not in kept
+    assert {block.label for block in selection.removed} == {"other"}
+
+
+def test_a_shop_page_with_little_prose_keeps_its_grid():
+    page = _shop_page_blocks()
+    # Four parts of the guide (some 230 words) are not enough to make it the page's text.
+    few = [block for block in page.blocks if not block.text.startswith(tuple(f"Part {n}" for n in range(5, 9)))]
+    selection = Selection(few, [], _all_kept(page).view)
+    assert len(keep_shop_prose(selection).kept) == len(few)
+
+
+def test_a_shop_page_mostly_prose_keeps_the_rest_with_it():
+    # A product's long description beside a few lines of specifications and prices: they go together.
+    page = _shop_page_blocks(items=8)
+    assert len(keep_shop_prose(_all_kept(page)).kept) == len(page.blocks)

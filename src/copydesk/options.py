@@ -38,6 +38,9 @@ class Options:
             it does not hold.
         reveal_hidden: when the model's cut keeps a short body (under 50 words), cut again with hidden
             blocks (display:none, aria-hidden) allowed in: a page that shows its content by script.
+        shop_prose: on pages the page-type model takes for a shop's (collection or product), when the kept
+            prose holds 400 words or more but at most half the kept words, keep only that prose and its
+            headings (a category page's own text, not its product grid).
         text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
             shipped one.
     """
@@ -61,6 +64,7 @@ class Options:
     drop_teasers: bool = True
     schema_body: bool = True
     reveal_hidden: bool = True
+    shop_prose: bool = True
 
 
 DEFAULT_OPTIONS = Options()
