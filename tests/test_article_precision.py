@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 import copydesk
 from copydesk.blocks import page_blocks
 from copydesk.classify import (
     Selection,
+    apply_model,
     drop_footers,
     drop_outside_schema_body,
     drop_teasers,
+    keep_shop_prose,
+    select,
 )
 from copydesk.features import HeuristicView
 from copydesk.metadata.linked_data import article_body
@@ -137,3 +141,78 @@ def test_a_page_that_wraps_its_content_in_a_footer_is_left_alone():
     story = "".join(f"<p>{text}</p>" for text in STORY[:3])
     page = _walked(f"<html><body><div>Menu</div><footer>{story}</footer></body></html>")
     assert len(drop_footers(page, _all_kept(page)).kept) == len(page.blocks)
+
+
+class _FixedModel:
+    """A block model that gives every block the same probability."""
+
+    threshold = 0.5
+
+    def probabilities(self, features):
+        return np.full(len(features), 0.8)
+
+
+def _script_shown_shop() -> str:
+    items = "".join(f"<li><h3>Framed print number {n} of the harbour</h3><p>${n}9.00</p></li>" for n in range(1, 9))
+    return ("<html><body><nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+            f"<div style='display:none'><h1>Prints</h1><ul>{items}</ul></div></body></html>")
+
+
+def test_a_short_cut_takes_in_the_hidden_blocks_of_a_page_shown_by_script():
+    page = _walked(_script_shown_shop())
+    features = np.zeros((len(page.blocks), 1))
+    kept = apply_model(page, select(page, Options()), _FixedModel(), Options(), features).kept
+    text = "\n".join(block.text for block in kept)
+    assert "Framed print number 1 of the harbour" in text and "$89.00" in text
+    # Off, the hidden blocks stay vetoed: only the visible menu can be kept.
+    off = apply_model(page, select(page, Options()), _FixedModel(), Options(reveal_hidden=False), features).kept
+    assert not any("Framed print" in block.text for block in off)
+
+
+def test_hidden_blocks_stay_out_beside_a_visible_body():
+    story = "".join(f"<p>{text}</p>" for text in STORY)
+    markup = _script_shown_shop().replace("<nav>", f"<article>{story}</article><nav>")
+    page = _walked(markup)
+    features = np.zeros((len(page.blocks), 1))
+    kept = apply_model(page, select(page, Options()), _FixedModel(), Options(), features).kept
+    text = "\n".join(block.text for block in kept)
+    assert STORY[0] in text and "Framed print" not in text
+
+
+GUIDE = [
+    f"Part {n} of the buying guide explains how to choose a lantern for the boat, what the glass and the brass "
+    "are worth at sea, how long the wick lasts on a winter crossing, and why the harbour masters still prefer "
+    "the old models to the new electric ones that the shops keep pushing on every sailor who walks in."
+    for n in range(1, 9)
+]
+
+
+def _shop_page_blocks(items: int = 40):
+    grid = "".join(f"<li><h3>Brass lantern model {n} with a glass chimney</h3><p>${n}9.00</p>"
+                   "<p>In stock, ships in two days</p></li>" for n in range(1, items + 1))
+    guide = "".join(f"<p>{text}</p>" for text in GUIDE)
+    return _walked(f"<html><body><main><h1>Lanterns</h1><ul>{grid}</ul><h2>Choosing a lantern</h2>{guide}"
+                   "</main></body></html>")
+
+
+def test_a_shop_page_with_a_long_text_of_its_own_keeps_only_that_text():
+    page = _shop_page_blocks()
+    selection = keep_shop_prose(_all_kept(page))
+    kept = "\n".join(block.text for block in selection.kept)
+    assert all(text in kept for text in GUIDE) and "Choosing a lantern" in kept
+    assert "Brass lantern model" not in kept and "$19.00" not in kept and "In stock" not in kept
+    assert {block.label for block in selection.removed} == {"other"}
+
+
+def test_a_shop_page_with_little_prose_keeps_its_grid():
+    page = _shop_page_blocks()
+    # Four parts of the guide (some 230 words) are not enough to make it the page's text.
+    few = [block for block in page.blocks if not block.text.startswith(tuple(f"Part {n}" for n in range(5, 9)))]
+    selection = Selection(few, [], _all_kept(page).view)
+    assert len(keep_shop_prose(selection).kept) == len(few)
+
+
+def test_a_shop_page_mostly_prose_keeps_the_rest_with_it():
+    # A product's long description beside a few lines of specifications and prices: they go together.
+    page = _shop_page_blocks(items=8)
+    assert len(keep_shop_prose(_all_kept(page)).kept) == len(page.blocks)

@@ -41,6 +41,11 @@ class Options:
             own threshold, cut at the model's own (see `classify.raised_cut`).
         schema_body: when the page's JSON-LD articleBody holds most of the kept text, drop the kept blocks
             it does not hold.
+        reveal_hidden: when the model's cut keeps a short body (under 50 words), cut again with hidden
+            blocks (display:none, aria-hidden) allowed in: a page that shows its content by script.
+        shop_prose: on pages the page-type model takes for a shop's (collection or product), when the kept
+            prose holds 400 words or more but at most half the kept words, keep only that prose and its
+            headings (a category page's own text, not its product grid).
         text_model_path: a line model for `extract_text` from `copydesk train --mode text`; None for the
             shipped one.
     """
@@ -65,6 +70,8 @@ class Options:
     schema_body: bool = True
     guard_raised_cut: bool = True
     drop_popovers: bool = True
+    reveal_hidden: bool = True
+    shop_prose: bool = True
 
 
 DEFAULT_OPTIONS = Options()

@@ -17,6 +17,7 @@ from .classify import (
     drop_outside_schema_body,
     drop_repeats,
     drop_teasers,
+    keep_shop_prose,
     select,
 )
 from .confidence import confidence_sums, load_confidence_model, row_from_sums
@@ -33,6 +34,10 @@ MODEL_MIN_BLOCKS = 8
 # The page type is "article" for `drop_teasers` when the page-type model gives it this probability or more.
 ARTICLE_MIN_PROBABILITY = 0.5
 _ARTICLE = PAGE_TYPES.index("article")
+# A page is a shop's for `keep_shop_prose` when the page-type model gives collection and product together this
+# probability or more (0.5 to 0.7 scored the same on WCXB dev).
+SHOP_MIN_PROBABILITY = 0.6
+_SHOP = [PAGE_TYPES.index("collection"), PAGE_TYPES.index("product")]
 
 
 def heuristic_pass(html: str | bytes, options: Options) -> tuple[LexborHTMLParser, PageBlocks, Selection]:
@@ -102,6 +107,8 @@ def _model_pass(page: PageBlocks, selection: Selection, declared: set[str],
             selection = drop_footers(page, selection)
         if options.drop_teasers and type_probabilities[_ARTICLE] >= ARTICLE_MIN_PROBABILITY:
             selection = drop_teasers(page, selection)
+        if options.shop_prose and type_probabilities[_SHOP].sum() >= SHOP_MIN_PROBABILITY:
+            selection = keep_shop_prose(selection)
         judged["confidence"] = _confidence(page, selection, features, type_probabilities, options)
     return selection, judged
 
