@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from types import ModuleType
@@ -521,7 +522,7 @@ def apply_model(page: PageBlocks, selection: Selection, model: BlockModel, optio
     elif options.guard_raised_cut:
         threshold = raised_cut(page, probabilities, threshold, model.threshold)
     kept, removed = _revealing_cut(page, selection, probabilities, threshold, options)
-    if kept and options.model_threshold is None and is_short_body([block.text for block in kept]):
+    if kept and options.model_threshold is None and is_short_body(block.text for block in kept):
         kept, removed = _revealing_cut(page, selection, probabilities, threshold - SHORT_BODY_DROP, options)
     if not kept:
         # Nothing reached the threshold (tiny or odd pages the model has seen little like): an
@@ -557,9 +558,15 @@ def raised_cut(page: PageBlocks, probabilities: np.ndarray, threshold: float, ow
     return threshold
 
 
-def is_short_body(texts: list[str]) -> bool:
-    """Whether kept texts hold fewer than SHORT_BODY_WORDS words (split on white space)."""
-    return sum(len(text.split()) for text in texts) < SHORT_BODY_WORDS
+def is_short_body(texts: Iterable[str]) -> bool:
+    """Whether kept texts hold fewer than SHORT_BODY_WORDS words (split on white space). It stops at the
+    text that reaches the count: asked of every page, twice, it would otherwise split whole bodies."""
+    words = 0
+    for text in texts:
+        words += len(text.split())
+        if words >= SHORT_BODY_WORDS:
+            return False
+    return True
 
 
 def _revealing_cut(page: PageBlocks, selection: Selection, probabilities: np.ndarray, threshold: float,
@@ -574,7 +581,7 @@ def _revealing_cut(page: PageBlocks, selection: Selection, probabilities: np.nda
     text or more scored lower (listing -0.007: pop-ups and hidden copies of a visible body).
     """
     kept, removed = _model_cut(page, selection, probabilities, threshold, options)
-    if options.reveal_hidden and is_short_body([block.text for block in kept]):
+    if options.reveal_hidden and is_short_body(block.text for block in kept):
         hidden = {block.position for block in page.blocks if page.elements[block.element].flags & HIDDEN}
         if hidden - selection.view.kept:
             kept, removed = _model_cut(page, selection, probabilities, threshold, options, hidden)
