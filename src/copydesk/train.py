@@ -31,10 +31,11 @@ from .pagetype import BUNDLED_PAGE_MODEL, PAGE_FEATURE_NAMES, PAGE_TYPES, body_t
 from .pipeline import MODEL_MIN_BLOCKS, heuristic_pass
 
 _WORDS = re.compile(r"\w+")
-# The block model learns from the pages' popovers too (their text is labelled boilerplate), whether or not
-# extraction drops them (`Options.drop_popovers`, off by default). Trained without them, WCXB CV F1 on seeds 0-3 went 0.8735 0.8729
-# 0.8727 0.8707 to 0.8730 0.8728 0.8704 0.8717 (mean -0.0005); dropped at extraction only, to 0.8738
-# 0.8739 0.8730 0.8711 (every seed higher; forum +0.004 +0.012 +0.004 +0.005).
+# The block model learns from the pages' popovers too (their text is labelled boilerplate), whether or
+# not extraction drops them (`Options.drop_popovers`, off by default). Trained without them, WCXB CV F1
+# on seeds 0-3 went 0.8735 0.8729 0.8727 0.8707 to 0.8730 0.8728 0.8704 0.8717 (mean -0.0005); dropped
+# at extraction only, to 0.8738 0.8739 0.8730 0.8711 (every seed higher; forum +0.004 +0.012 +0.004
+# +0.005).
 HEURISTIC_OPTIONS = Options(use_model=False)
 PARAMS = {
     "objective": "binary", "learning_rate": 0.15, "num_leaves": 15, "min_child_samples": 20,
