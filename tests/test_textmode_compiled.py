@@ -420,13 +420,16 @@ def test_rare_words_at_every_offset(word: str, offset: int):
     assert_same_lines([line, line[: offset + len(word)], "(" + line + ")"])
 
 
+def verdicts_for(lines: list[str], choices: list[str | None]) -> st.SearchStrategy[list[str | None]]:
+    """A verdict per line, drawn from `choices` (repeat one to draw it more often)."""
+    return st.lists(st.sampled_from(choices), min_size=len(lines), max_size=len(lines))
+
+
 @st.composite
 def verdict_pages(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
     lines = draw(st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=30), min_size=0, max_size=30)
                  .map(lambda words: [" ".join(words[i:i + 14]) or "x" for i in range(0, max(len(words), 1), 3)]))
-    verdicts = draw(st.lists(st.sampled_from([None, None, "caption", "related", "dropped", "navigation", "title"]),
-                             min_size=len(lines), max_size=len(lines)))
-    return lines, verdicts
+    return lines, draw(verdicts_for(lines, [None, None, "caption", "related", "dropped", "navigation", "title"]))
 
 
 @PROPERTY
@@ -462,9 +465,7 @@ def headline_pages(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
         st.builds(lambda a, b, c: (a + b + c).strip() or "x", st.sampled_from(HEAD_STARTS) | st.text(max_size=4),
                   st.sampled_from(HEAD_TAILS) | st.text(max_size=20), st.sampled_from(["", *HEAD_TAILS])),
         min_size=0, max_size=24))
-    verdicts = draw(st.lists(st.sampled_from([None, None, "dropped", "dropped", "navigation", "caption"]),
-                             min_size=len(lines), max_size=len(lines)))
-    return lines, verdicts
+    return lines, draw(verdicts_for(lines, [None, None, "dropped", "dropped", "navigation", "caption"]))
 
 
 @PROPERTY

@@ -47,8 +47,8 @@ from .rules import (
     RELATED_HEADING,
     REPEATABLE_KINDS,
     SENTENCE_END,
-    TRUNCATED_END,
     compiled_tables,
+    is_cut_short,
     second_copies,
     text_category,
 )
@@ -642,7 +642,7 @@ def drop_teasers(page: PageBlocks, selection: Selection) -> Selection:
     elements = page.elements
     excerpts = [block for block in page.blocks
                 if block.chars >= _EXCERPT_MIN_CHARS and block.link_chars < 0.5 * block.chars
-                and TRUNCATED_END.search(block.text) is not None]
+                and is_cut_short(block.text)]
     if len(excerpts) < _MIN_TEASERS:
         return selection
     chains = []

@@ -103,14 +103,22 @@ def _model_pass(page: PageBlocks, selection: Selection, declared: set[str],
         model = load_model(options.model_path)
         threshold = body_threshold(type_probabilities, model.threshold)
         selection = apply_model(page, selection, model, options, features, threshold)
-        if options.drop_footers:
-            selection = drop_footers(page, selection)
-        if options.drop_teasers and type_probabilities[_ARTICLE] >= ARTICLE_MIN_PROBABILITY:
-            selection = drop_teasers(page, selection)
-        if options.shop_prose and type_probabilities[_SHOP].sum() >= SHOP_MIN_PROBABILITY:
-            selection = keep_shop_prose(selection)
+        selection = _after_cut(page, selection, type_probabilities, options)
         judged["confidence"] = _confidence(page, selection, features, type_probabilities, options)
     return selection, judged
+
+
+def _after_cut(page: PageBlocks, selection: Selection, type_probabilities: np.ndarray,
+               options: Options) -> Selection:
+    """The model's cut less what the page itself says is not its content, by the steps `options` leaves
+    on: footers, teaser cards beside a story (article pages), a shop page's grid beside its own text."""
+    if options.drop_footers:
+        selection = drop_footers(page, selection)
+    if options.drop_teasers and type_probabilities[_ARTICLE] >= ARTICLE_MIN_PROBABILITY:
+        selection = drop_teasers(page, selection)
+    if options.shop_prose and type_probabilities[_SHOP].sum() >= SHOP_MIN_PROBABILITY:
+        selection = keep_shop_prose(selection)
+    return selection
 
 
 def _page_type_probabilities(page: PageBlocks, features: np.ndarray, declared: set[str],

@@ -431,3 +431,9 @@ RELATED_HEADING = re.compile(
 # A text cut short with an ellipsis ("... the hampers on Tuesday, December 1..."): the excerpt a teaser
 # card shows of another page (see classify.drop_teasers).
 TRUNCATED_END = re.compile(r"(\.\.\.|…)[\s\])»]*$")
+
+
+def is_cut_short(text: str) -> bool:
+    """Whether a text ends with an ellipsis (TRUNCATED_END). The substring tests first: a regex search
+    tries every position of every block, and nearly no block holds an ellipsis at all."""
+    return ("..." in text or "…" in text) and TRUNCATED_END.search(text) is not None
